@@ -1,0 +1,67 @@
+"""Work out a referral's risk and rule outcomes from its assessments and history."""
+
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from workflow.matching import last_marac_referral, received_on
+from workflow.models import Assessment, Referral
+from workflow.models.referral import Instrument
+from workflow.policy import Policy
+from workflow.rules.evaluate import MARAC_CRITERIA, ReferralFacts, evaluate
+from workflow.rules.outcome import Result
+from workflow.rules.risk import dash_band, dash_score
+
+DASH_INSTRUMENTS = (Instrument.SAFELIVES_DASH_24, Instrument.ACPO_DASH_27)
+
+
+def answer_values(assessment: Assessment) -> dict[str, str | None]:
+    """Return question number -> answer for an assessment, ignoring comments and sources."""
+    return {n: (a or {}).get("answer") for n, a in assessment.answers.items()}
+
+
+def score_assessment(assessment: Assessment) -> None:
+    """Compute the assessment's score from its answers; a typed score is never trusted."""
+    assessment.score = dash_score(answer_values(assessment))
+
+
+def latest_dash(session: Session, referral: Referral) -> Assessment | None:
+    """Return the newest DASH checklist of the referral, if it has one."""
+    query = (
+        select(Assessment)
+        .where(
+            col(Assessment.referral_id) == referral.id,
+            col(Assessment.instrument).in_(DASH_INSTRUMENTS),
+        )
+        .order_by(col(Assessment.version).desc(), col(Assessment.id).desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
+    """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons."""
+    dash = latest_dash(session, referral)
+    score = dash.score if dash else None
+    earlier = last_marac_referral(session, referral, policy.repeat_window_days)
+    facts = ReferralFacts(
+        pathway=referral.pathway,
+        referral_date=received_on(referral),
+        victim_date_of_birth=referral.victim_date_of_birth,
+        victim_postcode=referral.victim_postcode,
+        referrer_email=referral.referrer_email,
+        dash_score=score,
+        professional_judgement=referral.professional_judgement,
+        professional_judgement_reason=referral.professional_judgement_reason,
+        police_incidents_12m=referral.police_incidents_12m,
+        last_incident=referral.last_incident,
+        last_marac_referral=received_on(earlier) if earlier else None,
+    )
+    outcomes = evaluate(facts, policy)
+    referral.dash_score = score
+    referral.risk_band = dash_band(score, policy).value if score is not None else None
+    referral.marac_criteria_met = any(
+        o.rule in MARAC_CRITERIA and o.result is Result.MET for o in outcomes
+    )
+    referral.rule_outcomes = [o.as_json() for o in outcomes]
+    if earlier is not None:
+        referral.details = {**referral.details, "repeat_of": earlier.reference}

@@ -1,0 +1,153 @@
+"""What coordinators and IDVAs do to a referral: consent check, allocation, closure, reopening."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from workflow import audit
+from workflow.actors import Actor
+from workflow.db import UnitOfWork
+from workflow.errors import GuardFailed, NotFound, PermissionDenied
+from workflow.models import Referral, User, utcnow
+from workflow.models.referral import Consent, Outcome, Pathway
+from workflow.models.staff import Role
+from workflow.states import Event, State
+from workflow.transitions import check_version, transition
+
+CASEWORKERS = frozenset({Role.COORDINATOR, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class ConsentDecision:
+    """What the coordinator found out about consent."""
+
+    consent: Consent
+    victim_aware: bool | None = None
+    not_sought_reason: str = ""
+    lawful_basis: str = ""
+
+
+def require_role(actor: Actor, allowed: frozenset[Role]) -> None:
+    """Refuse an actor whose role may not do this."""
+    if actor.role not in allowed:
+        raise PermissionDenied("Your role does not allow this action.")
+
+
+def load(session: Session, referral_id: int, expected_version: int | None) -> Referral:
+    """Load a referral for a change, refusing a stale version."""
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFound("No such referral.")
+    check_version(referral, expected_version)
+    return referral
+
+
+def _guard_consent(referral: Referral, decision: ConsentDecision) -> None:
+    if referral.needs_review:
+        raise GuardFailed("Confirm or correct the values marked for review first.")
+    if decision.consent is Consent.GIVEN:
+        return
+    if referral.pathway is Pathway.STALKING_IDVA:
+        raise GuardFailed(
+            "The stalking IDVA service needs the victim's consent. Without it, close the "
+            "referral with the outcome 'no consent'."
+        )
+    if decision.victim_aware is None:
+        raise GuardFailed("Say whether the victim is aware of the referral.")
+    if not decision.not_sought_reason.strip():
+        raise GuardFailed("Give the reason the referral proceeds without consent.")
+    if not decision.lawful_basis.strip():
+        raise GuardFailed("Give the lawful basis for sharing without consent.")
+
+
+def check_consent(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    decision: ConsentDecision,
+) -> Referral:
+    """Record the consent decision and move the referral to consent checked."""
+    require_role(actor, CASEWORKERS)
+    referral = load(uow.session, referral_id, expected_version)
+    _guard_consent(referral, decision)
+    referral.consent = decision.consent
+    referral.victim_aware = True if decision.consent is Consent.GIVEN else decision.victim_aware
+    referral.consent_not_sought_reason = decision.not_sought_reason.strip()
+    referral.lawful_basis = decision.lawful_basis.strip()
+    transition(uow.session, referral, Event.CHECK_CONSENT, actor, f"Consent {decision.consent}")
+    uow.commit()
+    return referral
+
+
+def allocate(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    idva_id: int,
+    meeting_date: date | None = None,
+) -> Referral:
+    """Allocate the referral to an active IDVA (and, for MARAC, a meeting date)."""
+    require_role(actor, CASEWORKERS)
+    referral = load(uow.session, referral_id, expected_version)
+    idva = uow.session.get(User, idva_id)
+    if idva is None or not idva.active or idva.role is not Role.IDVA:
+        raise GuardFailed("Choose an active IDVA.")
+    event = Event.REALLOCATE if referral.state is State.ALLOCATED else Event.ALLOCATE
+    referral.allocated_idva_id = idva.id
+    if referral.pathway is Pathway.MARAC:
+        referral.meeting_date = meeting_date
+    transition(uow.session, referral, event, actor, f"Allocated to {idva.email}")
+    uow.commit()
+    return referral
+
+
+def close(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    outcome: Outcome,
+    reason: str = "",
+) -> Referral:
+    """Close the referral with an outcome from the fixed list."""
+    require_role(actor, CASEWORKERS | {Role.IDVA})
+    referral = load(uow.session, referral_id, expected_version)
+    if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
+        raise PermissionDenied("You can only close referrals allocated to you.")
+    referral.outcome = Outcome(outcome)
+    transition(uow.session, referral, Event.CLOSE, actor, reason or outcome.value)
+    uow.commit()
+    return referral
+
+
+def reopen(
+    uow: UnitOfWork, actor: Actor, referral_id: int, expected_version: int | None, reason: str
+) -> Referral:
+    """Reopen a closed referral; it starts again at received so each check is made afresh."""
+    require_role(actor, CASEWORKERS)
+    if not reason.strip():
+        raise GuardFailed("Give the reason for reopening.")
+    referral = load(uow.session, referral_id, expected_version)
+    transition(uow.session, referral, Event.REOPEN, actor, reason)
+    referral.outcome = None
+    referral.closed_at = None
+    uow.commit()
+    return referral
+
+
+def record_first_contact(
+    uow: UnitOfWork, actor: Actor, referral_id: int, expected_version: int | None
+) -> Referral:
+    """Record that the allocated IDVA has made first contact with the victim."""
+    require_role(actor, CASEWORKERS | {Role.IDVA})
+    referral = load(uow.session, referral_id, expected_version)
+    if referral.state is not State.ALLOCATED:
+        raise GuardFailed("First contact is recorded once the referral is allocated.")
+    referral.first_contact_at = utcnow()
+    referral.updated_at = referral.first_contact_at
+    audit.record(uow.session, actor, "change", "referral", referral.id, "first contact made")
+    uow.commit()
+    return referral

@@ -1,0 +1,106 @@
+"""Receive a new referral from any channel: store it, assess it, and record why."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from workflow import audit
+from workflow.actors import Actor
+from workflow.assessing import apply_rules, score_assessment
+from workflow.db import UnitOfWork
+from workflow.models import Assessment, Referral, StateChange, utcnow
+from workflow.models.base import persisted_id
+from workflow.models.referral import Instrument, Pathway, Source
+from workflow.policy import Policy
+from workflow.reference import next_reference
+from workflow.rules.eligibility import postcode_district
+from workflow.states import State
+
+
+@dataclass
+class NewAssessment:
+    """A checklist as it arrived: answers keyed by question number."""
+
+    instrument: Instrument
+    answers: dict[str, dict[str, Any]]
+    completed_date: date | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    source_message_id: int | None = None
+
+
+@dataclass
+class NewReferral:
+    """A referral as it arrived: Referral column values plus its checklists."""
+
+    pathway: Pathway
+    source: Source
+    fields: dict[str, Any]
+    assessments: list[NewAssessment] = field(default_factory=list)
+    needs_review: list[str] = field(default_factory=list)
+
+
+def normalise_postcode(postcode: str) -> str:
+    """Return a postcode upper-cased with one space before the inward code."""
+    compact = "".join(postcode.split()).upper()
+    if postcode_district(compact) and len(compact) > 4:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return postcode.strip().upper()
+
+
+def add_assessment(session: Session, referral: Referral, new: NewAssessment) -> Assessment:
+    """Attach a checklist to the referral as its next version, with the score computed."""
+    versions = session.execute(
+        select(Assessment.version).where(
+            col(Assessment.referral_id) == referral.id,
+            col(Assessment.instrument) == new.instrument,
+        )
+    ).scalars()
+    assessment = Assessment(
+        referral_id=persisted_id(referral),
+        instrument=new.instrument,
+        version=max(versions, default=0) + 1,
+        answers=new.answers,
+        completed_date=new.completed_date,
+        provenance=new.provenance,
+        source_message_id=new.source_message_id,
+    )
+    score_assessment(assessment)
+    session.add(assessment)
+    session.flush()
+    return assessment
+
+
+def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Policy) -> Referral:
+    """Create the referral in state received, apply every rule, record history, and commit."""
+    session = uow.session
+    fields = dict(new.fields)
+    if fields.get("victim_postcode"):
+        fields["victim_postcode"] = normalise_postcode(fields["victim_postcode"])
+    referral = Referral(
+        reference=next_reference(session, utcnow().year),
+        pathway=new.pathway,
+        source=new.source,
+        needs_review=list(new.needs_review),
+        **fields,
+    )
+    session.add(referral)
+    session.flush()
+    for assessment in new.assessments:
+        add_assessment(session, referral, assessment)
+    apply_rules(session, referral, policy)
+    session.add(
+        StateChange(
+            referral_id=persisted_id(referral),
+            to_state=State.RECEIVED,
+            event="receive",
+            actor_id=actor.id,
+            actor_label=actor.label,
+            reason=f"Received by {new.source.value}",
+        )
+    )
+    audit.record(session, actor, "create", "referral", referral.id, referral.reference)
+    uow.commit()
+    return referral

@@ -1,0 +1,87 @@
+"""Find the same victim in earlier referrals: for repeat MARAC and possible duplicates."""
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from difflib import SequenceMatcher
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from workflow.models import Referral
+from workflow.models.referral import Pathway
+
+# Close enough to be the same name typed twice (Jayde/Jade, Alen/Allen), not close enough to merge
+# different people with a shared surname; a person always decides on anything this flags.
+SIMILAR_NAME = 0.85
+
+
+def normalise_name(name: str) -> str:
+    """Return a name folded for comparison: no accents, punctuation, case or word order."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z]+", folded)
+    return " ".join(sorted(words))
+
+
+def names_match(a: str, b: str) -> bool:
+    """Say whether two names are probably the same person's, tolerating small misspellings."""
+    left, right = normalise_name(a), normalise_name(b)
+    if not left or not right:
+        return False
+    return left == right or SequenceMatcher(None, left, right).ratio() >= SIMILAR_NAME
+
+
+def same_victim(earlier: Referral, referral: Referral) -> bool:
+    """Say whether two referrals are probably about the same victim."""
+    names = [referral.victim_name, *referral.victim_aliases]
+    earlier_names = [earlier.victim_name, *earlier.victim_aliases]
+    name_match = any(names_match(a, b) for a in names for b in earlier_names)
+    same_dob = (
+        referral.victim_date_of_birth is not None
+        and earlier.victim_date_of_birth == referral.victim_date_of_birth
+    )
+    same_postcode = bool(referral.victim_postcode) and _postcode(earlier) == _postcode(referral)
+    if same_dob:
+        return name_match or same_postcode
+    return name_match and same_postcode
+
+
+def _postcode(referral: Referral) -> str:
+    return referral.victim_postcode.replace(" ", "").upper()
+
+
+def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
+    """Return earlier referrals that are probably about the same victim, newest first."""
+    clauses: list[sa.ColumnElement[bool]] = []
+    if referral.victim_date_of_birth is not None:
+        clauses.append(col(Referral.victim_date_of_birth) == referral.victim_date_of_birth)
+    if referral.victim_postcode:
+        clauses.append(col(Referral.victim_postcode) == referral.victim_postcode)
+    if not clauses:
+        return []
+    query = (
+        select(Referral)
+        .where(sa.or_(*clauses), col(Referral.id) != referral.id)
+        .order_by(col(Referral.received_at).desc())
+        .limit(200)
+    )
+    candidates = session.execute(query).scalars()
+    return [c for c in candidates if same_victim(c, referral)]
+
+
+def last_marac_referral(session: Session, referral: Referral, window_days: int) -> Referral | None:
+    """Return the same victim's latest MARAC referral within the window before this one."""
+    since = referral.received_at - timedelta(days=window_days)
+    for earlier in earlier_referrals(session, referral):
+        if (
+            earlier.pathway == Pathway.MARAC
+            and since <= earlier.received_at <= referral.received_at
+        ):
+            return earlier
+    return None
+
+
+def received_on(referral: Referral) -> date:
+    """Return the date a referral was received, for date-based rules."""
+    return referral.received_at.date()

@@ -1,0 +1,21 @@
+"""The tables of the referral desk. Import from here so every table is registered in metadata."""
+
+from workflow.models.audit import AuditEvent
+from workflow.models.base import utcnow
+from workflow.models.mail import Attachment, InboundMessage, Outbox
+from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
+from workflow.models.staff import Role, User
+
+__all__ = [
+    "Assessment",
+    "Attachment",
+    "AuditEvent",
+    "InboundMessage",
+    "Outbox",
+    "ReferenceCounter",
+    "Referral",
+    "Role",
+    "StateChange",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,32 @@
+"""Staff accounts and their roles."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import enum_type, utcnow
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    IDVA = "idva"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    role: Role = Field(sa_type=enum_type(Role))
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    must_change_password: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+    password_changed_at: datetime | None = None

@@ -1,0 +1,54 @@
+"""The local policy: thresholds and lists each area sets for itself, with Cambs defaults."""
+
+from dataclasses import dataclass, field
+
+# Postcode districts (domain.md). Districts do not follow county lines, so some are only "check".
+CAMBS_IN = frozenset(f"CB{n}" for n in (1, 2, 3, 4, 5, 7, 21, 22, 23, 24, 25)) | frozenset(
+    f"PE{n}" for n in (1, 2, 3, 4, 5, 7, 15, 16, 26, 27, 29)
+)
+CAMBS_CHECK = frozenset(
+    {"CB6", "CB8", "CB9", "PE6", "PE8", "PE9", "PE13", "PE14", "PE19", "PE28"}
+    | {"SG8", "SG19", "MK44", "IP28"}
+)
+
+# Sender domains of agencies that refer professionally. A sender outside the list is accepted but
+# flagged for the coordinator to verify, never refused.
+PROFESSIONAL_DOMAINS = (
+    "police.uk",
+    "pnn.police.uk",
+    "nhs.net",
+    "nhs.uk",
+    "gov.uk",
+    "cambridgeshire.gov.uk",
+    "peterborough.gov.uk",
+    "cambridge.gov.uk",
+    "huntingdonshire.gov.uk",
+    "fenland.gov.uk",
+    "eastcambs.gov.uk",
+    "scambs.gov.uk",
+    "justice.gov.uk",
+    "probation.gov.uk",
+    "cjsm.net",
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds and lists the rules read; defaults are Cambridgeshire & Peterborough's."""
+
+    # SafeLives bands: 1-9 standard, 10-13 medium, 14+ high.
+    dash_medium_from: int = 10
+    dash_high_from: int = 14
+    # Cambs routing: 14-16 to the IDVA service with consent, 17+ to MARAC.
+    idva_from: int = 14
+    marac_from: int = 17
+    escalation_incidents: int = 3
+    repeat_window_days: int = 365
+    minimum_age: int = 16
+    abuse_recency_days: int = 92
+    area_in: frozenset[str] = CAMBS_IN
+    area_check: frozenset[str] = CAMBS_CHECK
+    professional_domains: tuple[str, ...] = field(default=PROFESSIONAL_DOMAINS)
+
+
+CAMBS = Policy()

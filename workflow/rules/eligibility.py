@@ -1,0 +1,84 @@
+"""Eligibility: the victim's age, where they live, how recent the abuse is, who referred them."""
+
+import re
+from datetime import date
+
+from workflow.policy import Policy
+from workflow.rules.outcome import Result, RuleOutcome
+
+# A full or outward-only UK postcode; the outward code (district) is what the area list holds.
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Return a person's age in whole years on a given date."""
+    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def age_rule(date_of_birth: date | None, referral_date: date, policy: Policy) -> RuleOutcome:
+    """The victim must be at least the minimum age on the date of referral."""
+    if date_of_birth is None:
+        return RuleOutcome("age", Result.CHECK, "Date of birth not given: check the victim's age.")
+    age = age_on(date_of_birth, referral_date)
+    if age < policy.minimum_age:
+        return RuleOutcome(
+            "age",
+            Result.NOT_MET,
+            f"Victim is {age}; the service is for people aged {policy.minimum_age} and over.",
+        )
+    return RuleOutcome("age", Result.MET, f"Victim is {age}.")
+
+
+def postcode_district(postcode: str | None) -> str | None:
+    """Return the outward code of a UK postcode, or None when it is not one."""
+    match = _POSTCODE.match((postcode or "").strip().upper())
+    return match.group(1) if match else None
+
+
+def area_rule(postcode: str | None, policy: Policy) -> RuleOutcome:
+    """The victim must live in Cambridgeshire & Peterborough; border districts need a person."""
+    district = postcode_district(postcode)
+    if district is None:
+        return RuleOutcome("area", Result.CHECK, "No valid postcode: check where the victim lives.")
+    if district in policy.area_in:
+        return RuleOutcome("area", Result.MET, f"{district} is in Cambridgeshire & Peterborough.")
+    if district in policy.area_check:
+        return RuleOutcome(
+            "area",
+            Result.CHECK,
+            f"{district} crosses the county boundary: check the address is in the area.",
+        )
+    return RuleOutcome(
+        "area", Result.NOT_MET, f"{district} is outside Cambridgeshire & Peterborough."
+    )
+
+
+def recency_rule(last_incident: date | None, referral_date: date, policy: Policy) -> RuleOutcome:
+    """The abuse must be current: the last incident within the recency window."""
+    if last_incident is None:
+        return RuleOutcome("recency", Result.CHECK, "Date of the last incident not given.")
+    days = (referral_date - last_incident).days
+    if days > policy.abuse_recency_days:
+        return RuleOutcome(
+            "recency",
+            Result.NOT_MET,
+            f"Last incident {days} days ago; current abuse means within "
+            f"{policy.abuse_recency_days} days.",
+        )
+    return RuleOutcome("recency", Result.MET, f"Last incident {days} days ago.")
+
+
+def referrer_rule(email: str | None, policy: Policy) -> RuleOutcome:
+    """A referrer's email domain should belong to a known professional agency."""
+    domain = (email or "").rpartition("@")[2].strip().lower()
+    if not domain:
+        return RuleOutcome("referrer", Result.CHECK, "No referrer email: verify the referrer.")
+    known = any(domain == d or domain.endswith("." + d) for d in policy.professional_domains)
+    if known:
+        return RuleOutcome("referrer", Result.MET, f"{domain} is a known professional domain.")
+    return RuleOutcome(
+        "referrer",
+        Result.CHECK,
+        f"{domain} is not on the professional-domain list: verify the referrer.",
+    )

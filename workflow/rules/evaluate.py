@@ -1,0 +1,55 @@
+"""Apply every rule to one referral's facts and return the outcomes in a stable order."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from workflow.policy import Policy
+from workflow.rules import eligibility, risk
+from workflow.rules.outcome import Result, RuleOutcome
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What the rules need to know about a referral, whatever channel it came by."""
+
+    pathway: str
+    referral_date: date
+    victim_date_of_birth: date | None
+    victim_postcode: str | None
+    referrer_email: str | None
+    dash_score: int | None
+    professional_judgement: bool = False
+    professional_judgement_reason: str | None = None
+    police_incidents_12m: int | None = None
+    last_incident: date | None = None
+    last_marac_referral: date | None = None
+
+
+MARAC_CRITERIA = (
+    "visible_high_risk",
+    "professional_judgement",
+    "potential_escalation",
+    "repeat_marac",
+)
+
+
+def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
+    """Return every rule's outcome for the referral, eligibility first, then risk and routing."""
+    outcomes = [
+        eligibility.age_rule(facts.victim_date_of_birth, facts.referral_date, policy),
+        eligibility.area_rule(facts.victim_postcode, policy),
+        eligibility.recency_rule(facts.last_incident, facts.referral_date, policy),
+        eligibility.referrer_rule(facts.referrer_email, policy),
+    ]
+    if facts.pathway == "marac" or facts.dash_score is not None:
+        criteria = [
+            risk.visible_high_risk(facts.dash_score, policy),
+            risk.professional_judgement(
+                facts.professional_judgement, facts.professional_judgement_reason
+            ),
+            risk.potential_escalation(facts.police_incidents_12m, policy),
+            risk.repeat_marac(facts.last_marac_referral, facts.referral_date, policy),
+        ]
+        marac_met = any(c.result is Result.MET for c in criteria)
+        outcomes += [*criteria, risk.routing(facts.dash_score, marac_met, policy)]
+    return outcomes

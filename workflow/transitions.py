@@ -1,0 +1,48 @@
+"""The one path by which a referral changes state, writing its history in the same transaction."""
+
+from sqlalchemy.orm import Session
+
+from workflow import audit
+from workflow.actors import Actor
+from workflow.errors import StaleReferral
+from workflow.models import Referral, StateChange, utcnow
+from workflow.models.base import persisted_id
+from workflow.states import Event, State, next_state
+
+
+def check_version(referral: Referral, expected_version: int | None) -> None:
+    """Refuse to act on a referral someone else changed since this actor loaded it."""
+    if expected_version is not None and referral.version != expected_version:
+        raise StaleReferral()
+
+
+def transition(
+    session: Session, referral: Referral, event: Event, actor: Actor, reason: str = ""
+) -> StateChange:
+    """Move the referral along the transition table and append a StateChange row."""
+    from_state = State(referral.state)
+    referral.state = next_state(from_state, event)
+    referral.updated_at = utcnow()
+    if referral.state is State.CLOSED:
+        referral.closed_at = referral.updated_at
+    change = StateChange(
+        referral_id=persisted_id(referral),
+        from_state=from_state,
+        to_state=referral.state,
+        event=event.value,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        reason=reason[:2000],
+    )
+    session.add(change)
+    audit.record(
+        session,
+        actor,
+        "change",
+        "referral",
+        referral.id,
+        f"{event.value}: {from_state.value} -> {referral.state.value}",
+        before={"state": from_state.value},
+        after={"state": referral.state.value},
+    )
+    return change
