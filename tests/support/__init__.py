@@ -1,0 +1,1 @@
+"""Test infrastructure: real Dovecot, SMTP, Chromium and PostgreSQL helpers."""
