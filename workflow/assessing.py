@@ -1,7 +1,6 @@
 """Work out a referral's risk and rule outcomes from its assessments and history."""
 
-from sqlalchemy.orm import Session
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from workflow.matching import last_marac_referral, received_on
 from workflow.models import Assessment, Referral

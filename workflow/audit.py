@@ -3,7 +3,7 @@
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session  # the base class, so every session is guarded
 
 from workflow.actors import Actor
 from workflow.models import AuditEvent

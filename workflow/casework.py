@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlmodel import Session
 
 from workflow import audit
 from workflow.actors import Actor

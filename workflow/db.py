@@ -5,8 +5,9 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from workflow.errors import StaleReferral
 
@@ -63,7 +64,7 @@ class Database:
     def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
-        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self.session_factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
 
     def uow(self) -> UnitOfWork:
         """Start a unit of work."""

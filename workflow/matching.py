@@ -6,8 +6,7 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from workflow.models import Referral
 from workflow.models.referral import Pathway

@@ -1,7 +1,6 @@
 """Human references like REF-2026-000123, one sequence per year, never reused."""
 
-from sqlalchemy.orm import Session
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from workflow.models import ReferenceCounter
 

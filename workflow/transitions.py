@@ -1,6 +1,6 @@
 """The one path by which a referral changes state, writing its history in the same transaction."""
 
-from sqlalchemy.orm import Session
+from sqlmodel import Session
 
 from workflow import audit
 from workflow.actors import Actor

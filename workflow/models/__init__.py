@@ -5,6 +5,7 @@ from workflow.models.base import utcnow
 from workflow.models.mail import Attachment, InboundMessage, Outbox
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.staff import Role, User
+from workflow.models.throttle import Throttle
 
 __all__ = [
     "Assessment",
@@ -16,6 +17,7 @@ __all__ = [
     "Referral",
     "Role",
     "StateChange",
+    "Throttle",
     "User",
     "utcnow",
 ]

@@ -1,0 +1,12 @@
+"""Flask CLI commands: the operators' interface in contract.md."""
+
+from flask import Flask
+
+from commands import accounts, db, export, mail
+
+
+def init_app(app: Flask) -> None:
+    """Register every command on the app's CLI."""
+    app.cli.add_command(db.group)
+    for command in (*accounts.COMMANDS, *export.COMMANDS, *mail.COMMANDS):
+        app.cli.add_command(command)

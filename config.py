@@ -1,0 +1,82 @@
+"""Settings from the environment (contract.md), with safe development defaults."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """The service refuses to start with an unsafe or incomplete configuration."""
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _development_secret(instance: Path) -> str:
+    """Keep a generated key in instance/ so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings: environment first, then `overrides` (tests, commands)."""
+    env = os.environ
+    production = env.get("APP_ENV", "development") == "production"
+    settings: dict[str, Any] = {
+        "PRODUCTION": production,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'referrals.sqlite3'}"),
+        "IMAP_HOST": env.get("IMAP_HOST"),
+        "IMAP_PORT": _env_int("IMAP_PORT", 0) or None,
+        "IMAP_USERNAME": env.get("IMAP_USERNAME"),
+        "IMAP_PASSWORD": env.get("IMAP_PASSWORD"),
+        "IMAP_SECURITY": env.get("IMAP_SECURITY", "ssl"),
+        "IMAP_FOLDER": env.get("IMAP_FOLDER", "INBOX"),
+        "IMAP_PROCESSED_FOLDER": env.get("IMAP_PROCESSED_FOLDER", "Processed"),
+        "IMAP_QUARANTINE_FOLDER": env.get("IMAP_QUARANTINE_FOLDER", "Quarantine"),
+        "SMTP_HOST": env.get("SMTP_HOST"),
+        "SMTP_PORT": _env_int("SMTP_PORT", 0) or None,
+        "SMTP_USERNAME": env.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),
+        "MAIL_FROM": env.get("MAIL_FROM", "referrals@localhost"),
+        "POLL_INTERVAL_SECONDS": _env_int("POLL_INTERVAL_SECONDS", 60),
+        "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
+        "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
+        "BEHIND_TLS": env.get("BEHIND_TLS", "1" if production else "0") == "1",
+        "DEBUG": env.get("FLASK_DEBUG") == "1",
+    }
+    settings.update(overrides or {})
+    _check(settings)
+    return settings
+
+
+def _check(settings: dict[str, Any]) -> None:
+    if settings["PRODUCTION"]:
+        if not settings["SECRET_KEY"]:
+            raise ConfigurationError("SECRET_KEY must be set in production.")
+        if settings["DEBUG"]:
+            raise ConfigurationError("Debug mode must be off in production.")
+    elif not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _development_secret(INSTANCE)
+    if settings["IMAP_SECURITY"] not in ("ssl", "starttls", "none"):
+        raise ConfigurationError("IMAP_SECURITY must be ssl, starttls or none.")
+    if settings["IMAP_SECURITY"] == "none" and settings["IMAP_HOST"] not in (
+        None,
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    ):
+        raise ConfigurationError("IMAP_SECURITY=none is allowed only for a loopback host.")

@@ -1,0 +1,1 @@
+"""WTForms classes, one module per page group, with GOV.UK wording for errors."""

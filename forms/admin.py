@@ -1,0 +1,34 @@
+"""Account administration forms."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length
+
+ROLE_CHOICES = [
+    SelectChoice("coordinator", "Coordinator"),
+    SelectChoice("idva", "IDVA"),
+    SelectChoice("manager", "Manager"),
+    SelectChoice("admin", "Administrator (accounts only, no case content)"),
+]
+
+
+class NewUserForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the person's work email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    name = StringField("Full name", widget=GovTextInput(), validators=[Length(max=200)])
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select a role")],
+    )
+    submit = SubmitField("Create account", widget=GovSubmitInput())

@@ -1,0 +1,104 @@
+"""Signing in and out, and changing a password."""
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from forms.auth import ChangePasswordForm, SignInForm
+from views.deps import client_address, uow
+from workflow import staff, throttle
+from workflow.errors import DomainError
+from workflow.models import User
+
+bp = Blueprint("auth", __name__)
+LOGIN_ATTEMPTS_PER_ADDRESS = 20
+LOGIN_WINDOW = timedelta(minutes=15)
+
+
+@dataclass
+class StaffUser(UserMixin):  # type: ignore[misc]
+    """The signed-in person as Flask-Login sees them; no case data lives here."""
+
+    id: int
+    email: str
+    role: str
+    must_change_password: bool
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Login."""
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = "Sign in to continue."
+    manager.session_protection = "strong"
+    manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> StaffUser | None:
+    with uow() as work:
+        user = work.session.get(User, int(user_id))
+        if user is None or not user.active:
+            return None
+        return StaffUser(user.id or 0, user.email, user.role.value, user.must_change_password)
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/"):
+        return url_for("staff.home")
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login() -> Any:
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form)
+    with uow() as work:
+        key = f"login:{client_address()}"
+        if not throttle.allow(work.session, key, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
+            work.commit()
+            form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
+            return render_template("auth/sign_in.html", form=form), 429
+        work.commit()
+        try:
+            user = staff.authenticate(work, form.email.data or "", form.password.data or "")
+        except staff.SignInRefused as refused:
+            form.email.errors = [str(refused)]
+            return render_template("auth/sign_in.html", form=form), 200
+    session.clear()
+    login_user(StaffUser(user.id or 0, user.email, user.role.value, user.must_change_password))
+    session["signed_in_at"] = session["seen_at"] = time.time()
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/sign-out")
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/change-password", methods=["GET", "POST"])
+def change_password() -> Any:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            with uow() as work:
+                staff.change_password(
+                    work, int(current_user.id), form.current.data or "", form.new.data or ""
+                )
+            current_user.must_change_password = False
+            flash("Your password has been changed.")
+            return redirect(url_for("staff.home"))
+        except DomainError as error:
+            form.new.errors = [str(error)]
+    return render_template("auth/change_password.html", form=form)

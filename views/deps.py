@@ -1,0 +1,35 @@
+"""What a view needs from the application: a unit of work and the acting staff member."""
+
+from flask import current_app, request
+from flask_login import current_user
+
+from workflow.actors import Actor
+from workflow.db import Database, UnitOfWork
+from workflow.models.staff import Role
+from workflow.policy import CAMBS, Policy
+
+
+def database() -> Database:
+    """Return the application's database."""
+    db: Database = current_app.extensions["database"]
+    return db
+
+
+def uow() -> UnitOfWork:
+    """Start a unit of work for this request."""
+    return database().uow()
+
+
+def actor() -> Actor:
+    """Return the signed-in staff member as a workflow actor."""
+    return Actor(int(current_user.id), current_user.email, Role(current_user.role))
+
+
+def policy() -> Policy:
+    """Return the local policy in force."""
+    return current_app.config.get("POLICY", CAMBS)
+
+
+def client_address() -> str:
+    """Return the client's address as the WSGI server saw it (a proxy must set ProxyFix)."""
+    return request.remote_addr or "unknown"

@@ -1,0 +1,90 @@
+"""Security that applies to every response: headers, session lifetime, roles."""
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    """Install the hooks that every request passes through."""
+    app.before_request(_expire_session)
+    app.after_request(_headers)
+
+
+def _headers(response: Response) -> Response:
+    from flask import current_app
+
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config["BEHIND_TLS"]:
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if not request.path.startswith(("/static/", "/assets/")):
+        # Pages may hold personal data: never keep them in a browser or proxy cache.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _expire_session() -> Any:
+    from flask import current_app
+
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    seen, started = session.get("seen_at", now), session.get("signed_in_at", now)
+    if now - seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        flash("You were signed out because you had not used the service for a while.")
+        return redirect(url_for("auth.login", next=request.path))
+    session["seen_at"] = now
+    if current_user.must_change_password and request.endpoint not in _PASSWORD_EXEMPT:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+_PASSWORD_EXEMPT = {"auth.change_password", "auth.logout", "static", "assets"}
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Let only signed-in staff with one of `roles` reach the view; others get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.path))
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

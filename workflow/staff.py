@@ -1,0 +1,121 @@
+"""Staff accounts: creation, sign-in with lockout, and password changes. Hashes are argon2id."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import col, select
+
+from workflow import audit
+from workflow.actors import Actor
+from workflow.db import UnitOfWork
+from workflow.errors import DomainError
+from workflow.models import User, utcnow
+from workflow.models.staff import Role
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Spent on unknown emails too, so response time does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+
+
+class SignInRefused(DomainError):
+    """Sign-in failed; the message never says whether the account exists."""
+
+
+def check_password_strength(password: str, email: str) -> None:
+    """Refuse passwords that are short or contain the account's own email name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more.")
+    if email.split("@")[0].lower() in password.lower():
+        raise DomainError("Password must not contain your email name.")
+
+
+def create_user(
+    uow: UnitOfWork, actor: Actor, email: str, role: Role, password: str, name: str = ""
+) -> User:
+    """Create a staff account that must change its password at first sign-in."""
+    email = email.strip().lower()
+    check_password_strength(password, email)
+    if uow.session.exec(select(User).where(col(User.email) == email)).first():
+        raise DomainError(f"An account for {email} already exists.")
+    user = User(email=email, role=role, name=name, password_hash=_hasher.hash(password))
+    uow.session.add(user)
+    uow.session.flush()
+    audit.record(uow.session, actor, "create", "user", user.id, f"{email} as {role.value}")
+    uow.commit()
+    return user
+
+
+def generate_password() -> str:
+    """Return a random first password, shown once and changed at first sign-in."""
+    return secrets.token_urlsafe(15)
+
+
+def _locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def authenticate(uow: UnitOfWork, email: str, password: str, now: datetime | None = None) -> User:
+    """Return the user for correct credentials; count failures and lock after too many."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    user = uow.session.exec(select(User).where(col(User.email) == email)).first()
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        raise SignInRefused("Enter a correct email address and password.")
+    if _locked(user, now):
+        raise SignInRefused(
+            "This account is locked after too many failed attempts. "
+            "Try again in 15 minutes or ask an administrator."
+        )
+    if not _verify(user.password_hash, password):
+        _record_failure(uow, user, now)
+        raise SignInRefused("Enter a correct email address and password.")
+    user.failed_logins = 0
+    user.last_login_at = now
+    audit.record(uow.session, Actor.of(user), "login", "user", user.id)
+    uow.commit()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(uow: UnitOfWork, user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+    audit.record(uow.session, Actor.of(user), "login_failed", "user", user.id)
+    uow.commit()
+
+
+def change_password(uow: UnitOfWork, user_id: int, current: str, new: str) -> User:
+    """Change a user's password after checking the current one."""
+    user = uow.session.get(User, user_id)
+    if user is None or not _verify(user.password_hash, current):
+        raise DomainError("Your current password is not correct.")
+    check_password_strength(new, user.email)
+    if new == current:
+        raise DomainError("Choose a new password that is different from the current one.")
+    user.password_hash = _hasher.hash(new)
+    user.must_change_password = False
+    user.password_changed_at = utcnow()
+    audit.record(uow.session, Actor.of(user), "change", "user", user.id, "password changed")
+    uow.commit()
+    return user
+
+
+def has_admin(uow: UnitOfWork) -> bool:
+    """Say whether any active administrator account exists."""
+    query = select(User).where(col(User.role) == Role.ADMIN, col(User.active).is_(True))
+    return uow.session.exec(query).first() is not None
