@@ -18,16 +18,28 @@ def make_engine(url: str) -> sa.Engine:
         return sa.create_engine(url, pool_pre_ping=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
     sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy issue BEGIN itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while the scheduler writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+# SQLite's answer when a transaction that has read tries to write after another one committed: the
+# same lost race that PostgreSQL reports through the version check.
+SQLITE_BUSY_SNAPSHOT = 517
 
 
 class UnitOfWork:
@@ -56,15 +68,26 @@ class UnitOfWork:
         except StaleDataError as error:
             self.session.rollback()
             raise StaleReferral() from error
+        except sa.exc.OperationalError as error:
+            self.session.rollback()
+            if getattr(error.orig, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+                raise StaleReferral() from error
+            raise
 
 
 class Database:
     """An engine and its session factory, created by the app factory or a command, not at import."""
 
-    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+    def __init__(self, url: str, bind: sa.Engine | sa.Connection | None = None) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
-        self.session_factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self.bind = bind or make_engine(url)
+        # Bound to a connection (tests), a commit releases a savepoint instead of committing.
+        self.session_factory = sessionmaker(
+            self.bind,
+            class_=Session,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
 
     def uow(self) -> UnitOfWork:
         """Start a unit of work."""
