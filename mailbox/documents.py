@@ -1,0 +1,79 @@
+"""Recognise what an attachment really is and hand it to the reader for that format."""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+import io
+
+from mailbox.grid import Document
+from mailbox.mime import Attachment, decode_text
+from mailbox.readers.body import read_html, read_plain
+from mailbox.readers.docx import read_docx
+from mailbox.readers.pdf import read_pdf
+from mailbox.readers.xlsx import read_xlsx
+from mailbox.safety import UnreadablePart
+
+log = logging.getLogger(__name__)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An attached picture this big may be a scanned form, which we cannot read.
+SCAN_BYTES = 30 * 1024
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+_UNREADABLE_FORMATS = {
+    "ole": "encrypted Office file or legacy .doc/.xls",
+    "rtf": "RTF documents are not read",
+    "odf": "OpenDocument files are not read",
+}
+
+
+def detect_type(name: str, data: bytes) -> str:
+    """Return an attachment's real format from its bytes, its name breaking ties."""
+    lower = name.lower()
+    if data[:1024].find(b"%PDF-") >= 0:
+        return "pdf"
+    if data[:2] == b"PK" or lower.endswith((".docx", ".docm", ".xlsx", ".xlsm")):
+        return _zip_type(lower, data)
+    if data[:8] == OLE_MAGIC:
+        return "ole"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
+    if lower.endswith((".htm", ".html")):
+        return "html"
+    if lower.endswith((".txt", ".csv", ".text")):
+        return "text"
+    return "other"
+
+
+def _zip_type(lower: str, data: bytes) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        names = set()
+    if "word/document.xml" in names or (not names and lower.endswith((".docx", ".docm"))):
+        return "docx"
+    if "xl/workbook.xml" in names or (not names and lower.endswith((".xlsx", ".xlsm"))):
+        return "xlsx"
+    return "odf" if "mimetype" in names else "zip"
+
+
+def read_attachment(att: Attachment, detected: str) -> Document | None:
+    """Read an attachment into a document; None when it is not a kind that can hold a form."""
+    if att.oversize:
+        raise UnreadablePart("larger than the attachment size limit")
+    if detected in _UNREADABLE_FORMATS:
+        raise UnreadablePart(_UNREADABLE_FORMATS[detected])
+    if detected == "image":
+        if att.inline or att.size < SCAN_BYTES:
+            return None  # a signature logo, not a form
+        raise UnreadablePart("a picture (perhaps a scanned form) cannot be read")
+    reader = {"docx": read_docx, "pdf": read_pdf, "xlsx": read_xlsx}.get(detected)
+    if reader is not None:
+        return reader(att.filename, att.data)
+    if detected == "html":
+        return read_html(att.filename, decode_text(att.data, None))
+    if detected == "text":
+        return read_plain(att.filename, decode_text(att.data, None))
+    return None

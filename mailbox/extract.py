@@ -1,0 +1,130 @@
+"""Assemble the contract's referral record from what each document says."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mailbox.checklist import Answer
+from mailbox.forms import FormReading
+from mailbox.questions import DASH, SDASH
+from mailbox.values import read_value
+
+RECORD_FIELDS = {
+    "referrer": ("name", "agency", "role", "email", "phone"),
+    "victim": ("name", "date_of_birth", "gender", "address", "postcode", "phone",
+               "safe_to_contact", "safe_contact_notes"),
+    "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
+}
+TOP_FIELDS = ("children_in_household", "consent", "professional_judgement", "reason_for_referral")
+QUESTION_COUNT = {DASH: 24, SDASH: 11}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an extracted value was read: the document and its cell, line or field."""
+
+    document: str
+    where: str
+
+
+@dataclass
+class Extraction:
+    """The referral record, the paths a person should check, and each value's source."""
+
+    referral: dict[str, Any]
+    needs_review: list[str]
+    sources: dict[str, Source]
+
+
+class _Builder:
+    def __init__(self, forms: list[FormReading]) -> None:
+        self.forms = forms
+        self.review: list[str] = []
+        self.sources: dict[str, Source] = {}
+
+    def value(self, path: str) -> Any:
+        for form in self.forms:
+            found = form.fields.get(path)
+            if found is None or not found.text:
+                continue
+            value, doubt = read_value(path, found.text)
+            self.sources[path] = Source(form.document, found.where)
+            if doubt or found.clash or value is None:
+                self.review.append(path)
+            return value
+        self.review.append(path)  # not given anywhere: a person fills it in
+        return None
+
+    def answers(self, instrument: str) -> dict[str, str | None] | None:
+        merged: dict[str, Answer] = {}
+        lists = [c for f in self.forms for c in f.checklists if c.instrument == instrument]
+        if not lists:
+            return None
+        for checklist in lists:
+            for qid, answer in checklist.answers.items():
+                merged[qid] = _merge(merged.get(qid), answer)
+        out: dict[str, str | None] = {}
+        for n in range(1, QUESTION_COUNT[instrument] + 1):
+            answer = merged.get(str(n))
+            out[str(n)] = answer.value if answer else None
+            path = f"{instrument}.answers.{n}"
+            if answer is None or answer.doubt or answer.value is None:
+                self.review.append(path)
+            if answer is not None:
+                self.sources[path] = Source(_document(answer.where, self.forms), answer.where)
+        return out
+
+
+def _merge(first: Answer | None, second: Answer) -> Answer:
+    """Keep the first real answer; two different real answers need a person."""
+    if first is None or first.value is None:
+        return second if second.value is not None or first is None else first
+    if second.value is not None and second.value != first.value:
+        return Answer(first.value, True, first.where)
+    return first
+
+
+def _document(where: str, forms: list[FormReading]) -> str:
+    return next((f.document for f in forms if where.startswith(f.document)), "")
+
+
+def build_referral(forms: list[FormReading], subject: str) -> Extraction:
+    """Build the referral record from the form documents, most trusted first."""
+    b = _Builder(forms)
+    record: dict[str, Any] = {"pathway": None}
+    for role, names in RECORD_FIELDS.items():
+        record[role] = {name: b.value(f"{role}.{name}") for name in names}
+    for name in TOP_FIELDS:
+        record[name] = b.value(name)
+    record["dash"] = _dash(b)
+    sdash = b.answers(SDASH)
+    record["stalking_screen"] = None if sdash is None else {"answers": sdash}
+    record["pathway"] = _pathway(forms, subject, record, b.review)
+    review = list(dict.fromkeys(b.review))
+    return Extraction(record, review, b.sources)
+
+
+def _dash(b: _Builder) -> dict[str, Any] | None:
+    answers = b.answers(DASH)
+    if answers is None:
+        return None
+    score = sum(1 for a in answers.values() if a == "yes")  # always recomputed, never read
+    if any(p.startswith(f"{DASH}.answers.") for p in b.review):
+        b.review.append("dash.score")
+    return {"answers": answers, "score": score, "completed_date": b.value("dash.completed_date")}
+
+
+def _pathway(forms: list[FormReading], subject: str, record: dict[str, Any], review: list[str]) -> str:
+    titles = {f.pathway for f in forms if f.pathway}
+    if len(titles) == 1:
+        return titles.pop()
+    subj = subject.lower()
+    if not titles and re.search(r"stalking|harassment", subj) and "marac" not in subj:
+        return "stalking_idva"
+    if not titles and re.search(r"\bmarac\b", subj):
+        return "marac"
+    review.append("pathway")
+    stalking_only = record["stalking_screen"] is not None and record["dash"] is None
+    return "stalking_idva" if stalking_only else "marac"

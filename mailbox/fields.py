@@ -1,0 +1,83 @@
+"""Recognise referral-form labels by meaning and turn their values into record values."""
+
+from __future__ import annotations
+
+import re
+
+VICTIM = r"victim|client|service user|person at risk|adult at risk|survivor|young person|subject"
+PERPETRATOR = r"perpetrator|abuser|alleged|suspect|stalker|offender|harasser|\bperp\b"
+REFERRER = r"referrer|referring|referred by|your |completed by|reporting officer"
+
+# Whole-label rules, tried in order before the role + attribute rules below.
+_LABELS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    ("_referral_date", (r"date (of )?referr|referral date|date referred|date sent",), None),
+    ("dash.completed_date", (r"date", r"dash|complet|assess|checklist|ric\b"), r"birth|referr"),
+    ("perpetrator.relationship_to_victim", (r"relationship",), None),
+    ("professional_judgement", (r"professional", r"judg|referral\b|based on|opinion"), None),
+    ("victim.safe_contact_notes", (r"safe|contact", r"arrangement|note|how to|detail|method"
+                                   r"|instruction|way|times?\b|comment"), r"number"),
+    ("victim.safe_to_contact", (r"safe", r"contact|call|phone|text|approach"), None),
+    ("consent", (r"consent",), None),
+    ("reason_for_referral", (r"reason|grounds|why", r"referr|concern"), None),
+    ("children_in_household", (r"child|kids", r"household|number|how many|home|living"), None),
+    ("victim.postcode", (r"post ?code|postal code",), PERPETRATOR),
+    ("_total", (r"total|score",), None),
+)
+
+_ATTRIBUTES: tuple[tuple[str, str, str | None], ...] = (
+    ("email", r"e-?mail", None),
+    ("date_of_birth", r"date of birth|\bdob\b|d\.o\.b|birth ?date|born", None),
+    ("gender", r"gender|\bsex\b", None),
+    ("address", r"address", r"e-?mail"),
+    ("phone", r"phone|\btel\b|\btel\.|telephone|mobile|contact (number|no)", None),
+    ("agency", r"agency|organi[sz]ation|service\b|employer|team", None),
+    ("role", r"\brole\b|job title|position|designation|occupation", None),
+    ("name", r"name|\bwho\b", None),
+)
+
+_ALLOWED = {
+    "referrer": {"name", "agency", "role", "email", "phone"},
+    "victim": {"name", "date_of_birth", "gender", "address", "phone"},
+    "perpetrator": {"name", "date_of_birth"},
+}
+
+
+def normalise_label(text: str) -> str:
+    """Lower-case a label and drop the punctuation forms put around it."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    return re.sub(r"[\s:*?]+", " ", text).strip(" .-")
+
+
+def role_of(label: str) -> str | None:
+    """Return whose detail a label or heading names (victim, perpetrator, referrer)."""
+    if re.search(PERPETRATOR, label):
+        return "perpetrator"
+    if re.search(VICTIM, label):
+        return "victim"
+    if re.search(REFERRER, label):
+        return "referrer"
+    return None
+
+
+def match_label(label: str, context: str | None) -> str | None:
+    """Return the record path a form label asks for, using the section for bare labels."""
+    norm = normalise_label(label)
+    if not norm or len(norm) > 80:
+        return None
+    for key, groups, exclude in _LABELS:
+        if all(re.search(g, norm) for g in groups) and not (exclude and re.search(exclude, norm)):
+            return key
+    for attr, pattern, exclude in _ATTRIBUTES:
+        if re.search(pattern, norm) and not (exclude and re.search(exclude, norm)):
+            role = "referrer" if attr in ("agency", "role") else role_of(norm) or context
+            if role and attr in _ALLOWED[role]:
+                return f"{role}.{attr}"
+            return None
+    return None
+
+
+def split_camel(name: str) -> str:
+    """Turn a form-field name like `VictimDateOfBirth` into words."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.]+", " ", name)
+    return re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", " ", words)

@@ -1,0 +1,111 @@
+"""Read one document's referral-form fields and checklists, with where each came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mailbox.checklist import Checklist, find_checklists
+from mailbox.fields import match_label, normalise_label, role_of
+from mailbox.grid import Document, Row
+
+MIN_FIELDS = 3
+
+
+@dataclass(frozen=True)
+class Found:
+    """The text given for one record path, and where it was read."""
+
+    text: str
+    where: str
+    clash: bool = False
+
+
+@dataclass
+class FormReading:
+    """What one document says: field texts, checklists and the form's title."""
+
+    document: str
+    fields: dict[str, Found] = field(default_factory=dict)
+    checklists: list[Checklist] = field(default_factory=list)
+    pathway: str | None = None
+
+    @property
+    def is_form(self) -> bool:
+        """Tell whether the document carries a referral form or a checklist."""
+        filled = [k for k, f in self.fields.items() if not k.startswith("_") and f.text]
+        return len(filled) >= MIN_FIELDS or bool(self.checklists)
+
+
+def read_form(doc: Document) -> FormReading:
+    """Read a document's labelled fields (outside its checklists) and its checklists."""
+    checklists, used = find_checklists(doc)
+    reading = FormReading(doc.name, checklists=checklists, pathway=_title_pathway(doc.rows[:8]))
+    context: str | None = None
+    for index, row in enumerate(doc.rows):
+        if index in used:
+            continue
+        pairs = _pairs(row)
+        matched = False
+        for label, value in pairs:
+            key = match_label(label, context)
+            if key is None:
+                continue
+            matched = True
+            if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
+                context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
+            _keep(reading, key, Found(value.strip(), row.where))
+        if not matched and len(row.cells) == 1 and len(row.text) < 60:
+            context = role_of(normalise_label(row.text)) or context
+    return reading
+
+
+def _keep(reading: FormReading, key: str, found: Found) -> None:
+    earlier = reading.fields.get(key)
+    if earlier is None or (not earlier.text and found.text):
+        reading.fields[key] = found
+    elif found.text and _same(earlier.text) != _same(found.text):
+        reading.fields[key] = Found(earlier.text, earlier.where, clash=True)
+
+
+def _same(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _pairs(row: Row) -> list[tuple[str, str]]:
+    """Return the (label, value) pairs a row holds: 'Label: value' text or label/value cells."""
+    cells = [c.text for c in row.cells]
+    if len(cells) == 1:
+        return [_split(cells[0])]
+    if len(cells) == 2:
+        return [(cells[0], cells[1])]
+    pairs, i = [], 0
+    while i < len(cells):
+        label = cells[i]
+        if match_label(label, "victim") is None:
+            if ":" in label:
+                pairs.append(_split(label))
+            i += 1
+            continue
+        has_value = i + 1 < len(cells) and match_label(cells[i + 1], "victim") is None
+        pairs.append((label, cells[i + 1] if has_value else ""))
+        i += 2 if has_value else 1
+    return pairs
+
+
+def _split(text: str) -> tuple[str, str]:
+    m = re.match(r"^([^:]{2,70}?)\s*:\s*(.*)$", text) or re.match(r"^(.{2,70}?\?)\s*(.*)$", text)
+    return (m[1], m[2]) if m else (text, "")
+
+
+def _title_pathway(rows: list[Row]) -> str | None:
+    """Return the pathway a form's title names (stalking form or MARAC form), if it does."""
+    for row in rows:
+        text = row.text.lower()
+        if len(text) > 90 or not re.search(r"referral|form|checklist|screening", text):
+            continue
+        if re.search(r"stalking|harassment", text):
+            return "stalking_idva"
+        if re.search(r"\bmarac\b", text):
+            return "marac"
+    return None

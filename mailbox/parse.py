@@ -1,0 +1,159 @@
+"""Turn one raw message into the contract's extraction record, plus what ingestion needs."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from mailbox import classify
+from mailbox.documents import detect_type, read_attachment
+from mailbox.extract import Source, build_referral
+from mailbox.forms import FormReading, read_form
+from mailbox.grid import Document
+from mailbox.mime import Walked, header_text, parse_bytes, walk
+from mailbox.readers.body import read_html, read_plain
+from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """An attachment as found: names, declared and detected types, size, digest, and why unread."""
+
+    filename: str
+    declared_type: str
+    detected_type: str
+    size: int
+    sha256: str
+    unreadable_reason: str | None = None
+
+
+@dataclass
+class ParsedMessage:
+    """A parsed message: the contract record plus the headers and provenance ingestion needs."""
+
+    record: dict[str, Any]
+    message_id: str | None = None
+    subject: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+def parse_message(
+    raw: bytes, *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+) -> dict[str, Any]:
+    """Return the extraction record (without "file") for one raw RFC 822 message."""
+    return parse(raw, max_attachment_bytes=max_attachment_bytes).record
+
+
+def parse(
+    raw: bytes,
+    *,
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    own_addresses: frozenset[str] = frozenset(),
+) -> ParsedMessage:
+    """Parse one raw message: classify it, read its forms and say what could not be read."""
+    msg = parse_bytes(raw)
+    walked = walk(msg, max_attachment_bytes)
+    parsed = _headers(msg)
+    docs = _read_attachments(walked, parsed)
+    unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
+    early = _early_disposition(msg, walked, parsed, own_addresses)
+    if early is not None:
+        parsed.record = _record(early, unreadable=[])
+        return parsed
+    docs += _body_documents(walked)
+    forms = [f for f in (read_form(d) for d in docs) if f.is_form]
+    if forms:
+        extraction = build_referral(forms, parsed.subject)
+        parsed.sources = extraction.sources
+        parsed.record = _record("referral", unreadable, extraction.referral, extraction.needs_review)
+    else:
+        parsed.record = _record(_formless(msg, walked, parsed, unreadable), unreadable)
+    return parsed
+
+
+def _record(
+    disposition: str,
+    unreadable: list[str],
+    referral: dict[str, Any] | None = None,
+    review: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "disposition": disposition,
+        "referral": referral,
+        "unreadable_parts": unreadable,
+        "needs_review": review or [],
+    }
+
+
+def _headers(msg: Message) -> ParsedMessage:
+    name, address = email.utils.parseaddr(header_text(msg, "From"))
+    refs = header_text(msg, "References").split()
+    return ParsedMessage(
+        record={},
+        message_id=header_text(msg, "Message-ID") or None,
+        subject=header_text(msg, "Subject"),
+        from_address=address.lower(),
+        from_name=name,
+        in_reply_to=header_text(msg, "In-Reply-To") or None,
+        references=refs,
+    )
+
+
+def _early_disposition(
+    msg: Message, walked: Walked, parsed: ParsedMessage, own: frozenset[str]
+) -> str | None:
+    if classify.is_own_mail(parsed.from_address, own):
+        return "ignore_autoreply"  # our own mail come back: never answer it
+    if classify.is_bounce(msg, walked.content_types):
+        return "ignore_bounce"
+    if classify.is_autoreply(msg):
+        return "ignore_autoreply"
+    return None
+
+
+def _formless(msg: Message, walked: Walked, parsed: ParsedMessage, unreadable: list[str]) -> str:
+    if unreadable:
+        return "quarantine"
+    if classify.is_auto_generated(msg):
+        return "ignore_autoreply"
+    text = "\n".join(b.text for b in walked.bodies if b.subtype == "plain")
+    if classify.is_self_referral(parsed.from_address, text):
+        return "reject_self_referral"
+    return "quarantine"
+
+
+def _read_attachments(walked: Walked, parsed: ParsedMessage) -> list[Document]:
+    docs = []
+    for att in walked.attachments:
+        detected = "oversize" if att.oversize else detect_type(att.filename, att.data)
+        reason = None
+        try:
+            doc = read_attachment(att, detected)
+        except UnreadablePart as exc:
+            doc, reason = None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not lose the whole message
+            log.warning("reader failed on an attachment: %s", type(exc).__name__)
+            doc, reason = None, f"reader failed: {type(exc).__name__}"
+        parsed.attachments.append(
+            AttachmentInfo(att.filename, att.declared_type, detected, att.size, att.sha256, reason)
+        )
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def _body_documents(walked: Walked) -> list[Document]:
+    # HTML first: its tables keep the columns that plain text loses.
+    html = [read_html(b.name, b.text) for b in walked.bodies if b.subtype == "html"]
+    plain = [read_plain(b.name, b.text) for b in walked.bodies if b.subtype == "plain"]
+    return html + plain

@@ -1,0 +1,1 @@
+"""One reader per attachment format, each returning a grid `Document`."""

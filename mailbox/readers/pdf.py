@@ -1,0 +1,125 @@
+"""Read a PDF: fillable (AcroForm) fields first, then the laid-out text of each page."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from mailbox.fields import split_camel
+from mailbox.grid import Cell, Document, Mark, Row
+from mailbox.readers.layout import text_rows
+from mailbox.safety import UnreadablePart
+
+MAX_PAGES = 40
+_BOX_NAME = re.compile(
+    r"^(?P<prefix>.*?)(?P<num>\d{1,2})[\W_]*(?P<opt>yes|no|dk|don'?t ?know|dont ?know|unknown|y|n)$",
+    re.I,
+)
+_OPTIONS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
+
+
+def read_pdf(name: str, data: bytes) -> Document:
+    """Read a PDF's form fields and text; refuse encrypted or image-only files."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are about the file, not us
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadablePart("password-protected PDF")
+        fields = reader.get_fields() or {}
+        pages = [_page_text(p) for p in reader.pages[:MAX_PAGES]]
+    except UnreadablePart:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise UnreadablePart(f"PDF unreadable: {type(exc).__name__}") from exc
+    if not any(t.strip() for t in pages) and not fields:
+        raise UnreadablePart("image-only PDF (no text layer)")
+    doc = Document(name, kind="pdf")
+    doc.rows.extend(_field_rows(name, fields, pages))
+    for number, text in enumerate(pages, start=1):
+        doc.rows.extend(text_rows(text, f"{name} page {number}", columns=not fields))
+    return doc
+
+
+def _page_text(page: Any) -> str:
+    try:
+        return str(page.extract_text(extraction_mode="layout"))
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError):
+        return str(page.extract_text() or "")
+
+
+def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    boxes: dict[str, dict[int, dict[str, bool]]] = {}
+    for key, field in fields.items():
+        value = field.get("/V")
+        if field.get("/FT") == "/Btn" and (m := _BOX_NAME.match(key)):
+            option = _OPTIONS.get(m["opt"].lower(), "dont_know")
+            ticked = value is not None and str(value) not in ("/Off", "Off", "")
+            boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})[option] = ticked
+        elif field.get("/FT") == "/Btn" and value is not None and str(value) != "/Off":
+            rows.append(_pair(field.get("/TU") or split_camel(key), str(value).lstrip("/"), name))
+        elif field.get("/FT") in ("/Tx", "/Ch"):
+            rows.append(_pair(field.get("/TU") or split_camel(key), str(value or ""), name))
+    lists = numbered_lists("\n".join(pages))
+    for index, (prefix, group) in enumerate(boxes.items()):
+        rows.extend(_checklist_rows(name, prefix, group, _pick(lists, group, index)))
+    return rows
+
+
+def _pair(label: str, value: str, name: str) -> Row:
+    return Row((Cell(str(label), 0.0), Cell(value, 1.0)), f"{name} field {label!r}")
+
+
+def _checklist_rows(
+    name: str, prefix: str, group: dict[int, dict[str, bool]], texts: dict[int, str]
+) -> list[Row]:
+    header = Row(
+        tuple(Cell(t, float(i)) for i, t in enumerate(("Q", "Question", "Yes", "No", "Don't know"))),
+        f"{name} fields {prefix}* row 0",
+    )
+    rows = [header]
+    for num in sorted(group):
+        marks = [
+            Cell("", float(col), _box(group[num].get(option)))
+            for col, option in ((2, "yes"), (3, "no"), (4, "dont_know"))
+        ]
+        cells = (Cell(str(num), 0.0), Cell(texts.get(num, ""), 1.0), *marks)
+        rows.append(Row(cells, f"{name} fields {prefix}* row {num}"))
+    return rows
+
+
+def _box(ticked: bool | None) -> Mark | None:
+    return None if ticked is None else (Mark.TICKED if ticked else Mark.EMPTY)
+
+
+def numbered_lists(text: str) -> list[dict[int, str]]:
+    """Return the page text's numbered question lists, a new list wherever numbering restarts."""
+    lists: list[dict[int, str]] = []
+    current: dict[int, str] | None = None
+    last = 0
+    for line in text.splitlines():
+        stripped = " ".join(line.split())
+        m = re.match(r"^(\d{1,2})[.)]?\s+(\D.*)$", stripped)
+        if m and (int(m[1]) == last + 1 or (int(m[1]) == 1)):
+            last = int(m[1])
+            if last == 1 or current is None:
+                current = {}
+                lists.append(current)
+            current[last] = m[2]
+        elif current is not None and last and stripped and not re.match(r"^\d", stripped):
+            if len(stripped) < 90 and stripped[0].islower():  # a wrapped question goes on
+                current[last] += " " + stripped
+    return lists
+
+
+def _pick(lists: list[dict[int, str]], group: dict[int, Any], index: int) -> dict[int, str]:
+    """Return the question list that matches a group of boxes: same length, else same order."""
+    same = [lst for lst in lists if len(lst) == len(group)]
+    if len(same) == 1:
+        return same[0]
+    return lists[index] if index < len(lists) and len(lists[index]) == len(group) else {}

@@ -1,0 +1,83 @@
+"""Guards for hostile attachments: sizes, zip bombs, XML entities, file names."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+
+from lxml import etree
+
+DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+# An Office file's parts are small; anything beyond these is a bomb or not a form.
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200
+MAX_MEMBERS = 2000
+
+
+class UnreadablePart(Exception):  # noqa: N818 - reads as the outcome it reports
+    """An attachment that cannot be read safely; the message names it in unreadable_parts."""
+
+
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    """Open an archive after checking every member's declared size and ratio."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnreadablePart(f"not a readable zip: {exc}") from exc
+    if len(members) > MAX_MEMBERS:
+        raise UnreadablePart("too many zip members")
+    total = 0
+    for info in members:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
+            raise UnreadablePart(f"zip member {info.filename!r} would inflate too far")
+    if total > MAX_TOTAL_BYTES:
+        raise UnreadablePart("zip would inflate too far")
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """Read one member, capped at its (already checked) declared size; None when absent."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    try:
+        with archive.open(info) as fh:
+            # Never trust the declared size alone: read one byte past it to catch a liar.
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+        raise UnreadablePart(f"zip member {name!r} is corrupt: {exc}") from exc
+    if len(data) > info.file_size:
+        raise UnreadablePart(f"zip member {name!r} is larger than it says")
+    return data
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
+)
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse untrusted OOXML; refuse any DTD, since Office never writes one."""
+    if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096], re.IGNORECASE):
+        raise UnreadablePart("XML declares a DTD or entities")
+    try:
+        return etree.fromstring(data, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadablePart(f"XML is malformed: {exc}") from exc
+
+
+def safe_filename(name: str | None, fallback: str = "attachment") -> str:
+    """Return a file name with no path, control characters or reserved characters."""
+    if not name:
+        return fallback
+    name = unicodedata.normalize("NFC", name)
+    name = re.split(r"[\\/]", name)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", name).strip(" .")
+    return name[:200] or fallback

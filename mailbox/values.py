@@ -1,0 +1,171 @@
+"""Turn what a referrer typed into record values, saying when the reading is doubtful."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from mailbox.grid import Mark, glyph_mark
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_YES = r"y|yes|yep|true|agreed|given"
+_NO = r"n|no|none given|false|refused|declined|not given"
+_DK = r"dk|d/k|don'?t know|do not know|unknown|not known|unsure|n/k|nk"
+
+# A box glyph (or a bracketed X) before an option word: "☒ Yes ☐ No", "[X] Don't know".
+_INLINE_BOX = re.compile(
+    r"(?:^|(?<=[\s\[(]))([☒☑✓✔✗✘■☐□xX])\]?\)?\s*(yes|no|don'?t know|dk|unknown)\b", re.I
+)
+
+# A parsed value and whether it is doubtful (then its path goes to needs_review).
+Reading = tuple[Any, bool]
+
+
+def answer_word(text: str) -> str | None:
+    """Return yes/no/dont_know for a Yes/No/Don't know word at the start of `text`."""
+    t = text.lower().replace("\u2019", "'").strip(" \t-:.()")
+    for value, pattern in (("dont_know", _DK), ("yes", _YES), ("no", _NO)):
+        if re.match(rf"(?:{pattern})(?![\w'])", t):
+            return value
+    return None
+
+
+def ticked_options(text: str) -> list[str]:
+    """Return the options ticked in inline text like '☒ Yes ☐ No ☐ Don't know'."""
+    return [
+        answer_word(word) or ""
+        for glyph, word in _INLINE_BOX.findall(text)
+        if glyph_mark(glyph) is Mark.TICKED
+    ]
+
+
+def read_yes_no(text: str) -> Reading:
+    """Read a yes/no value (possibly written with tick boxes); None when blank."""
+    if not text.strip():
+        return None, False
+    if _INLINE_BOX.search(text):
+        chosen = ticked_options(text)
+        return (chosen[0], False) if len(chosen) == 1 and chosen[0] != "dont_know" else (None, True)
+    word = answer_word(text)
+    if word in ("yes", "no"):
+        return word, len(text.split()) > 3  # a yes/no with an explanation: read, but check
+    return None, True
+
+
+def read_bool(text: str) -> Reading:
+    """Read a yes/no value as a boolean."""
+    value, doubt = read_yes_no(text)
+    return (None if value is None else value == "yes"), doubt
+
+
+def read_date(text: str) -> Reading:
+    """Read a UK-style date (day first) into ISO form."""
+    t = text.strip().lower()
+    if not t:
+        return None, False
+    if m := re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", t):
+        return _iso(int(m[1]), int(m[2]), int(m[3]), False)
+    if m := re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", t):
+        year = int(m[3])
+        # Two-digit years need a century guess: read it, but ask a person to check.
+        if year < 100:
+            year += 2000 if year <= dt.date.today().year % 100 else 1900
+        return _iso(year, int(m[2]), int(m[1]), len(m[3]) == 2)
+    if m := re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})\b", t):
+        if m[2] in MONTHS:
+            return _iso(int(m[3]), MONTHS[m[2]], int(m[1]), False)
+    return None, True
+
+
+def _iso(year: int, month: int, day: int, doubt: bool) -> Reading:
+    try:
+        return dt.date(year, month, day).isoformat(), doubt
+    except ValueError:
+        return None, True
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate("none one two three four five six seven eight".split())}
+
+
+def read_count(text: str) -> Reading:
+    """Read a small count such as the number of children in the household."""
+    t = text.strip().lower()
+    if not t:
+        return None, False
+    if re.fullmatch(r"\d{1,2}", t):
+        return int(t), False
+    if t in _NUMBER_WORDS or t in ("no", "nil", "0"):
+        return _NUMBER_WORDS.get(t, 0), False
+    if m := re.match(r"(\d{1,2})\b", t):
+        return int(m[1]), True
+    return None, True
+
+
+def read_gender(text: str) -> Reading:
+    """Read a gender into female/male, keeping anything else as written (checked)."""
+    t = text.strip().lower()
+    if not t:
+        return None, False
+    if t in ("f", "female", "woman", "girl"):
+        return "female", False
+    if t in ("m", "male", "man", "boy"):
+        return "male", False
+    return text.strip(), True
+
+
+def read_text(text: str) -> Reading:
+    """Read free text, collapsing whitespace."""
+    t = " ".join(text.split())
+    return (t or None), False
+
+
+def read_email(text: str) -> Reading:
+    """Read an email address."""
+    t = text.strip().strip("<>")
+    if not t:
+        return None, False
+    m = re.search(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+", t)
+    return (m[0], m[0] != t) if m else (t, True)
+
+
+def read_phone(text: str) -> Reading:
+    """Read a phone number as written, doubting it when the digits do not look like one."""
+    t = " ".join(text.split())
+    if not t:
+        return None, False
+    digits = re.sub(r"\D", "", t)
+    return t, not 10 <= len(digits) <= 13
+
+
+def read_postcode(text: str) -> Reading:
+    """Read a UK postcode in upper case."""
+    t = " ".join(text.split()).upper()
+    if not t:
+        return None, False
+    ok = re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", t)
+    return t, not ok
+
+
+READERS = {
+    "date_of_birth": read_date,
+    "completed_date": read_date,
+    "gender": read_gender,
+    "email": read_email,
+    "phone": read_phone,
+    "postcode": read_postcode,
+    "safe_to_contact": read_bool,
+    "professional_judgement": read_bool,
+    "consent": read_yes_no,
+    "children_in_household": read_count,
+}
+
+
+def read_value(path: str, text: str) -> Reading:
+    """Read the text given for record path `path`."""
+    return READERS.get(path.rsplit(".", 1)[-1], read_text)(text)
