@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from mailbox.parse import parse_message
 from typing import Any
 
 import click
-
-from mailbox.parse import parse_message
 
 
 def record_for(path: str) -> dict[str, Any]:
@@ -15,7 +14,7 @@ def record_for(path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             record = parse_message(fh.read())
-    except Exception as exc:  # noqa: BLE001 - a message that cannot be read is quarantined, never fatal
+    except Exception as exc:
         record = {
             "disposition": "quarantine",
             "referral": None,

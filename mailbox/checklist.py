@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from mailbox.fields import match_label
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.questions import DASH, SDASH, match_question, vote_instrument
@@ -12,13 +11,34 @@ from mailbox.values import answer_word, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
 _HEADER_WORDS = {
-    "yes": "yes", "y": "yes", "no": "no", "n": "no", "don't know": "dont_know",
-    "dont know": "dont_know", "don't": "dont_know", "dk": "dont_know", "unknown": "dont_know",
-    "not known": "dont_know", "answer": "answer", "response": "answer", "yes/no": "answer",
-    "y/n": "answer", "question": "question", "questions": "question", "risk factor": "question",
-    "q": "number", "no.": "number", "#": "number", "q no": "number", "number": "number",
-    "comments": "comment", "comment": "comment", "notes": "comment", "details": "comment",
-    "source": "comment", "know": "skip",
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "don't know": "dont_know",
+    "dont know": "dont_know",
+    "don't": "dont_know",
+    "dk": "dont_know",
+    "unknown": "dont_know",
+    "not known": "dont_know",
+    "answer": "answer",
+    "response": "answer",
+    "yes/no": "answer",
+    "y/n": "answer",
+    "question": "question",
+    "questions": "question",
+    "risk factor": "question",
+    "q": "number",
+    "no.": "number",
+    "#": "number",
+    "q no": "number",
+    "number": "number",
+    "comments": "comment",
+    "comment": "comment",
+    "notes": "comment",
+    "details": "comment",
+    "source": "comment",
+    "know": "skip",
 }
 MIN_QUESTIONS = 3
 
@@ -144,8 +164,9 @@ def _from_text(row: Row) -> _QRow:
     if boxes:
         cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
         question = text[: cut.start()] if cut else text
-        return _QRow(number, question, boxes[0] if len(boxes) == 1 else None, len(boxes) != 1,
-                     row.where)
+        return _QRow(
+            number, question, boxes[0] if len(boxes) == 1 else None, len(boxes) != 1, row.where
+        )
     tail = text.rfind("?")
     found = _TEXT_ANSWER.search(text, max(tail, 0))
     if found:
@@ -196,7 +217,9 @@ def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
             continue
         last = current.rows[-1] if current and current.rows else None
         if _continues(row, header, last) and last is not None:
-            qtext = " ".join(c.text for c in row.cells if header and _column(c, header) == "question")
+            qtext = " ".join(
+                c.text for c in row.cells if header and _column(c, header) == "question"
+            )
             last.text = f"{last.text} {qtext}"
             used.add(i)
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from email.message import Message
-
 from mailbox.mime import header_text
 
 FREE_MAIL = re.compile(
@@ -23,15 +22,18 @@ _AUTO_SUBJECT = re.compile(
 )
 # First-person words of someone describing their own abuse, not a professional's referral.
 _VICTIM_VOICE = re.compile(
-    r"\bmy (ex|partner|husband|wife|boyfriend|girlfriend|neighbour)\b|\bi('m| am) (scared|frightened"
-    r"|afraid|terrified)\b|\bhelp me\b|\bhelp please\b|\bcan someone (call|help)\b|\bhe keeps\b",
+    r"\bmy (ex|partner|husband|wife|boyfriend|girlfriend|neighbour)\b"
+    r"|\bi('m| am) (scared|frightened|afraid|terrified)\b|\bhelp me\b|\bhelp please\b"
+    r"|\bcan someone (call|help)\b|\bhe keeps\b",
     re.I,
 )
 
 
 def is_bounce(msg: Message, content_types: list[str]) -> bool:
     """Tell whether the message is a delivery failure report."""
-    report = (msg.get_param("report-type") or "") if msg.get_content_type() == "multipart/report" else ""
+    report = (
+        (msg.get_param("report-type") or "") if msg.get_content_type() == "multipart/report" else ""
+    )
     if str(report).lower() == "delivery-status" or "message/delivery-status" in content_types:
         return True
     sender = header_text(msg, "From")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
-import io
-
 from mailbox.grid import Document
 from mailbox.mime import Attachment, decode_text
 from mailbox.readers.body import read_html, read_plain

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
 from mailbox.checklist import Answer
 from mailbox.forms import FormReading
 from mailbox.questions import DASH, SDASH
 from mailbox.values import read_value
+from typing import Any
 
 RECORD_FIELDS = {
     "referrer": ("name", "agency", "role", "email", "phone"),
-    "victim": ("name", "date_of_birth", "gender", "address", "postcode", "phone",
-               "safe_to_contact", "safe_contact_notes"),
+    "victim": (
+        "name",
+        "date_of_birth",
+        "gender",
+        "address",
+        "postcode",
+        "phone",
+        "safe_to_contact",
+        "safe_contact_notes",
+    ),
     "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
 }
 TOP_FIELDS = ("children_in_household", "consent", "professional_judgement", "reason_for_referral")
@@ -58,20 +65,19 @@ class _Builder:
         return None
 
     def answers(self, instrument: str) -> dict[str, str | None] | None:
-        merged: dict[str, Answer] = {}
         lists = [c for f in self.forms for c in f.checklists if c.instrument == instrument]
         if not lists:
             return None
+        merged: dict[str, Answer] = {}
         for checklist in lists:
-            for qid, answer in checklist.answers.items():
-                merged[qid] = _merge(merged.get(qid), answer)
+            for qid, given in checklist.answers.items():
+                merged[qid] = _merge(merged.get(qid), given)
         out: dict[str, str | None] = {}
         for n in range(1, QUESTION_COUNT[instrument] + 1):
-            answer = merged.get(str(n))
+            path, answer = f"{instrument}.answers.{n}", merged.get(str(n))
             out[str(n)] = answer.value if answer else None
-            path = f"{instrument}.answers.{n}"
             if answer is None or answer.doubt or answer.value is None:
-                self.review.append(path)
+                self.review.append(path)  # unanswered or unsure: a person checks the form
             if answer is not None:
                 self.sources[path] = Source(_document(answer.where, self.forms), answer.where)
         return out
@@ -79,9 +85,9 @@ class _Builder:
 
 def _merge(first: Answer | None, second: Answer) -> Answer:
     """Keep the first real answer; two different real answers need a person."""
-    if first is None or first.value is None:
-        return second if second.value is not None or first is None else first
-    if second.value is not None and second.value != first.value:
+    if first is None or (first.value is None and second.value is not None):
+        return second
+    if first.value is not None and second.value is not None and second.value != first.value:
         return Answer(first.value, True, first.where)
     return first
 
@@ -116,7 +122,9 @@ def _dash(b: _Builder) -> dict[str, Any] | None:
     return {"answers": answers, "score": score, "completed_date": b.value("dash.completed_date")}
 
 
-def _pathway(forms: list[FormReading], subject: str, record: dict[str, Any], review: list[str]) -> str:
+def _pathway(
+    forms: list[FormReading], subject: str, record: dict[str, Any], review: list[str]
+) -> str:
     titles = {f.pathway for f in forms if f.pathway}
     if len(titles) == 1:
         return titles.pop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-VICTIM = r"victim|client|service user|person at risk|adult at risk|survivor|young person|subject"
+VICTIM = r"victim|client|service user|person at risk|adult at risk|survivor|young person"
 PERPETRATOR = r"perpetrator|abuser|alleged|suspect|stalker|offender|harasser|\bperp\b"
 REFERRER = r"referrer|referring|referred by|your |completed by|reporting officer"
 
@@ -14,21 +14,28 @@ _LABELS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("dash.completed_date", (r"date", r"dash|complet|assess|checklist|ric\b"), r"birth|referr"),
     ("perpetrator.relationship_to_victim", (r"relationship",), None),
     ("professional_judgement", (r"professional", r"judg|referral\b|based on|opinion"), None),
-    ("victim.safe_contact_notes", (r"safe|contact", r"arrangement|note|how to|detail|method"
-                                   r"|instruction|way|times?\b|comment"), r"number"),
+    (
+        "victim.safe_contact_notes",
+        (
+            r"safe|contact",
+            r"arrangement|note|how to|detail|method"
+            r"|instruction|way|times?\b|comment",
+        ),
+        r"number",
+    ),
     ("victim.safe_to_contact", (r"safe", r"contact|call|phone|text|approach"), None),
     ("consent", (r"consent",), None),
-    ("reason_for_referral", (r"reason|grounds|why", r"referr|concern"), None),
+    ("reason_for_referral", (r"reason|grounds|why|summary|concern", r"referr|concern|risk"), None),
     ("children_in_household", (r"child|kids", r"household|number|how many|home|living"), None),
     ("victim.postcode", (r"post ?code|postal code",), PERPETRATOR),
     ("_total", (r"total|score",), None),
 )
 
 _ATTRIBUTES: tuple[tuple[str, str, str | None], ...] = (
-    ("email", r"e-?mail", None),
+    ("email", r"\be-?mail", None),
     ("date_of_birth", r"date of birth|\bdob\b|d\.o\.b|birth ?date|born", None),
     ("gender", r"gender|\bsex\b", None),
-    ("address", r"address", r"e-?mail"),
+    ("address", r"address", r"\be-?mail"),
     ("phone", r"phone|\btel\b|\btel\.|telephone|mobile|contact (number|no)", None),
     ("agency", r"agency|organi[sz]ation|service\b|employer|team", None),
     ("role", r"\brole\b|job title|position|designation|occupation", None),
@@ -74,6 +81,9 @@ def match_label(label: str, context: str | None) -> str | None:
             if role and attr in _ALLOWED[role]:
                 return f"{role}.{attr}"
             return None
+    role = role_of(norm)
+    if role and len(norm.split()) <= 3 and not re.search(r"detail|information|section|about", norm):
+        return f"{role}.name"  # a bare "Alleged perpetrator:" label is followed by a name
     return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from mailbox.checklist import Checklist, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row

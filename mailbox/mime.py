@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
-
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
 
 log = logging.getLogger(__name__)
@@ -181,7 +180,7 @@ def _unwrap_tnef(data: bytes, found: Walked, depth: int, limit: int) -> None:
 
     try:
         tnef = TNEF(data, do_checksum=False)
-    except Exception as exc:  # noqa: BLE001 - a third-party parser may raise anything
+    except Exception as exc:
         found.problems.append(f"winmail.dat unreadable: {type(exc).__name__}")
         found.attachments.append(make_attachment("winmail.dat", "application/ms-tnef", data))
         return
@@ -197,6 +196,14 @@ def _unwrap_tnef(data: bytes, found: Walked, depth: int, limit: int) -> None:
             found.attachments.append(make_attachment(name, "application/octet-stream", blob))
 
 
+def _msg_name(att: object) -> str:
+    for attr in ("longFilename", "shortFilename", "name"):
+        name = getattr(att, attr, None)
+        if isinstance(name, str) and name:
+            return name
+    return "attachment"
+
+
 def _unwrap_msg(
     filename: str, ctype: str, data: bytes, found: Walked, depth: int, limit: int
 ) -> None:
@@ -204,9 +211,9 @@ def _unwrap_msg(
 
     try:
         msg = extract_msg.openMsg(io.BytesIO(data))
-        body = msg.body or ""
-        inner = [(a.getFilename(), a.data) for a in msg.attachments]
-    except Exception as exc:  # noqa: BLE001 - a third-party parser may raise anything
+        body = getattr(msg, "body", None) or ""
+        inner = [(_msg_name(a), getattr(a, "data", None)) for a in msg.attachments]
+    except Exception as exc:
         found.problems.append(f".msg unreadable: {type(exc).__name__}")
         found.attachments.append(make_attachment(filename, ctype, data))
         return

@@ -6,16 +6,15 @@ import email.utils
 import logging
 from dataclasses import dataclass, field
 from email.message import Message
-from typing import Any
-
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
-from mailbox.forms import FormReading, read_form
+from mailbox.forms import read_form
 from mailbox.grid import Document
 from mailbox.mime import Walked, header_text, parse_bytes, walk
 from mailbox.readers.body import read_html, read_plain
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,9 @@ def parse(
     if forms:
         extraction = build_referral(forms, parsed.subject)
         parsed.sources = extraction.sources
-        parsed.record = _record("referral", unreadable, extraction.referral, extraction.needs_review)
+        parsed.record = _record(
+            "referral", unreadable, extraction.referral, extraction.needs_review
+        )
     else:
         parsed.record = _record(_formless(msg, walked, parsed, unreadable), unreadable)
     return parsed
@@ -141,7 +142,7 @@ def _read_attachments(walked: Walked, parsed: ParsedMessage) -> list[Document]:
             doc = read_attachment(att, detected)
         except UnreadablePart as exc:
             doc, reason = None, str(exc)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not lose the whole message
+        except Exception as exc:
             log.warning("reader failed on an attachment: %s", type(exc).__name__)
             doc, reason = None, f"reader failed: {type(exc).__name__}"
         parsed.attachments.append(

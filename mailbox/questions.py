@@ -28,18 +28,40 @@ _CHILD = r"child|dependant|dependent|step.?child|kids"
 
 SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "1", r"injur|hurt|harm|wound|bruis", r"current|this|latest|recent|incident"),
-    _sig(DASH, "2", r"frighten|scared|afraid|fear|terrified", r"very|extremely|really|terrified",
-         exclude=r"what|further|other person|anyone|someone"),
-    _sig(DASH, "3", r"what.{0,30}(afraid|scared|fear|frighten)|(afraid|scared|fear)\w* of what"
-         r"|further (injury|violence)"),
+    _sig(
+        DASH,
+        "2",
+        r"frighten|scared|afraid|fear|terrified",
+        r"very|extremely|really|terrified",
+        exclude=r"what|further|other person|anyone|someone",
+    ),
+    _sig(
+        DASH,
+        "3",
+        r"what.{0,30}(afraid|scared|fear|frighten)|(afraid|scared|fear)\w* of what"
+        r"|further (injury|violence)",
+    ),
     _sig(DASH, "4", r"isolat|cut off|kept away|alone", r"family|friend"),
-    _sig(DASH, "5", r"depress|suicid|low mood|self.?harm",
-         exclude=r"threat|attempt|tried|abuser|perpetrator"),
+    _sig(
+        DASH,
+        "5",
+        r"depress|suicid|low mood|self.?harm",
+        exclude=r"threat|attempt|tried|abuser|perpetrator",
+    ),
     _sig(DASH, "6", r"separat|split up|left|leave|ended|break.?up", r"year|12 months|recent"),
-    _sig(DASH, "7", r"conflict|dispute|disagree|argu|problem|issue", r"contact|access",
-         exclude=r"text|call|follow|stalk"),
-    _sig(DASH, "8", r"\btexts?\b|\bcalls?\b|messag|contact|follow|\bstalk(s|ing|ed)?\b|harass",
-         r"constant|\bstalk(s|ing|ed)?\b|harass(es|ing|ed)? you|follow(s|ing)? you|repeated"),
+    _sig(
+        DASH,
+        "7",
+        r"conflict|dispute|disagree|argu|problem|issue",
+        r"contact|access",
+        exclude=r"text|call|follow|stalk",
+    ),
+    _sig(
+        DASH,
+        "8",
+        r"\btexts?\b|\bcalls?\b|messag|contact|follow|\bstalk(s|ing|ed)?\b|harass",
+        r"constant|\bstalk(s|ing|ed)?\b|harass(es|ing|ed)? you|follow(s|ing)? you|repeated",
+    ),
     _sig(DASH, "9", r"pregnan|baby|given birth|newborn"),
     _sig(DASH, "10", r"more often|frequen|more regular|increas\w* in frequency"),
     _sig(DASH, "11", r"worse|escalat|more (severe|serious|violent)|severity"),
@@ -48,10 +70,16 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "14", r"threat", r"kill|murder", exclude=_CHILD + r"|suicid|themsel|himsel|hersel"),
     _sig(DASH, "15", r"strangl|chok|suffocat|drown|throttl|neck"),
     _sig(DASH, "16", r"sexual|sex\b|rape"),
-    _sig(DASH, "17", _OTHERS + r"|another person|other person", r"threat|afraid|scared|fear",
-         exclude=r"kill|hurt"),
-    _sig(DASH, "18", r"hurt|harm|assault|violen|attack", _OTHERS,
-         exclude=r"threat|stalking|sexual"),
+    _sig(
+        DASH,
+        "17",
+        _OTHERS + r"|another person|other person",
+        r"threat|afraid|scared|fear",
+        exclude=r"kill|hurt",
+    ),
+    _sig(
+        DASH, "18", r"hurt|harm|assault|violen|attack", _OTHERS, exclude=r"threat|stalking|sexual"
+    ),
     _sig(DASH, "19", r"animal|pet\b|pets\b|dog|cat\b"),
     _sig(DASH, "20", r"financ|money|debt|benefit|rent arrear|income"),
     _sig(DASH, "21", r"drug|alcohol|mental health|substance|drink"),
@@ -59,25 +87,50 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "23", r"bail|injunction|non.?mol|court order|formal agreement|restraining"),
     _sig(DASH, "24", r"police|criminal|convict|arrest|offend"),
     # ACPO DASH 2009 questions 10-12 have no place in the SafeLives 24: matched so they are skipped.
-    _sig(DASH, "acpo:children", r"child|step.?child|dependant", r"household|living|home|live",
-         exclude=r"contact|number of|hurt|threat"),
+    _sig(
+        DASH,
+        "acpo:children",
+        r"child|step.?child|dependant",
+        r"household|living|home|live",
+        exclude=r"contact|number of|hurt|threat",
+    ),
     _sig(DASH, "acpo:hurt_children", r"hurt|harm|injur", _CHILD, exclude=r"threat|kill"),
     _sig(DASH, "acpo:threat_children", r"threat", _CHILD, r"hurt|kill|harm"),
     _sig(SDASH, "1", r"frighten|scared|afraid|fear|terrified", exclude=r"what|other person"),
-    _sig(SDASH, "2", r"previous|history|past|prior|before",
-         r"harass|abuse|domestic", exclude=r"violen|drug|alcohol"),
+    _sig(
+        SDASH,
+        "2",
+        r"previous|history|past|prior|before",
+        r"harass|abuse|domestic",
+        exclude=r"violen|drug|alcohol",
+    ),
     _sig(SDASH, "3", r"vandal|destroy|damag|property"),
     _sig(SDASH, "4", r"turn\w* up|unannounced|times a week|visit|appear|show\w* up"),
     _sig(SDASH, "5", r"follow|loiter|watch|hang\w* around|near (their|your|her|his) (home|work)"),
     _sig(SDASH, "6", r"threat", r"physical|sexual|violen", exclude=r"third part"),
-    _sig(SDASH, "7", r"third part|friends|family|colleague|other people",
-         r"harass|contact|approach|target", exclude=r"violen"),
-    _sig(SDASH, "8", r"violen|hurt|assault|attack", _OTHERS + r"|third part",
-         exclude=r"past|history|previous"),
+    _sig(
+        SDASH,
+        "7",
+        r"third part|friends|family|colleague|other people",
+        r"harass|contact|approach|target",
+        exclude=r"violen",
+    ),
+    _sig(
+        SDASH,
+        "8",
+        r"violen|hurt|assault|attack",
+        _OTHERS + r"|third part",
+        exclude=r"past|history|previous",
+    ),
     _sig(SDASH, "9", r"engag|enlist|recruit|others to|got others|help from|to help"),
     _sig(SDASH, "10", r"drug|alcohol|mental health|substance|drink"),
-    _sig(SDASH, "11", r"violen|hurt|assault", r"past|previous|history|before|ever",
-         exclude=_OTHERS + r"|third part|threat"),
+    _sig(
+        SDASH,
+        "11",
+        r"violen|hurt|assault",
+        r"past|previous|history|before|ever",
+        exclude=_OTHERS + r"|third part|threat",
+    ),
 )
 
 
@@ -116,7 +169,9 @@ def match_question(text: str, instrument: str | None = None) -> Match | None:
     best_score, best = scored[0]
     if best_score < 0.5:
         return None
-    rivals = [s for score, s in scored[1:] if score == best_score and s.instrument == best.instrument]
+    rivals = [
+        s for score, s in scored[1:] if score == best_score and s.instrument == best.instrument
+    ]
     return Match(best.instrument, best.qid, best_score, unique=not rivals)
 
 

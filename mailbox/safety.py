@@ -17,7 +17,7 @@ MAX_RATIO = 200
 MAX_MEMBERS = 2000
 
 
-class UnreadablePart(Exception):  # noqa: N818 - reads as the outcome it reports
+class UnreadablePart(Exception):
     """An attachment that cannot be read safely; the message names it in unreadable_parts."""
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
-
 from mailbox.grid import Mark, glyph_mark
+from typing import Any
 
 MONTHS = {
     m: i
@@ -77,9 +76,9 @@ def read_date(text: str) -> Reading:
         if year < 100:
             year += 2000 if year <= dt.date.today().year % 100 else 1900
         return _iso(year, int(m[2]), int(m[1]), len(m[3]) == 2)
-    if m := re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})\b", t):
-        if m[2] in MONTHS:
-            return _iso(int(m[3]), MONTHS[m[2]], int(m[1]), False)
+    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})\b", t)
+    if m and m[2] in MONTHS:
+        return _iso(int(m[3]), MONTHS[m[2]], int(m[1]), False)
     return None, True
 
 
@@ -90,7 +89,10 @@ def _iso(year: int, month: int, day: int, doubt: bool) -> Reading:
         return None, True
 
 
-_NUMBER_WORDS = {w: i for i, w in enumerate("none one two three four five six seven eight".split())}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(["none", "one", "two", "three", "four", "five", "six", "seven", "eight"])
+}
 
 
 def read_count(text: str) -> Reading:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
+
+from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

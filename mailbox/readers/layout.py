@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-
 from mailbox.grid import Cell, Row
 
 
 def line_cells(line: str) -> tuple[Cell, ...]:
     """Return a line's text runs, each at its character offset."""
     return tuple(
-        Cell(m.group(0).strip(), float(m.start()))
-        for m in re.finditer(r"\S+(?: \S+)*", line)
+        Cell(m.group(0).strip(), float(m.start())) for m in re.finditer(r"\S+(?: \S+)*", line)
     )
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import io
 import logging
 import re
+from mailbox.fields import split_camel
+from mailbox.grid import Cell, Document, Mark, Row
+from mailbox.readers.layout import text_rows
+from mailbox.safety import UnreadablePart
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from mailbox.fields import split_camel
-from mailbox.grid import Cell, Document, Mark, Row
-from mailbox.readers.layout import text_rows
-from mailbox.safety import UnreadablePart
-
 MAX_PAGES = 40
 _BOX_NAME = re.compile(
-    r"^(?P<prefix>.*?)(?P<num>\d{1,2})[\W_]*(?P<opt>yes|no|dk|don'?t ?know|dont ?know|unknown|y|n)$",
+    r"^(?P<prefix>.*?)(?P<num>\d{1,2})[\W_]*"
+    r"(?P<opt>yes|no|dk|don'?t ?know|dont ?know|unknown|y|n)$",
     re.I,
 )
 _OPTIONS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
@@ -79,7 +79,9 @@ def _checklist_rows(
     name: str, prefix: str, group: dict[int, dict[str, bool]], texts: dict[int, str]
 ) -> list[Row]:
     header = Row(
-        tuple(Cell(t, float(i)) for i, t in enumerate(("Q", "Question", "Yes", "No", "Don't know"))),
+        tuple(
+            Cell(t, float(i)) for i, t in enumerate(("Q", "Question", "Yes", "No", "Don't know"))
+        ),
         f"{name} fields {prefix}* row 0",
     )
     rows = [header]
@@ -111,10 +113,14 @@ def numbered_lists(text: str) -> list[dict[int, str]]:
                 current = {}
                 lists.append(current)
             current[last] = m[2]
-        elif current is not None and last and stripped and not re.match(r"^\d", stripped):
-            if len(stripped) < 90 and stripped[0].islower():  # a wrapped question goes on
-                current[last] += " " + stripped
+        elif current is not None and last and _wrapped(stripped):
+            current[last] += " " + stripped
     return lists
+
+
+def _wrapped(line: str) -> bool:
+    """Tell whether a line carries on the question above (it starts in lower case)."""
+    return bool(line) and len(line) < 90 and line[0].islower()
 
 
 def _pick(lists: list[dict[int, str]], group: dict[int, Any], index: int) -> dict[int, str]:
