@@ -81,9 +81,9 @@ def match_label(label: str, context: str | None) -> str | None:
             if role and attr in _ALLOWED[role]:
                 return f"{role}.{attr}"
             return None
-    role = role_of(norm)
-    if role and len(norm.split()) <= 3 and not re.search(r"detail|information|section|about", norm):
-        return f"{role}.name"  # a bare "Alleged perpetrator:" label is followed by a name
+    bare = rf"(the )?((alleged|suspected|name of( the)?) )?({PERPETRATOR}|{VICTIM}|{REFERRER})"
+    if re.fullmatch(bare, norm):
+        return f"{role_of(norm)}.name"  # a bare "Alleged perpetrator:" label is followed by a name
     return None
 
 

@@ -81,15 +81,19 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     pairs, i = [], 0
     while i < len(cells):
         label = cells[i]
-        if match_label(label, "victim") is None:
+        if not _is_label(label):
             if ":" in label:
                 pairs.append(_split(label))
             i += 1
             continue
-        has_value = i + 1 < len(cells) and match_label(cells[i + 1], "victim") is None
+        has_value = i + 1 < len(cells) and not _is_label(cells[i + 1])
         pairs.append((label, cells[i + 1] if has_value else ""))
         i += 2 if has_value else 1
     return pairs
+
+
+def _is_label(text: str) -> bool:
+    return any(match_label(text, role) for role in (None, "victim", "perpetrator", "referrer"))
 
 
 def _split(text: str) -> tuple[str, str]:

@@ -11,7 +11,10 @@ SDASH = "stalking_screen"
 
 @dataclass(frozen=True)
 class Signature:
-    """The ideas a question is made of: each group must be present; any exclusion rules it out."""
+    """The ideas a question is made of: each group should be present, the first one must be.
+
+    Any exclusion rules the question out.
+    """
 
     instrument: str
     qid: str  # "1".."24" / "1".."11"; "acpo:…" for ACPO items with no SafeLives twin
@@ -153,6 +156,8 @@ def normalise(text: str) -> str:
 def _score(sig: Signature, text: str) -> float:
     if sig.exclude and re.search(sig.exclude, text):
         return 0.0
+    if not re.search(sig.groups[0], text):
+        return 0.0  # the first group is the question's core idea: without it, no match at all
     hits = sum(1 for group in sig.groups if re.search(group, text))
     return hits / len(sig.groups)
 

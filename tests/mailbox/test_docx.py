@@ -1,0 +1,141 @@
+"""Word referrals: every way of ticking a box, tables or paragraphs, paraphrased or ACPO forms."""
+
+import random
+
+import pytest
+
+from tests.mailbox.builders import (
+    ACPO_QUESTIONS,
+    DASH_QUESTIONS,
+    EXPECTED,
+    PARAPHRASED,
+    REFERRAL,
+    answers,
+    docx_bytes,
+    referral_docx,
+)
+from tests.mailbox.conftest import expected_answers, parse_attachment
+
+STYLES = [
+    "x",
+    "tick",
+    "glyph",
+    "formcheckbox_checked",
+    "formcheckbox_default",
+    "sdt",
+    "wingdings",
+    "shaded",
+    "word",
+]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_tick_style_reads_every_answer(style: str) -> None:
+    given = answers("ynd")
+    record = parse_attachment("MARAC referral.docx", referral_docx(given, style))
+    assert record["disposition"] == "referral"
+    dash = record["referral"]["dash"]
+    assert dash["answers"] == expected_answers(given)
+    assert dash["score"] == sum(1 for a in given.values() if a == "yes")
+    assert dash["completed_date"] == "2026-03-01"
+    assert record["needs_review"] == []
+
+
+@pytest.mark.parametrize("paragraphs", [False, True])
+def test_referral_details_in_a_table_or_in_paragraphs(paragraphs: bool) -> None:
+    record = parse_attachment("r.docx", referral_docx(answers("y"), paragraphs=paragraphs))
+    referral = record["referral"]
+    assert referral["pathway"] == "marac"
+    for key, value in EXPECTED.items():
+        assert referral[key] == value, key
+
+
+def test_paraphrased_questions_are_matched_by_meaning() -> None:
+    given = answers("yynd")
+    record = parse_attachment("r.docx", referral_docx(given, "x", questions=PARAPHRASED))
+    got = record["referral"]["dash"]["answers"]
+    wrong = [q for q, a in expected_answers(given).items() if got[q] != a]
+    assert all(f"dash.answers.{q}" in record["needs_review"] for q in wrong)
+    assert len(wrong) <= 2
+
+
+def test_acpo_27_question_form_maps_onto_the_24() -> None:
+    given27 = answers("yndyn", 27)
+    record = parse_attachment("r.docx", referral_docx(given27, "x", questions=ACPO_QUESTIONS))
+    skipped = [a for n, a in given27.items() if n not in (10, 11, 12)]
+    expected = {str(n): a for n, a in enumerate(skipped, start=1)}
+    assert record["referral"]["dash"]["answers"] == expected
+    assert record["needs_review"] == []
+
+
+def test_questions_in_another_order_are_matched_by_meaning_and_flagged() -> None:
+    order = list(range(24))
+    random.Random(7).shuffle(order)
+    given = answers("ynnd")
+    shuffled = {row + 1: given[order[row] + 1] for row in range(24)}
+    questions = [DASH_QUESTIONS[i] for i in order]
+    record = parse_attachment("r.docx", referral_docx(shuffled, "x", questions=questions))
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_unanswered_and_double_ticked_questions_are_null_and_listed() -> None:
+    given = answers("y")
+    del given[5]
+    docx = referral_docx(given, "x")
+    record = parse_attachment("r.docx", docx)
+    assert record["referral"]["dash"]["answers"]["5"] is None
+    assert {"dash.answers.5", "dash.score"} <= set(record["needs_review"])
+
+
+def test_score_typed_on_the_form_is_never_trusted() -> None:
+    rows = [["Q", "Question", "Yes", "No", "Don't know"]]
+    rows += [[str(n), q, "X", "", ""] for n, q in enumerate(DASH_QUESTIONS[:3], start=1)]
+    rows += [[str(n), q, "", "X", ""] for n, q in enumerate(DASH_QUESTIONS[3:], start=4)]
+    data = docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows, "Total score: 20"])
+    record = parse_attachment("r.docx", data)
+    assert record["referral"]["dash"]["score"] == 3
+
+
+def test_stalking_form_with_screening_questions_only() -> None:
+    rows = [["Q", "Question", "Yes", "No", "Don't know"]]
+    rows += [[str(n), q, "X", "", ""] for n, q in enumerate(_sdash(), start=1)]
+    data = docx_bytes(
+        ["Stalking & Harassment Referral Form", [list(p) for p in REFERRAL], "S-DASH", rows]
+    )
+    referral = parse_attachment("s.docx", data)["referral"]
+    assert referral["pathway"] == "stalking_idva"
+    assert referral["dash"] is None
+    assert referral["stalking_screen"]["answers"] == {str(n): "yes" for n in range(1, 12)}
+
+
+def _sdash() -> list[str]:
+    from tests.mailbox.builders import SDASH_QUESTIONS
+
+    return SDASH_QUESTIONS
+
+
+def test_four_column_details_table() -> None:
+    pairs = REFERRAL
+    rows = [
+        [pairs[i][0], pairs[i][1], pairs[i + 1][0], pairs[i + 1][1]]
+        for i in range(0, len(pairs) - 1, 2)
+    ]
+    data = docx_bytes(["MARAC referral form", rows])
+    referral = parse_attachment("r.docx", data)["referral"]
+    assert referral["victim"]["name"] == "Vera Victim"
+    assert referral["referrer"]["email"] == "ruth.example@cambs.pnn.police.uk"
+    assert referral["perpetrator"]["relationship_to_victim"] == "Ex-partner"
+
+
+def test_blank_details_are_null_and_listed() -> None:
+    pairs = [(label, "" if label == "Date of birth" else value) for label, value in REFERRAL]
+    record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
+    assert record["referral"]["victim"]["date_of_birth"] is None
+    assert "victim.date_of_birth" in record["needs_review"]
+
+
+def test_doubtful_values_are_given_and_listed() -> None:
+    pairs = [(k, "14/07/88" if k == "Date of birth" else v) for k, v in REFERRAL]
+    record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
+    assert record["referral"]["victim"]["date_of_birth"] == "1988-07-14"
+    assert "victim.date_of_birth" in record["needs_review"]

@@ -1,0 +1,74 @@
+"""DASH, ACPO DASH and S-DASH questions are recognised by meaning, whatever their wording."""
+
+import pytest
+
+from mailbox.fields import match_label
+from mailbox.questions import DASH, SDASH, match_question, vote_instrument
+from tests.mailbox.builders import (
+    ACPO_EXTRA,
+    DASH_QUESTIONS,
+    PARAPHRASED,
+    SDASH_QUESTIONS,
+)
+
+
+@pytest.mark.parametrize(("number", "text"), list(enumerate(DASH_QUESTIONS, start=1)))
+def test_safelives_wording_is_recognised_confidently(number: int, text: str) -> None:
+    found = match_question(text, DASH)
+    assert found is not None
+    assert (found.qid, found.score, found.unique) == (str(number), 1.0, True)
+
+
+@pytest.mark.parametrize(("number", "text"), list(enumerate(PARAPHRASED, start=1)))
+def test_paraphrases_map_to_the_same_question(number: int, text: str) -> None:
+    found = match_question(text, DASH)
+    assert found is not None and found.qid == str(number)
+
+
+@pytest.mark.parametrize("text", ACPO_EXTRA)
+def test_acpo_children_questions_are_not_taken_for_any_of_the_24(text: str) -> None:
+    found = match_question(text, DASH)
+    assert found is not None and found.qid.startswith("acpo:")
+
+
+@pytest.mark.parametrize(("number", "text"), list(enumerate(SDASH_QUESTIONS, start=1)))
+def test_stalking_screen_questions(number: int, text: str) -> None:
+    found = match_question(text, SDASH)
+    assert found is not None and (found.qid, found.unique) == (str(number), True)
+
+
+def test_instrument_is_chosen_by_the_questions_asked() -> None:
+    assert vote_instrument(SDASH_QUESTIONS) == SDASH
+    assert vote_instrument(DASH_QUESTIONS) == DASH
+
+
+def test_unrelated_text_is_not_a_question() -> None:
+    assert match_question("Please return this form by secure email.") is None
+
+
+@pytest.mark.parametrize(
+    ("label", "context", "path"),
+    [
+        ("Name of victim", None, "victim.name"),
+        ("Client name", None, "victim.name"),
+        ("Victim DOB", None, "victim.date_of_birth"),
+        ("D.O.B.", "perpetrator", "perpetrator.date_of_birth"),
+        ("Alleged perpetrator", None, "perpetrator.name"),
+        ("Referring agency", None, "referrer.agency"),
+        ("Job title", None, "referrer.role"),
+        ("Tel", "referrer", "referrer.phone"),
+        ("Is it safe to contact the victim?", None, "victim.safe_to_contact"),
+        ("Safe contact details", None, "victim.safe_contact_notes"),
+        ("No. of children in household", None, "children_in_household"),
+        ("Has the victim consented?", None, "consent"),
+        ("Summary of concerns", None, "reason_for_referral"),
+        ("Date of referral", "victim", "_referral_date"),
+        ("Date DASH completed", None, "dash.completed_date"),
+        ("Is it safe to leave a voicemail?", "referrer", None),
+        ("Subject", None, None),
+    ],
+)
+def test_form_labels_are_recognised_by_meaning(
+    label: str, context: str | None, path: str | None
+) -> None:
+    assert match_label(label, context) == path
