@@ -51,8 +51,7 @@ _ALLOWED = {
 
 def normalise_label(text: str) -> str:
     """Lower-case a label and drop the punctuation forms put around it."""
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("\u2019", "'")
     return re.sub(r"[\s:*?]+", " ", text).strip(" .-")
 
 

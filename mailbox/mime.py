@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import binascii
 import email
 import email.utils
 import hashlib
 import io
 import logging
+import quopri
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
@@ -109,17 +111,29 @@ def _walk(part: Message, found: Walked, depth: int, limit: int) -> None:
     ctype = part.get_content_type()
     found.content_types.append(ctype)
     payload = part.get_payload()
-    if part.is_multipart() or ctype.startswith("multipart/"):
-        for child in payload if isinstance(payload, list) else []:
-            if isinstance(child, Message):
-                _walk(child, found, depth + 1, limit)
+    children = [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
+    if ctype == "message/rfc822" and children:
+        for child in _embedded(part, children):  # a forward attached as a message: read it too
+            _walk(child, found, depth + 1, limit)
         return
-    if ctype == "message/rfc822" and isinstance(payload, list):
-        for child in payload:  # a forward attached as a message: read it as our own
-            if isinstance(child, Message):
-                _walk(child, found, depth + 1, limit)
+    if part.is_multipart() or ctype.startswith("multipart/"):
+        for child in children:
+            _walk(child, found, depth + 1, limit)
         return
     _leaf(part, ctype, found, depth, limit)
+
+
+def _embedded(part: Message, payload: list[Message]) -> list[Message]:
+    """Return an attached message, decoding it when the sender base64- or QP-encoded it."""
+    cte = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if cte not in ("base64", "quoted-printable"):
+        return payload
+    encoded = payload[0].get_payload()
+    if not isinstance(encoded, str):
+        return []
+    raw = encoded.encode("ascii", "replace")
+    data = binascii.a2b_base64(raw) if cte == "base64" else quopri.decodestring(raw)
+    return [parse_bytes(data)]
 
 
 def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> None:
@@ -129,6 +143,9 @@ def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> N
         data = _decoded(part)
         text = decode_text(data, part.get_content_charset())
         found.bodies.append(Body(ctype.split("/")[1], text, f"body.{ctype.split('/')[1]}"))
+        return
+    if ctype == "message/rfc822":  # a forward some mailers base64-encode: parse it ourselves
+        _walk(parse_bytes(_decoded(part)), found, depth + 1, limit)
         return
     if ctype.startswith("message/") or ctype == "text/rfc822-headers":
         return

@@ -1,8 +1,7 @@
 """Guard: `import mailbox` must find this repository's package, not the standard library's."""
 
-from pathlib import Path
-
 import mailbox
+from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,10 +1,10 @@
 """Helpers for the mailbox tests: parse a message built in code."""
 
+from mailbox.parse import parse_message
 from typing import Any
 
 import pytest
 
-from mailbox.parse import parse_message
 from tests.mailbox.builders import DOCX_TYPE, email_bytes
 
 

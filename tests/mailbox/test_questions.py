@@ -1,9 +1,10 @@
 """DASH, ACPO DASH and S-DASH questions are recognised by meaning, whatever their wording."""
 
-import pytest
-
 from mailbox.fields import match_label
 from mailbox.questions import DASH, SDASH, match_question, vote_instrument
+
+import pytest
+
 from tests.mailbox.builders import (
     ACPO_EXTRA,
     DASH_QUESTIONS,

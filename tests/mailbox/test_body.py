@@ -1,0 +1,56 @@
+"""Referrals typed into the message: plain text, HTML tables, odd charsets."""
+
+from mailbox.parse import parse_message
+
+from tests.mailbox.builders import DASH_QUESTIONS, EXPECTED, REFERRAL, WORDS, answers, email_bytes
+from tests.mailbox.conftest import expected_answers
+
+
+def _typed(given: dict[int, str]) -> str:
+    lines = ["Hi,", "", "I have typed the referral below.", "", "MARAC REFERRAL", ""]
+    lines += [f"{label}: {value}" for label, value in REFERRAL]
+    lines += ["", "DASH RISK CHECKLIST", "Date completed: 01/03/2026"]
+    lines += [
+        f"{n}. {q} - {WORDS[given[n]]} (comment)" for n, q in enumerate(DASH_QUESTIONS, start=1)
+    ]
+    return "\n".join([*lines, "", "Total score: 24", "", "Ruth"])
+
+
+def test_plain_text_referral() -> None:
+    given = answers("yndn")
+    record = parse_message(email_bytes(body=_typed(given)))
+    referral = record["referral"]
+    assert record["disposition"] == "referral"
+    assert referral["dash"]["answers"] == expected_answers(given)
+    assert referral["dash"]["score"] == sum(a == "yes" for a in given.values())
+    for key, value in EXPECTED.items():
+        assert referral[key] == value, key
+
+
+def test_html_table_referral() -> None:
+    given = answers("ny")
+    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in REFERRAL)
+    dash = "".join(
+        f"<tr><td>{n}</td><td>{q}</td>"
+        + "".join(f"<td>{'X' if given[n] == o else '&nbsp;'}</td>" for o in WORDS)
+        + "</tr>"
+        for n, q in enumerate(DASH_QUESTIONS, start=1)
+    )
+    html = (
+        f"<html><body><p>MARAC referral</p><table>{rows}</table>"
+        "<p><b>DASH risk checklist</b></p><table><tr><td>No</td><td>Question</td><td>Yes</td>"
+        f"<td>No</td><td>Don&#39;t know</td></tr>{dash}</table></body></html>"
+    )
+    record = parse_message(email_bytes(body="see HTML", html=html))
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
+    assert record["referral"]["victim"]["name"] == "Vera Victim"
+
+
+def test_windows_1252_body_keeps_accented_names() -> None:
+    text = _typed(answers("y")).replace("Vera Victim", "Zoë Müller")
+    raw = (
+        b"From: ruth@nhs.net\r\nSubject: MARAC referral\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=windows-1252\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + text.encode("cp1252")
+    )
+    assert parse_message(raw)["referral"]["victim"]["name"] == "Zoë Müller"

@@ -1,0 +1,75 @@
+"""PDF referrals: fillable AcroForm fields, printed (flattened) forms, and PDFs we cannot read."""
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+
+from tests.mailbox.builders import (
+    DASH_QUESTIONS,
+    answers,
+    flat_pdf_lines,
+    pdf_bytes,
+)
+from tests.mailbox.conftest import expected_answers, parse_attachment
+
+PDF = "application/pdf"
+
+
+def _acroform(given: dict[int, str]) -> bytes:
+    fields = [
+        {"name": "VictimName", "type": "text", "value": "Vera Victim", "label": "Victim name"},
+        {"name": "DateOfBirth", "type": "text", "value": "14/07/1988"},
+        {"name": "ReferrerName", "type": "text", "value": "Ruth Example"},
+        {"name": "Agency", "type": "text", "value": "Cambridgeshire Constabulary"},
+        {"name": "DASHDate", "type": "text", "value": "01/03/2026"},
+    ]
+    for n in range(1, 25):
+        for option, suffix in (("yes", "Yes"), ("no", "No"), ("dont_know", "DK")):
+            fields.append({"name": f"Q{n}_{suffix}", "type": "box", "value": given[n] == option})
+    lines = [(40, 800, "MARAC Referral Form"), (40, 600, "DASH Risk Identification Checklist")]
+    lines += [(40, 580 - 12 * i, f"{i + 1}. {q[:70]}") for i, q in enumerate(DASH_QUESTIONS)]
+    return pdf_bytes(lines, fields)
+
+
+def test_fillable_pdf_fields_and_check_boxes() -> None:
+    given = answers("yndy")
+    record = parse_attachment("referral.pdf", _acroform(given), PDF)
+    referral = record["referral"]
+    assert record["disposition"] == "referral"
+    assert referral["victim"]["name"] == "Vera Victim"
+    assert referral["victim"]["date_of_birth"] == "1988-07-14"
+    assert referral["referrer"]["agency"] == "Cambridgeshire Constabulary"
+    assert referral["dash"]["answers"] == expected_answers(given)
+    assert referral["dash"]["completed_date"] == "2026-03-01"
+
+
+def test_flattened_pdf_reads_marks_by_column() -> None:
+    given = answers("ynd")
+    record = parse_attachment("printed.pdf", pdf_bytes(flat_pdf_lines(given)), PDF)
+    got = record["referral"]["dash"]["answers"]
+    for q, answer in expected_answers(given).items():
+        assert got[q] == answer or f"dash.answers.{q}" in record["needs_review"]
+    assert sum(got[q] == a for q, a in expected_answers(given).items()) >= 22
+    assert record["referral"]["victim"]["name"] == "Vera Victim"
+
+
+def test_image_only_pdf_is_unreadable_and_quarantined() -> None:
+    record = parse_attachment("scan0001.pdf", pdf_bytes([]), PDF)
+    assert record["disposition"] == "quarantine"
+    assert record["unreadable_parts"] == ["scan0001.pdf"]
+
+
+def test_password_protected_pdf_is_unreadable() -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(flat_pdf_lines(answers("y"))))))
+    writer.encrypt(user_password="secret", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    record = parse_attachment("locked.pdf", out.getvalue(), PDF)
+    assert record["disposition"] == "quarantine"
+    assert record["unreadable_parts"] == ["locked.pdf"]
+
+
+def test_pdf_sent_as_octet_stream_is_still_read() -> None:
+    data = pdf_bytes(flat_pdf_lines(answers("y")))
+    record = parse_attachment("referral", data, "application/octet-stream")
+    assert record["disposition"] == "referral"

@@ -1,0 +1,44 @@
+"""Spreadsheet referrals: a Referral sheet and a DASH sheet with an answer column."""
+
+from tests.mailbox.builders import DASH_QUESTIONS, REFERRAL, WORDS, answers, xlsx_bytes
+from tests.mailbox.conftest import expected_answers, parse_attachment
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(given: dict[int, str]) -> bytes:
+    dash = [["SafeLives DASH Risk Identification Checklist"], ["Date completed", "01/03/2026"]]
+    dash.append(["No", "Question", "Answer", "Comments"])
+    dash += [[n, q, WORDS[given[n]], None] for n, q in enumerate(DASH_QUESTIONS, start=1)]
+    dash.append([None, "Total number of 'Yes' answers", '=COUNTIF(C5:C28,"Yes")'])
+    referral = [["MARAC referral"], *[[label, value] for label, value in REFERRAL]]
+    return xlsx_bytes({"Referral": referral, "DASH": dash})
+
+
+def test_workbook_with_answer_column() -> None:
+    given = answers("ydn")
+    record = parse_attachment("DASH.xlsx", _workbook(given), XLSX)
+    referral = record["referral"]
+    assert referral["pathway"] == "marac"
+    assert referral["victim"]["postcode"] == "CB7 4AA"
+    assert referral["dash"]["answers"] == expected_answers(given)
+    assert referral["dash"]["completed_date"] == "2026-03-01"
+    assert record["needs_review"] == []
+
+
+def test_answer_typed_oddly_is_null_and_listed() -> None:
+    given = answers("y")
+    data = _workbook(given)
+    record = parse_attachment("DASH.xlsx", data.replace(b"", b""), XLSX)
+    assert record["referral"]["dash"]["answers"]["1"] == "yes"
+    odd = xlsx_bytes(
+        {
+            "DASH": [
+                ["No", "Question", "Answer"],
+                *[[n, q, "maybe"] for n, q in enumerate(DASH_QUESTIONS, start=1)],
+            ]
+        }
+    )
+    record = parse_attachment("odd.xlsx", odd, XLSX)
+    assert record["referral"]["dash"]["answers"]["3"] is None
+    assert "dash.answers.3" in record["needs_review"]
