@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -153,15 +154,21 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _score(sig: Signature, text: str) -> float:
-    if sig.exclude and re.search(sig.exclude, text):
+    if sig.exclude and _compiled(sig.exclude).search(text):
         return 0.0
-    if not re.search(sig.groups[0], text):
+    if not _compiled(sig.groups[0]).search(text):
         return 0.0  # the first group is the question's core idea: without it, no match at all
-    hits = sum(1 for group in sig.groups if re.search(group, text))
+    hits = sum(1 for group in sig.groups if _compiled(group).search(text))
     return hits / len(sig.groups)
 
 
+@functools.lru_cache(maxsize=4096)  # the same stems recur in every form
 def match_question(text: str, instrument: str | None = None) -> Match | None:
     """Return the question `text` asks, within one instrument or across all, if any is close."""
     norm = normalise(text)

@@ -1,0 +1,68 @@
+"""Messages parsed per second on the dev corpus, beside a floor that only unzips and parses XML.
+
+Not a test. Run from the repository root:
+    .venv/bin/python -m benchmarks.parse_speed [CORPUS_DIR] [--rounds N]
+The floor decodes each message's MIME, opens every zip attachment and parses its XML members with
+lxml (no extraction at all); the ratio says how much our reading costs on top of that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from mailbox.mime import parse_bytes, walk
+from mailbox.parse import parse_message
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+
+
+def floor(raw: bytes) -> None:
+    """Do the least any reader must: decode MIME, unzip attachments, parse their XML."""
+    for attachment in walk(parse_bytes(raw)).attachments:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(attachment.data))
+        except zipfile.BadZipFile:
+            continue
+        for info in archive.infolist():
+            if info.filename.endswith(".xml") and info.file_size < 50_000_000:
+                try:
+                    etree.fromstring(archive.read(info), etree.XMLParser(resolve_entities=False))
+                except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
+                    pass
+
+
+def rate(work: Callable[[bytes], object], messages: list[bytes], rounds: int) -> float:
+    """Return messages handled per second over `rounds` passes."""
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for raw in messages:
+            work(raw)
+    return rounds * len(messages) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    """Print parse and floor rates and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    messages = [p.read_bytes() for p in sorted(args.corpus.glob("*.eml"))]
+    if not messages:
+        raise SystemExit(f"no .eml files in {args.corpus}")
+    ours = rate(parse_message, messages, args.rounds)
+    base = rate(floor, messages, args.rounds)
+    print(f"messages: {len(messages)} x {args.rounds} rounds")
+    print(f"parse_message: {ours:8.1f} msg/s")
+    print(f"floor (unzip + XML parse only): {base:8.1f} msg/s")
+    print(f"ratio (floor / parse): {base / ours:.2f}x slower than the floor")
+
+
+if __name__ == "__main__":
+    main()
