@@ -40,6 +40,13 @@ _HEADER_WORDS = {
     "source": "comment",
     "know": "skip",
 }
+_HEADER_PATTERNS = (
+    (r"^(yes|y) ?/ ?(no|n)", "answer"),
+    (r"don'?t know|not known|unknown|unsure", "dont_know"),
+    (r"question|risk (factor|indicator)", "question"),
+    (r"^(q|no|ref|item)\.? ?(no|number)?\.?$", "number"),
+    (r"comment|note|detail|source|evidence|information", "comment"),
+)
 MIN_QUESTIONS = 3
 
 
@@ -79,7 +86,14 @@ Header = dict[str, float]
 
 
 def _header_word(text: str) -> str | None:
-    return _HEADER_WORDS.get(" ".join(text.lower().replace("\u2019", "'").split()).strip(" ?:"))
+    word = " ".join(text.lower().replace("\u2019", "'").split()).strip(" ?:")
+    if word in _HEADER_WORDS:
+        return _HEADER_WORDS[word]
+    for pattern, meaning in _HEADER_PATTERNS:
+        if re.search(pattern, word):
+            return meaning
+    # Any other short title ("Source of information", "Officer notes") is a column we ignore.
+    return "skip" if len(word) <= 40 and "?" not in text else None
 
 
 def parse_header(row: Row) -> Header | None:
@@ -95,6 +109,9 @@ def parse_header(row: Row) -> Header | None:
         if word and word not in header:
             header[word] = cell.x
     options = sum(1 for o in OPTIONS if o in header)
+    if words.count("skip") > 1 or ("question" not in header and "skip" in words):
+        return None  # too unlike a checklist heading: perhaps "Consent | Yes | No"
+    header.pop("skip", None)
     return header if options >= 2 or "answer" in header else None
 
 

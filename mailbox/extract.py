@@ -52,6 +52,8 @@ class _Builder:
         self.sources: dict[str, Source] = {}
 
     def value(self, path: str) -> Any:
+        if path.endswith(".name") and not self._given(path):
+            return self._joined_name(path)
         for form in self.forms:
             found = form.fields.get(path)
             if found is None or not found.text:
@@ -62,6 +64,19 @@ class _Builder:
                 self.review.append(path)
             return value
         self.review.append(path)  # not given anywhere: a person fills it in
+        return None
+
+    def _given(self, path: str) -> bool:
+        return any(f.fields.get(path) and f.fields[path].text for f in self.forms)
+
+    def _joined_name(self, path: str) -> Any:
+        """Join a name given as first name and surname in separate boxes."""
+        role = path.split(".")[0]
+        parts = [self.value(f"{role}.{part}") for part in ("first_name", "surname")]
+        self.review = [p for p in self.review if p not in (f"{role}.first_name", f"{role}.surname")]
+        if all(parts):
+            return " ".join(parts)
+        self.review.append(path)
         return None
 
     def answers(self, instrument: str) -> dict[str, str | None] | None:

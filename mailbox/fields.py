@@ -39,13 +39,16 @@ _ATTRIBUTES: tuple[tuple[str, str, str | None], ...] = (
     ("phone", r"phone|\btel\b|\btel\.|telephone|mobile|contact (number|no)", None),
     ("agency", r"agency|organi[sz]ation|service\b|employer|team", None),
     ("role", r"\brole\b|job title|position|designation|occupation", None),
+    ("first_name", r"first name|forename|given name|christian name", None),
+    ("surname", r"surname|last name|family name", None),
     ("name", r"name|\bwho\b", None),
 )
 
+_NAMES = {"name", "first_name", "surname"}
 _ALLOWED = {
-    "referrer": {"name", "agency", "role", "email", "phone"},
-    "victim": {"name", "date_of_birth", "gender", "address", "phone"},
-    "perpetrator": {"name", "date_of_birth"},
+    "referrer": {"agency", "role", "email", "phone"} | _NAMES,
+    "victim": {"date_of_birth", "gender", "address", "phone"} | _NAMES,
+    "perpetrator": {"date_of_birth"} | _NAMES,
 }
 
 

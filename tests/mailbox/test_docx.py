@@ -10,6 +10,7 @@ from tests.mailbox.builders import (
     EXPECTED,
     PARAPHRASED,
     REFERRAL,
+    Spec,
     answers,
     docx_bytes,
     referral_docx,
@@ -139,3 +140,23 @@ def test_doubtful_values_are_given_and_listed() -> None:
     record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
     assert record["referral"]["victim"]["date_of_birth"] == "1988-07-14"
     assert "victim.date_of_birth" in record["needs_review"]
+
+
+def test_name_given_as_first_name_and_surname_is_joined() -> None:
+    pairs = [(k, v) for k, v in REFERRAL if k != "Victim name"]
+    pairs[6:6] = [("Victim first name", "Vera"), ("Surname", "Victim")]
+    record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
+    assert record["referral"]["victim"]["name"] == "Vera Victim"
+    assert record["referral"]["perpetrator"]["name"] == "Peter Perp"
+
+
+def test_checklist_header_with_other_column_titles() -> None:
+    given = answers("ny")
+    rows: list[list[Spec]] = [["Q no.", "Risk factor", "Y", "N", "Not known", "Source of info"]]
+    rows += [
+        [str(n), q, *("✔" if given[n] == o else "" for o in ("yes", "no", "dont_know")), ""]
+        for n, q in enumerate(DASH_QUESTIONS, start=1)
+    ]
+    data = docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
+    record = parse_attachment("r.docx", data)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
