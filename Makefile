@@ -26,8 +26,8 @@ format: setup ## ruff format, then ruff check --fix
 typecheck: setup ## mypy (strict on workflow/ and mailbox/, config in pyproject.toml)
 	$(VENV)/mypy
 
-bench: setup ## run each benchmarks/bench_*.py as a module from the repository root
-	@set -e; for f in benchmarks/bench_*.py; do \
-	  [ -e "$$f" ] || { echo "no benchmarks/bench_*.py yet"; exit 0; }; \
-	  m=$${f%.py}; echo "== $$m"; $(VENV)/python -m $$(echo $$m | tr / .); \
+bench: setup ## run every benchmarks/*.py as a module from the repository root (ARGS=...)
+	@set -e; for f in benchmarks/[!_]*.py; do \
+	  [ -e "$$f" ] || { echo "no benchmarks yet"; exit 0; }; \
+	  m=$$(basename "$$f" .py); echo "== benchmarks.$$m"; $(VENV)/python -m "benchmarks.$$m" $(ARGS); \
 	done
