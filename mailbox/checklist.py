@@ -156,7 +156,8 @@ def _from_columns(row: Row, header: Header) -> _QRow:
 def _is_ticked(cell: Cell, option: str) -> bool:
     if cell.tick is Mark.TICKED:
         return True
-    return bool(cell.text) and answer_word(cell.text) == option
+    # "Yes" or "Y" written in any answer column marks it, as does the column's own word.
+    return bool(cell.text) and answer_word(cell.text) in ("yes", option)
 
 
 def _typed_answer(text: str) -> tuple[str | None, bool]:
@@ -168,7 +169,8 @@ def _typed_answer(text: str) -> tuple[str | None, bool]:
 
 
 _TEXT_ANSWER = re.compile(
-    r"(?:\?|\s[-–—:]|:)\s*[-–—:]?\s*(yes|no|don'?t know|dk|unknown|not known|n/k)\b", re.I
+    r"(?:\?|\s[-–—:]|:)\s*[-–—:]?\s*(yes|no|don'?t know|dk|unknown|not known|n/k|y|n)\b(?!/)",
+    re.I,
 )
 
 

@@ -41,10 +41,12 @@ def read_form(doc: Document) -> FormReading:
     checklists, used = find_checklists(doc)
     reading = FormReading(doc.name, checklists=checklists, pathway=_title_pathway(doc.rows[:8]))
     context: str | None = None
-    for index, row in enumerate(doc.rows):
+    rows = doc.rows
+    for index, row in enumerate(rows):
         if index in used:
             continue
-        pairs = _pairs(row)
+        below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
+        pairs = _column_pairs(row, below) or _pairs(row)
         matched = False
         for label, value in pairs:
             key = match_label(label, context)
@@ -90,6 +92,17 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
         pairs.append((label, cells[i + 1] if has_value else ""))
         i += 2 if has_value else 1
     return pairs
+
+
+def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
+    """Pair a row of labels with the row of values under it ("Name | DOB" over "Vera | 1/2/88")."""
+    if below is None or len(row.cells) < 2 or len(row.cells) != len(below.cells):
+        return []
+    labels = [c.text for c in row.cells]
+    values = [c.text for c in below.cells]
+    if not all(_is_label(t) for t in labels) or any(_is_label(t) for t in values if t):
+        return []
+    return list(zip(labels, values, strict=True))
 
 
 def _is_label(text: str) -> bool:

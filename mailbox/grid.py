@@ -15,8 +15,9 @@ class Mark(enum.Enum):
 
 
 # Glyphs referrers use for a ticked or an empty box; "X" alone in a cell is a tick too.
-TICKED_GLYPHS = frozenset("☒☑✓✔✗✘■●◉⬛xX")
-_EMPTY = frozenset("☐□○◯")
+# \uf0fe etc. are Wingdings boxes as a PDF's text layer gives them (þ/ý/¨ when the font is lost).
+TICKED_GLYPHS = frozenset("☒☑✓✔✗✘■●◉⬛✅xX\uf0fe\uf0fd\uf0fcþý")
+_EMPTY = frozenset("☐□○◯\uf0a8\uf06f¨")
 
 
 def glyph_mark(text: str) -> Mark | None:

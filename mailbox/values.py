@@ -30,7 +30,7 @@ def answer_word(text: str) -> str | None:
     """Return yes/no/dont_know for a Yes/No/Don't know word at the start of `text`."""
     t = text.lower().replace("\u2019", "'").strip(" \t-:.()")
     for value, pattern in (("dont_know", _DK), ("yes", _YES), ("no", _NO)):
-        if re.match(rf"(?:{pattern})(?![\w'])", t):
+        if re.match(rf"(?:{pattern})(?![\w'/])", t):  # "n/a" and "y/n" are not answers
             return value
     return None
 

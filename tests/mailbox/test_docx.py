@@ -160,3 +160,17 @@ def test_checklist_header_with_other_column_titles() -> None:
     data = docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
     record = parse_attachment("r.docx", data)
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_labels_over_values_table() -> None:
+    rows: list[list[Spec]] = [
+        ["Victim name", "Date of birth", "Postcode"],
+        ["Vera Victim", "14/07/1988", "CB7 4AA"],
+    ]
+    data = docx_bytes(["MARAC referral form", rows, [list(p) for p in REFERRAL[:6]]])
+    victim = parse_attachment("r.docx", data)["referral"]["victim"]
+    assert (victim["name"], victim["date_of_birth"], victim["postcode"]) == (
+        "Vera Victim",
+        "1988-07-14",
+        "CB7 4AA",
+    )
