@@ -211,8 +211,13 @@ def _block(row: Row) -> str:
 
 
 def _continues(row: Row, header: Header | None, last: _QRow | None) -> bool:
-    """Tell whether a row carries on the wrapped question text of the row before."""
-    if header is None or last is None or "question" not in header:
+    """Tell whether a row carries on the wrapped question text of the row before.
+
+    Only numbered checklists can tell a wrapped line (no number) from a new question.
+    """
+    if header is None or last is None or not {"question", "number"} <= header.keys():
+        return False
+    if any(c.tick is Mark.TICKED for c in row.cells):
         return False
     cols = {_column(c, header) for c in row.cells if c.text}
     return bool(cols) and cols <= {"question", "comment"} and "question" in cols

@@ -10,6 +10,7 @@ from tests.mailbox.builders import (
     EXPECTED,
     PARAPHRASED,
     REFERRAL,
+    Box,
     Spec,
     answers,
     docx_bytes,
@@ -174,3 +175,16 @@ def test_labels_over_values_table() -> None:
         "1988-07-14",
         "CB7 4AA",
     )
+
+
+def test_unnumbered_checklist_with_columns_in_another_order() -> None:
+    given = answers("ndy")
+    order = ("dont_know", "no", "yes")
+    rows: list[list[Spec]] = [["Question", "DK", "N", "Y"]]
+    rows += [
+        [q, *(Box("shaded", given[n] == o) for o in order)]
+        for n, q in enumerate(PARAPHRASED, start=1)
+    ]
+    data = docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
+    record = parse_attachment("r.docx", data)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
