@@ -6,7 +6,7 @@ import io
 import logging
 import zipfile
 from mailbox.grid import Document
-from mailbox.mime import Attachment, decode_text
+from mailbox.parts import Attachment, decode_text
 from mailbox.readers.body import read_html, read_plain
 from mailbox.readers.docx import read_docx
 from mailbox.readers.pdf import read_pdf

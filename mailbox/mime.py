@@ -5,52 +5,16 @@ from __future__ import annotations
 import binascii
 import email
 import email.utils
-import hashlib
-import io
-import logging
 import quopri
-from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
+from mailbox.outlook import unwrap_msg, unwrap_tnef
+from mailbox.parts import Body, Walked, decode_text, make_attachment, oversize
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
-
-log = logging.getLogger(__name__)
 
 MAX_DEPTH = 12
 MAX_PARTS = 500
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file carried by the message, as declared and as found."""
-
-    filename: str
-    declared_type: str
-    data: bytes
-    size: int
-    sha256: str
-    oversize: bool = False
-    inline: bool = False
-
-
-@dataclass
-class Body:
-    """A text part the sender wrote (plain or HTML), decoded to str."""
-
-    subtype: str
-    text: str
-    name: str
-
-
-@dataclass
-class Walked:
-    """Everything found in a message's MIME tree."""
-
-    bodies: list[Body] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-    content_types: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
 
 def parse_bytes(raw: bytes) -> Message:
@@ -67,18 +31,6 @@ def header_text(msg: Message, name: str) -> str:
         return str(make_header(decode_header(str(value)))).strip()
     except (LookupError, UnicodeError, ValueError, TypeError):
         return str(value).strip()
-
-
-def decode_text(data: bytes, charset: str | None) -> str:
-    """Decode text in its declared charset, falling back to UTF-8 then Windows-1252."""
-    for candidate in (charset, "utf-8", "cp1252"):
-        if not candidate:
-            continue
-        try:
-            return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("latin-1")
 
 
 def part_filename(part: Message) -> str | None:
@@ -152,23 +104,29 @@ def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> N
     encoded = part.get_payload()
     if isinstance(encoded, str) and len(encoded) * 3 // 4 > limit + 1024:
         # Too big even to decode: keep its name so the message says what it could not read.
-        found.attachments.append(_oversize(name, ctype, len(encoded) * 3 // 4))
+        found.attachments.append(oversize(name, ctype, len(encoded) * 3 // 4))
         return
     data = _decoded(part)
     filename = safe_filename(name, fallback=f"part{len(found.content_types)}")
     if len(data) > limit:
-        found.attachments.append(_oversize(filename, ctype, len(data)))
+        found.attachments.append(oversize(filename, ctype, len(data)))
         return
     lower = filename.lower()
     if ctype == "application/ms-tnef" or lower == "winmail.dat":
-        _unwrap_tnef(data, found, depth, limit)
+        _merge(found, unwrap_tnef(data, limit))
     elif lower.endswith(".msg") or ctype == "application/vnd.ms-outlook":
-        _unwrap_msg(filename, ctype, data, found, depth, limit)
+        _merge(found, unwrap_msg(filename, ctype, data, limit))
     elif lower.endswith(".eml"):
         _walk(parse_bytes(data), found, depth + 1, limit)
     else:
         inline = disposition == "inline" or bool(part.get("Content-ID"))
         found.attachments.append(make_attachment(filename, ctype, data, inline=inline))
+
+
+def _merge(found: Walked, inner: Walked) -> None:
+    found.bodies += inner.bodies
+    found.attachments += inner.attachments
+    found.problems += inner.problems
 
 
 def _decoded(part: Message) -> bytes:
@@ -180,63 +138,3 @@ def _decoded(part: Message) -> bytes:
         return data
     raw = part.get_payload()
     return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
-
-
-def make_attachment(filename: str, ctype: str, data: bytes, *, inline: bool = False) -> Attachment:
-    """Describe an attachment's bytes with their size and SHA-256."""
-    digest = hashlib.sha256(data).hexdigest()
-    return Attachment(filename, ctype, data, len(data), digest, inline=inline)
-
-
-def _oversize(filename: str | None, ctype: str, size: int) -> Attachment:
-    return Attachment(safe_filename(filename), ctype, b"", size, "", oversize=True)
-
-
-def _unwrap_tnef(data: bytes, found: Walked, depth: int, limit: int) -> None:
-    from tnefparse import TNEF  # imported late: only Outlook's winmail.dat needs it
-
-    try:
-        tnef = TNEF(data, do_checksum=False)
-    except Exception as exc:
-        found.problems.append(f"winmail.dat unreadable: {type(exc).__name__}")
-        found.attachments.append(make_attachment("winmail.dat", "application/ms-tnef", data))
-        return
-    body = getattr(tnef, "body", None) or getattr(tnef, "htmlbody", None)
-    if isinstance(body, bytes):
-        found.bodies.append(Body("plain", decode_text(body, None), "winmail.dat body"))
-    for att in tnef.attachments:
-        name = safe_filename(att.long_filename() or att.name)
-        blob = bytes(att.data or b"")
-        if len(blob) > limit:
-            found.attachments.append(_oversize(name, "application/octet-stream", len(blob)))
-        else:
-            found.attachments.append(make_attachment(name, "application/octet-stream", blob))
-
-
-def _msg_name(att: object) -> str:
-    for attr in ("longFilename", "shortFilename", "name"):
-        name = getattr(att, attr, None)
-        if isinstance(name, str) and name:
-            return name
-    return "attachment"
-
-
-def _unwrap_msg(
-    filename: str, ctype: str, data: bytes, found: Walked, depth: int, limit: int
-) -> None:
-    import extract_msg  # imported late: only Outlook .msg attachments need it
-
-    try:
-        msg = extract_msg.openMsg(io.BytesIO(data))
-        body = getattr(msg, "body", None) or ""
-        inner = [(_msg_name(a), getattr(a, "data", None)) for a in msg.attachments]
-    except Exception as exc:
-        found.problems.append(f".msg unreadable: {type(exc).__name__}")
-        found.attachments.append(make_attachment(filename, ctype, data))
-        return
-    found.bodies.append(Body("plain", str(body), filename))
-    for name, blob in inner:
-        if isinstance(blob, bytes):
-            found.attachments.append(
-                make_attachment(safe_filename(name), "application/octet-stream", blob)
-            )

@@ -11,7 +11,8 @@ from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
 from mailbox.forms import read_form
 from mailbox.grid import Document
-from mailbox.mime import Walked, header_text, parse_bytes, walk
+from mailbox.mime import header_text, parse_bytes, walk
+from mailbox.parts import Walked
 from mailbox.readers.body import read_html, read_plain
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart
 from typing import Any

@@ -1,0 +1,162 @@
+"""Read one checklist row: its number, question text and answer, by column or by text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from mailbox.grid import Cell, Mark, Row
+from mailbox.values import answer_word, ticked_options
+
+OPTIONS = ("yes", "no", "dont_know")
+_HEADER_WORDS = {
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "don't know": "dont_know",
+    "dont know": "dont_know",
+    "don't": "dont_know",
+    "dk": "dont_know",
+    "unknown": "dont_know",
+    "not known": "dont_know",
+    "answer": "answer",
+    "response": "answer",
+    "yes/no": "answer",
+    "y/n": "answer",
+    "question": "question",
+    "questions": "question",
+    "risk factor": "question",
+    "q": "number",
+    "no.": "number",
+    "#": "number",
+    "q no": "number",
+    "number": "number",
+    "comments": "comment",
+    "comment": "comment",
+    "notes": "comment",
+    "details": "comment",
+    "source": "comment",
+    "know": "skip",
+}
+_HEADER_PATTERNS = (
+    (r"^(yes|y) ?/ ?(no|n)", "answer"),
+    (r"don'?t know|not known|unknown|unsure", "dont_know"),
+    (r"question|risk (factor|indicator)", "question"),
+    (r"^(q|no|ref|item)\.? ?(no|number)?\.?$", "number"),
+    (r"comment|note|detail|source|evidence|information", "comment"),
+)
+
+
+@dataclass
+class QuestionRow:
+    """A checklist row as read: number, question text, answer and doubt."""
+
+    number: int | None
+    text: str
+    value: str | None
+    doubt: bool
+    where: str
+
+
+Header = dict[str, float]
+
+
+def _header_word(text: str) -> str | None:
+    word = " ".join(text.lower().replace("\u2019", "'").split()).strip(" ?:")
+    if word in _HEADER_WORDS:
+        return _HEADER_WORDS[word]
+    for pattern, meaning in _HEADER_PATTERNS:
+        if re.search(pattern, word):
+            return meaning
+    # Any other short title ("Source of information", "Officer notes") is a column we ignore.
+    return "skip" if len(word) <= 40 and "?" not in text else None
+
+
+def parse_header(row: Row) -> Header | None:
+    """Return column positions when every cell of the row is a checklist heading word."""
+    cells = [c for c in row.cells if c.text]
+    words = [_header_word(c.text) for c in cells]
+    if len(cells) < 2 or None in words:
+        return None
+    header: Header = {}
+    for cell, word in zip(cells, words, strict=True):
+        if word == "no" and "question" not in header and header.keys() <= {"number"}:
+            word = "number"  # "No" before the question column is the question number
+        if word and word not in header:
+            header[word] = cell.x
+    options = sum(1 for o in OPTIONS if o in header)
+    if words.count("skip") > 1 or ("question" not in header and "skip" in words):
+        return None  # too unlike a checklist heading: perhaps "Consent | Yes | No"
+    header.pop("skip", None)
+    return header if options >= 2 or "answer" in header else None
+
+
+def column_of(cell: Cell, header: Header) -> str:
+    """Return the header column nearest the cell."""
+    return min(header, key=lambda k: abs(header[k] - cell.x))
+
+
+def from_columns(row: Row, header: Header) -> QuestionRow:
+    """Read a table row under a checklist header: ticks in option columns or a typed answer."""
+    number, texts, ticked, typed = None, [], [], []
+    for cell in row.cells:
+        col = column_of(cell, header)
+        if col == "number" and re.fullmatch(r"q?\d{1,2}[.)]?", cell.text.lower()):
+            number = int(re.sub(r"\D", "", cell.text))
+        elif col == "question" or (col == "number" and cell.text):
+            texts.append(cell.text)
+        elif col in OPTIONS and _is_ticked(cell, col):
+            ticked.append(col)
+        elif col == "answer" and cell.text:
+            typed.append(cell.text)
+    text = " ".join(texts)
+    if "question" not in header and not texts:
+        text = max((c.text for c in row.cells), key=len, default="")
+    if typed:
+        value, doubt = _typed_answer(" ".join(typed))
+    else:
+        value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
+    return QuestionRow(number, text, value, doubt, row.where)
+
+
+def _is_ticked(cell: Cell, option: str) -> bool:
+    if cell.tick is Mark.TICKED:
+        return True
+    # "Yes" or "Y" written in any answer column marks it, as does the column's own word.
+    return bool(cell.text) and answer_word(cell.text) in ("yes", option)
+
+
+def _typed_answer(text: str) -> tuple[str | None, bool]:
+    boxes = ticked_options(text)
+    if boxes:
+        return (boxes[0], False) if len(boxes) == 1 else (None, True)
+    word = answer_word(text)
+    return word, word is None
+
+
+_TEXT_ANSWER = re.compile(
+    r"(?:\?|\s[-–—:]|:)\s*[-–—:]?\s*(yes|no|don'?t know|dk|unknown|not known|n/k|y|n)\b(?!/)",
+    re.I,
+)
+
+
+def from_text(row: Row) -> QuestionRow:
+    """Read a line such as '3. Question? - Yes (comment)' or 'Question ☒ Yes ☐ No'."""
+    text = row.text
+    number = None
+    if m := re.match(r"^(?:q\.?\s*)?(\d{1,2})[.):]?\s+(.*)$", text, re.I):
+        number, text = int(m[1]), m[2]
+    boxes = ticked_options(text)
+    if boxes:
+        cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
+        question = text[: cut.start()] if cut else text
+        return QuestionRow(
+            number, question, boxes[0] if len(boxes) == 1 else None, len(boxes) != 1, row.where
+        )
+    tail = text.rfind("?")
+    found = _TEXT_ANSWER.search(text, max(tail, 0))
+    if found:
+        return QuestionRow(
+            number, text[: found.start() + 1], answer_word(found[1]), False, row.where
+        )
+    return QuestionRow(number, text, None, True, row.where)
