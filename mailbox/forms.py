@@ -88,9 +88,11 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
                 pairs.append(_split(label))
             i += 1
             continue
-        has_value = i + 1 < len(cells) and not _is_label(cells[i + 1])
-        pairs.append((label, cells[i + 1] if has_value else ""))
-        i += 2 if has_value else 1
+        end = i + 1
+        while end < len(cells) and not _is_label(cells[end]):
+            end += 1  # a value may run over several cells: "Yes ☐ | No ☒"
+        pairs.append((label, " ".join(c for c in cells[i + 1 : end] if c)))
+        i = end
     return pairs
 
 

@@ -17,10 +17,12 @@ _YES = r"y|yes|yep|true|agreed|given"
 _NO = r"n|no|none given|false|refused|declined|not given"
 _DK = r"dk|d/k|don'?t know|do not know|unknown|not known|unsure|n/k|nk"
 
+_OPTION = r"(yes|no|don'?t know|dk|unknown)"
+_GLYPH = r"([☒☑✓✔✗✘■☐□xX])"
 # A box glyph (or a bracketed X) before an option word: "☒ Yes ☐ No", "[X] Don't know".
-_INLINE_BOX = re.compile(
-    r"(?:^|(?<=[\s\[(]))([☒☑✓✔✗✘■☐□xX])\]?\)?\s*(yes|no|don'?t know|dk|unknown)\b", re.I
-)
+_INLINE_BOX = re.compile(rf"(?:^|(?<=[\s\[(])){_GLYPH}\]?\)?\s*{_OPTION}\b", re.I)
+# The same with the word first: "Yes ☐ No ☒".
+_WORD_THEN_BOX = re.compile(rf"\b{_OPTION}\s*\[?{_GLYPH}(?=$|[\s\]])", re.I)
 
 # A parsed value and whether it is doubtful (then its path goes to needs_review).
 Reading = tuple[Any, bool]
@@ -37,18 +39,19 @@ def answer_word(text: str) -> str | None:
 
 def ticked_options(text: str) -> list[str]:
     """Return the options ticked in inline text like '☒ Yes ☐ No ☐ Don't know'."""
-    return [
-        answer_word(word) or ""
-        for glyph, word in _INLINE_BOX.findall(text)
-        if glyph_mark(glyph) is Mark.TICKED
-    ]
+    box_first, word_first = _INLINE_BOX.search(text), _WORD_THEN_BOX.search(text)
+    if box_first and (not word_first or box_first.start() <= word_first.start()):
+        pairs = _INLINE_BOX.findall(text)
+    else:  # whichever layout starts first is the one the writer used
+        pairs = [(glyph, word) for word, glyph in _WORD_THEN_BOX.findall(text)]
+    return [answer_word(word) or "" for glyph, word in pairs if glyph_mark(glyph) is Mark.TICKED]
 
 
 def read_yes_no(text: str) -> Reading:
     """Read a yes/no value (possibly written with tick boxes); None when blank."""
     if not text.strip():
         return None, False
-    if _INLINE_BOX.search(text):
+    if _INLINE_BOX.search(text) or _WORD_THEN_BOX.search(text):
         chosen = ticked_options(text)
         return (chosen[0], False) if len(chosen) == 1 and chosen[0] != "dont_know" else (None, True)
     word = answer_word(text)

@@ -188,3 +188,23 @@ def test_unnumbered_checklist_with_columns_in_another_order() -> None:
     data = docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
     record = parse_attachment("r.docx", data)
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+@pytest.mark.parametrize(
+    ("cells", "consent"),
+    [
+        (["☒ Yes ☐ No"], "yes"),
+        (["Yes ☐", "No ☒"], "no"),
+        (
+            [Box("formcheckbox_checked", False), "Yes", Box("formcheckbox_checked", True), "No"],
+            "no",
+        ),
+        (["☒ Yes ☒ No"], None),
+    ],
+)
+def test_yes_no_details_given_with_boxes(cells: list[Spec], consent: str | None) -> None:
+    rows = [[label, value] for label, value in REFERRAL if "consent" not in label]
+    rows.append(["Victim consents to referral?", *cells])
+    record = parse_attachment("r.docx", docx_bytes(["MARAC referral form", rows]))
+    assert record["referral"]["consent"] == consent
+    assert ("consent" in record["needs_review"]) == (consent is None)
