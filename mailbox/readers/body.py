@@ -17,7 +17,8 @@ def read_plain(name: str, text: str) -> Document:
     text = text[:MAX_BODY_CHARS].replace("\r\n", "\n")
     lines = "\n".join("" if ln.lstrip().startswith(">") else ln for ln in text.split("\n"))
     doc = Document(name, kind="body")
-    doc.rows = text_rows(lines, name, columns=False)
+    # A tab or a run of spaces separates a label from its value, as in a table.
+    doc.rows = text_rows(lines.replace("\t", "    "), name, columns=True)
     return doc
 
 

@@ -54,3 +54,14 @@ def test_windows_1252_body_keeps_accented_names() -> None:
         b"Content-Transfer-Encoding: 8bit\r\n\r\n" + text.encode("cp1252")
     )
     assert parse_message(raw)["referral"]["victim"]["name"] == "Zoë Müller"
+
+
+def test_tab_separated_details_and_checklist_columns() -> None:
+    given = answers("ydn")
+    words = {"yes": "Yes", "no": "No", "dont_know": "DK"}
+    lines = ["MARAC referral", *(f"{label}\t{value}" for label, value in REFERRAL)]
+    lines += ["", "DASH", "Q\tQuestion\tAnswer"]
+    lines += [f"{n}\t{q}\t{words[given[n]]}" for n, q in enumerate(DASH_QUESTIONS, start=1)]
+    record = parse_message(email_bytes(body="\n".join(lines)))
+    assert record["referral"]["victim"]["date_of_birth"] == "1988-07-14"
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
