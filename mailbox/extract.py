@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from mailbox.checklist import Answer
 from mailbox.forms import FormReading
 from mailbox.questions import DASH, SDASH
-from mailbox.values import read_value
+from mailbox.values import POSTCODE, read_value
 from typing import Any
 
 RECORD_FIELDS = {
@@ -24,7 +24,6 @@ RECORD_FIELDS = {
     ),
     "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
 }
-TOP_FIELDS = ("children_in_household", "consent", "professional_judgement", "reason_for_referral")
 QUESTION_COUNT = {DASH: 24, SDASH: 11}
 
 
@@ -54,6 +53,8 @@ class _Builder:
     def value(self, path: str) -> Any:
         if path.endswith(".name") and not self._given(path):
             return self._joined_name(path)
+        if path == "victim.postcode" and not self._given(path):
+            return self._postcode_in_address()
         for form in self.forms:
             found = form.fields.get(path)
             if found is None or not found.text:
@@ -68,6 +69,15 @@ class _Builder:
 
     def _given(self, path: str) -> bool:
         return any(f.fields.get(path) and f.fields[path].text for f in self.forms)
+
+    def _postcode_in_address(self) -> str | None:
+        """Take the postcode from the end of the address when it has no box of its own."""
+        self.review.append("victim.postcode")  # read from elsewhere: a person confirms it
+        address = next(
+            (f.fields["victim.address"] for f in self.forms if "victim.address" in f.fields), None
+        )
+        found = address and re.search(POSTCODE, address.text.upper())
+        return found[0] if found else None
 
     def _joined_name(self, path: str) -> Any:
         """Join a name given as first name and surname in separate boxes."""
@@ -117,11 +127,13 @@ def build_referral(forms: list[FormReading], subject: str) -> Extraction:
     record: dict[str, Any] = {"pathway": None}
     for role, names in RECORD_FIELDS.items():
         record[role] = {name: b.value(f"{role}.{name}") for name in names}
-    for name in TOP_FIELDS:
+    for name in ("children_in_household", "consent"):
         record[name] = b.value(name)
     record["dash"] = _dash(b)
     sdash = b.answers(SDASH)
     record["stalking_screen"] = None if sdash is None else {"answers": sdash}
+    for name in ("professional_judgement", "reason_for_referral"):
+        record[name] = b.value(name)
     record["pathway"] = _pathway(forms, subject, record, b.review)
     review = list(dict.fromkeys(b.review))
     return Extraction(record, review, b.sources)

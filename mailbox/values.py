@@ -148,12 +148,15 @@ def read_phone(text: str) -> Reading:
     return t, not 10 <= len(digits) <= 13
 
 
+POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
+
+
 def read_postcode(text: str) -> Reading:
     """Read a UK postcode in upper case."""
     t = " ".join(text.split()).upper()
     if not t:
         return None, False
-    ok = re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", t)
+    ok = re.fullmatch(POSTCODE, t)
     return t, not ok
 
 

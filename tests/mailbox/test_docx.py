@@ -208,3 +208,11 @@ def test_yes_no_details_given_with_boxes(cells: list[Spec], consent: str | None)
     record = parse_attachment("r.docx", docx_bytes(["MARAC referral form", rows]))
     assert record["referral"]["consent"] == consent
     assert ("consent" in record["needs_review"]) == (consent is None)
+
+
+def test_postcode_only_in_the_address_is_taken_and_listed() -> None:
+    pairs = [(k, "1 Example Street, Ely CB7 4AA" if k == "Address" else v) for k, v in REFERRAL]
+    pairs = [(k, v) for k, v in pairs if k != "Postcode"]
+    record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
+    assert record["referral"]["victim"]["postcode"] == "CB7 4AA"
+    assert "victim.postcode" in record["needs_review"]
