@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import threading
+from collections.abc import Iterator
 from mailbox.parse import parse_message
+from types import FrameType
 from typing import Any
 
 import click
+
+# A hostile file must not hang the command: past this, the message is quarantined.
+SECONDS_PER_FILE = 120
 
 
 def record_for(path: str) -> dict[str, Any]:
     """Return the extraction record for one file; any failure becomes a quarantine record."""
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh, _time_limit(SECONDS_PER_FILE):
             record = parse_message(fh.read())
-    except Exception as exc:
+    except Exception as exc:  # a message that cannot be read is quarantined, never fatal
         record = {
             "disposition": "quarantine",
             "referral": None,
@@ -23,6 +31,25 @@ def record_for(path: str) -> dict[str, Any]:
             "reason": f"{type(exc).__name__}: {exc}"[:300],
         }
     return {"file": path, **record}
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError after `seconds` (only possible on the main thread)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"reading took over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @click.command("parse-email")

@@ -38,3 +38,21 @@ def test_a_failure_reading_a_file_is_quarantined_with_a_reason(
     assert record["disposition"] == "quarantine"
     assert record["file"] == str(missing)
     assert record["reason"]
+
+
+def test_a_file_that_takes_too_long_is_quarantined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hang(raw: bytes) -> dict[str, object]:
+        import time
+
+        time.sleep(5)
+        return {}
+
+    monkeypatch.setattr(parse_email, "parse_message", hang)
+    monkeypatch.setattr(parse_email, "SECONDS_PER_FILE", 1)
+    slow = tmp_path / "slow.eml"
+    slow.write_bytes(b"From: a@b\r\n\r\nhi")
+    record = parse_email.record_for(str(slow))
+    assert record["disposition"] == "quarantine"
+    assert "TimeoutError" in record["reason"]
