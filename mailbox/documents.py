@@ -23,12 +23,15 @@ _UNREADABLE_FORMATS = {
     "ole": "encrypted Office file or legacy .doc/.xls",
     "rtf": "RTF documents are not read",
     "odf": "OpenDocument files are not read",
+    "outlook": "Outlook message or winmail.dat could not be opened",
 }
 
 
 def detect_type(name: str, data: bytes) -> str:
     """Return an attachment's real format from its bytes, its name breaking ties."""
     lower = name.lower()
+    if lower.endswith((".msg", "winmail.dat")):
+        return "outlook"  # still wrapped: the MIME walk could not open it
     if data[:1024].find(b"%PDF-") >= 0:
         return "pdf"
     if data[:2] == b"PK" or lower.endswith((".docx", ".docm", ".xlsx", ".xlsm")):

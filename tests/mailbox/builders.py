@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -411,6 +412,24 @@ def email_bytes(
         maintype, subtype = ctype.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg.as_bytes()
+
+
+def tnef_bytes(files: list[tuple[str, bytes]]) -> bytes:
+    """Build a minimal winmail.dat (TNEF) carrying the given files."""
+
+    def attribute(level: int, kind: int, data: bytes) -> bytes:
+        return (
+            struct.pack("<BII", level, kind, len(data))
+            + data
+            + struct.pack("<H", sum(data) & 0xFFFF)
+        )
+
+    blob = struct.pack("<IH", 0x223E9F78, 1) + attribute(1, 0x89006, struct.pack("<I", 0x10000))
+    for name, data in files:
+        blob += attribute(2, 0x69002, b"\x00" * 14)  # attAttachRendData starts an attachment
+        blob += attribute(2, 0x18010, name.encode("latin-1") + b"\x00")
+        blob += attribute(2, 0x6800F, data)
+    return blob
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,7 +5,7 @@ from mailbox.parse import parse, parse_message
 
 import pytest
 
-from tests.mailbox.builders import DOCX_TYPE, answers, email_bytes, referral_docx
+from tests.mailbox.builders import DOCX_TYPE, answers, email_bytes, referral_docx, tnef_bytes
 
 HEAD = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
 
@@ -81,3 +81,21 @@ def test_headers_and_attachment_facts_for_ingestion() -> None:
     assert parsed.sources["victim.name"].document == "MARAC.docx"
     assert "table 1 row 7" in parsed.sources["victim.name"].where
     assert parsed.sources["dash.answers.1"].document == "MARAC.docx"
+
+
+def test_outlook_winmail_dat_is_unwrapped() -> None:
+    docx = referral_docx(answers("y"))
+    winmail = tnef_bytes([("MARAC referral.docx", docx)])
+    raw = email_bytes(attachments=[("winmail.dat", winmail, "application/ms-tnef")])
+    parsed = parse(raw)
+    assert parsed.record["disposition"] == "referral"
+    assert [a.filename for a in parsed.attachments] == ["MARAC referral.docx"]
+
+
+def test_unreadable_outlook_msg_is_listed() -> None:
+    raw = email_bytes(
+        attachments=[("referral.msg", b"not an outlook file", "application/vnd.ms-outlook")]
+    )
+    record = parse_message(raw)
+    assert record["disposition"] == "quarantine"
+    assert record["unreadable_parts"] == ["referral.msg"]
