@@ -52,7 +52,7 @@ def _is_question(q: QuestionRow, in_table: bool) -> bool:
         return False  # a referral-form label such as "Reason for referral", not a question
     found = match_question(q.text)
     if found is None:
-        return in_table and q.number is not None and bool(q.text)
+        return in_table and q.number is not None  # a numbered row we may place by number
     if not in_table and q.number is None and "?" not in q.text:
         return False  # prose in a letter, not a checklist line
     return found.score == 1.0 or q.number is not None
@@ -112,6 +112,11 @@ def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
     return [s for s in segments if len(s.rows) >= MIN_QUESTIONS], used
 
 
+def announced(doc: Document) -> set[str]:
+    """Return the instruments the document's headings name, read or not."""
+    return {inst for row in doc.rows if (inst := heading_instrument(row)) is not None}
+
+
 def find_checklists(doc: Document) -> tuple[list[Checklist], set[int]]:
     """Return the checklists in a document and the row indexes they used."""
     segments, used = _segments(doc)
@@ -119,8 +124,9 @@ def find_checklists(doc: Document) -> tuple[list[Checklist], set[int]]:
 
 
 def _read_segment(segment: _Segment) -> Checklist:
-    instrument = segment.instrument or vote_instrument([r.text for r in segment.rows]) or DASH
     numbers = [r.number for r in segment.rows if r.number]
+    by_count = SDASH if max(numbers, default=0) == 11 else DASH  # when no question has words
+    instrument = segment.instrument or vote_instrument([r.text for r in segment.rows]) or by_count
     canonical = max(numbers, default=0) == (24 if instrument == DASH else 11)
     checklist = Checklist(instrument)
     for row in segment.rows:

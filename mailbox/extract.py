@@ -91,8 +91,8 @@ class _Builder:
 
     def answers(self, instrument: str) -> dict[str, str | None] | None:
         lists = [c for f in self.forms for c in f.checklists if c.instrument == instrument]
-        if not lists:
-            return None
+        if not lists and not any(instrument in f.announced for f in self.forms):
+            return None  # the message carries no such checklist
         merged: dict[str, Answer] = {}
         for checklist in lists:
             for qid, given in checklist.answers.items():
@@ -143,7 +143,8 @@ def _dash(b: _Builder) -> dict[str, Any] | None:
     answers = b.answers(DASH)
     if answers is None:
         return None
-    score = sum(1 for a in answers.values() if a == "yes")  # always recomputed, never read
+    # Always recomputed from the answers, never read from the form; none read means none known.
+    score = sum(1 for a in answers.values() if a == "yes") if any(answers.values()) else None
     if any(p.startswith(f"{DASH}.answers.") for p in b.review):
         b.review.append("dash.score")
     return {"answers": answers, "score": score, "completed_date": b.value("dash.completed_date")}

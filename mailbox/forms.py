@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from mailbox.checklist import Checklist, find_checklists
+from mailbox.checklist import Checklist, announced, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row
 
@@ -25,9 +25,10 @@ class FormReading:
     """What one document says: field texts, checklists and the form's title."""
 
     document: str
-    fields: dict[str, Found] = field(default_factory=dict)
     checklists: list[Checklist] = field(default_factory=list)
+    announced: set[str] = field(default_factory=set)  # checklists its headings name
     pathway: str | None = None
+    fields: dict[str, Found] = field(default_factory=dict)
 
     @property
     def is_form(self) -> bool:
@@ -39,7 +40,7 @@ class FormReading:
 def read_form(doc: Document) -> FormReading:
     """Read a document's labelled fields (outside its checklists) and its checklists."""
     checklists, used = find_checklists(doc)
-    reading = FormReading(doc.name, checklists=checklists, pathway=_title_pathway(doc.rows[:8]))
+    reading = FormReading(doc.name, checklists, announced(doc), _title_pathway(doc.rows[:8]))
     context: str | None = None
     rows = doc.rows
     for index, row in enumerate(rows):

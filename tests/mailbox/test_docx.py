@@ -216,3 +216,14 @@ def test_postcode_only_in_the_address_is_taken_and_listed() -> None:
     record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
     assert record["referral"]["victim"]["postcode"] == "CB7 4AA"
     assert "victim.postcode" in record["needs_review"]
+
+
+def test_a_checklist_named_but_not_readable_is_listed_not_dropped() -> None:
+    data = docx_bytes(
+        ["MARAC referral form", [list(p) for p in REFERRAL], "DASH Risk Identification Checklist"]
+    )
+    record = parse_attachment("r.docx", data)
+    dash = record["referral"]["dash"]
+    assert dash["answers"] == {str(n): None for n in range(1, 25)}
+    assert dash["score"] is None
+    assert {"dash.answers.1", "dash.answers.24", "dash.score"} <= set(record["needs_review"])

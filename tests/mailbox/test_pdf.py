@@ -73,3 +73,18 @@ def test_pdf_sent_as_octet_stream_is_still_read() -> None:
     data = pdf_bytes(flat_pdf_lines(answers("y")))
     record = parse_attachment("referral", data, "application/octet-stream")
     assert record["disposition"] == "referral"
+
+
+def test_fillable_boxes_with_no_question_text_are_placed_by_number_and_listed() -> None:
+    given = answers("yn")
+    fields = [{"name": "VictimName", "type": "text", "value": "Vera Victim"}]
+    fields += [{"name": "ReferrerName", "type": "text", "value": "Ruth Example"}]
+    fields += [{"name": "Agency", "type": "text", "value": "Example Agency"}]
+    for n in range(1, 25):
+        fields += [
+            {"name": f"DASH{n}Yes", "type": "box", "value": given[n] == "yes"},
+            {"name": f"DASH{n}No", "type": "box", "value": given[n] == "no"},
+        ]
+    record = parse_attachment("form.pdf", pdf_bytes([(40, 800, "MARAC referral")], fields), PDF)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
+    assert "dash.answers.1" in record["needs_review"]
