@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import email
+import email.errors
 import email.utils
 import quopri
 from email import policy
@@ -29,7 +30,7 @@ def header_text(msg: Message, name: str) -> str:
         return ""
     try:
         return str(make_header(decode_header(str(value)))).strip()
-    except (LookupError, UnicodeError, ValueError, TypeError):
+    except (LookupError, UnicodeError, ValueError, TypeError, email.errors.MessageError):
         return str(value).strip()
 
 
@@ -37,7 +38,7 @@ def part_filename(part: Message) -> str | None:
     """Return a part's file name from RFC 2231 or RFC 2047 parameters, if any."""
     try:
         name = part.get_filename() or part.get_param("name")
-    except (LookupError, UnicodeError, ValueError, TypeError):
+    except (LookupError, UnicodeError, ValueError, TypeError, email.errors.MessageError):
         return None
     if isinstance(name, tuple):  # an undecoded RFC 2231 triple
         name = email.utils.collapse_rfc2231_value(name)
@@ -45,7 +46,7 @@ def part_filename(part: Message) -> str | None:
         return None
     try:
         return str(make_header(decode_header(str(name))))
-    except (LookupError, UnicodeError, ValueError, TypeError):
+    except (LookupError, UnicodeError, ValueError, TypeError, email.errors.MessageError):
         return str(name)
 
 
@@ -90,7 +91,7 @@ def _embedded(part: Message, payload: list[Message]) -> list[Message]:
 
 def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> None:
     name = part_filename(part)
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
     if ctype in ("text/plain", "text/html") and not name and disposition != "attachment":
         data = _decoded(part)
         text = decode_text(data, part.get_content_charset())

@@ -22,6 +22,10 @@ BROKEN = {
     + b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not*base64",
     "unknown charset": HEAD + b"Content-Type: text/plain; charset=x-klingon\r\n\r\nQapla\xff",
     "bad encoded header": b"Subject: =?utf-8?q?broken=ZZ?=\r\nFrom: =?x-none?b?!!!?=\r\n\r\nhi",
+    "raw 8-bit disposition": HEAD
+    + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+    + b'Content-Disposition: attachment; filename="r\xe9f\xe9rral.pdf"\r\n\r\n%PDF-1.4\r\n--b--',
+    "malformed encoded word": b"Subject: =?utf-8?b?=?=?=\r\nFrom: =?utf-8?q?=ZZ=?=\r\n\r\nhi",
     "nested far too deep": HEAD
     + b"".join(
         f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n'.encode()
