@@ -137,9 +137,9 @@ def _formless(msg: Message, walked: Walked, parsed: ParsedMessage, unreadable: l
 def _read_attachments(walked: Walked, parsed: ParsedMessage) -> list[Document]:
     docs = []
     for att in walked.attachments:
-        detected = "oversize" if att.oversize else detect_type(att.filename, att.data)
-        reason = None
+        detected, reason = "oversize" if att.oversize else "other", None
         try:
+            detected = detected if att.oversize else detect_type(att.filename, att.data)
             doc = read_attachment(att, detected)
         except UnreadablePart as exc:
             doc, reason = None, str(exc)

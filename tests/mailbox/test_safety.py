@@ -132,3 +132,10 @@ def test_unreadable_part_beside_a_readable_form_still_gives_a_referral() -> None
 )
 def test_file_names_are_sanitised(given: str | None, safe: str) -> None:
     assert safe_filename(given) == safe
+
+
+def test_zip_needing_an_unknown_version_is_unreadable_not_a_crash() -> None:
+    data = bytearray(referral_docx(answers("y")))
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 174  # "version needed to extract": 17.4, which zipfile refuses to open
+    _quarantined(parse_attachment("MARAC referral.docx", bytes(data)), "MARAC referral.docx")
