@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import json
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ def record_for(path: str) -> dict[str, Any]:
     """Return the extraction record for one file; any failure becomes a quarantine record."""
     try:
         with open(path, "rb") as fh, _time_limit(SECONDS_PER_FILE):
-            record = parse_message(fh.read())
+            record = parse_message(fh.read(), own_addresses=own_addresses())
     except Exception as exc:  # a message that cannot be read is quarantined, never fatal
         record = {
             "disposition": "quarantine",
@@ -31,6 +33,14 @@ def record_for(path: str) -> dict[str, Any]:
             "reason": f"{type(exc).__name__}: {exc}"[:300],
         }
     return {"file": path, **record}
+
+
+def own_addresses() -> frozenset[str]:
+    """Return the service's own addresses (MAIL_FROM, IMAP_USERNAME): mail from them is a loop."""
+    found = (
+        email.utils.parseaddr(os.environ.get(k, ""))[1] for k in ("MAIL_FROM", "IMAP_USERNAME")
+    )
+    return frozenset(a.lower() for a in found if "@" in a)
 
 
 @contextlib.contextmanager

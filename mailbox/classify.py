@@ -22,11 +22,15 @@ _AUTO_SUBJECT = re.compile(
 )
 # First-person words of someone describing their own abuse, not a professional's referral.
 _VICTIM_VOICE = re.compile(
-    r"\bmy (ex|partner|husband|wife|boyfriend|girlfriend|neighbour)\b"
-    r"|\bi('m| am) (scared|frightened|afraid|terrified)\b|\bhelp me\b|\bhelp please\b"
-    r"|\bcan someone (call|help)\b|\bhe keeps\b",
+    r"\bmy (ex|partner|husband|wife|boyfriend|girlfriend|neighbour|stalker)\b"
+    r"|\bi('m| am) (really |so |very )?(scared|frightened|afraid|terrified)"
+    r"|\bi('m| am) being (stalked|harassed|followed)"
+    r"|\bhelp me\b|\bhelp please\b|\bplease help\b|\bi need help\b|\bleave me alone\b"
+    r"|\bcan (someone|you) (call|help|ring)\b|\b(he|she) (keeps|won'?t stop)\b",
     re.I,
 )
+# Professionals write from their organisation's domain; a victim rarely does.
+PROFESSIONAL = re.compile(r"(\.gov\.uk|\.nhs\.uk|@nhs\.net|\.police\.uk|\.sch\.uk|\.ac\.uk)$", re.I)
 
 
 def is_bounce(msg: Message, content_types: list[str]) -> bool:
@@ -65,5 +69,7 @@ def is_own_mail(from_address: str, own_addresses: frozenset[str]) -> bool:
 
 def is_self_referral(from_address: str, body_text: str) -> bool:
     """Tell whether a victim seems to be writing in themselves (never auto-answered)."""
+    if PROFESSIONAL.search(from_address):
+        return False
     voice = len(_VICTIM_VOICE.findall(body_text[:20_000]))
     return voice >= 2 or (voice >= 1 and bool(FREE_MAIL.search(from_address)))

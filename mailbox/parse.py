@@ -48,10 +48,13 @@ class ParsedMessage:
 
 
 def parse_message(
-    raw: bytes, *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    raw: bytes,
+    *,
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    own_addresses: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Return the extraction record (without "file") for one raw RFC 822 message."""
-    return parse(raw, max_attachment_bytes=max_attachment_bytes).record
+    return parse(raw, max_attachment_bytes=max_attachment_bytes, own_addresses=own_addresses).record
 
 
 def parse(

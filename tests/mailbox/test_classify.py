@@ -63,3 +63,11 @@ def test_our_own_mail_coming_back_is_ignored() -> None:
     raw = email_bytes(sender="MARAC Referrals <marac.referrals@example.org.uk>")
     own = frozenset({"marac.referrals@example.org.uk"})
     assert parse(raw, own_addresses=own).record["disposition"] == "ignore_autoreply"
+
+
+def test_a_professional_address_is_never_taken_for_a_victim() -> None:
+    raw = email_bytes(
+        sender="Nurse <a.nurse@nhs.net>",
+        body="She said: my ex keeps calling, I am scared. Form to follow.",
+    )
+    assert parse_message(raw)["disposition"] == "quarantine"

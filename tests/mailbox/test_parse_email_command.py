@@ -27,7 +27,7 @@ def test_one_json_line_per_file_with_its_name(tmp_path: Path) -> None:
 def test_a_failure_reading_a_file_is_quarantined_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(raw: bytes) -> dict[str, object]:
+    def explode(raw: bytes, **kw: object) -> dict[str, object]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(parse_email, "parse_message", explode)
@@ -43,7 +43,7 @@ def test_a_failure_reading_a_file_is_quarantined_with_a_reason(
 def test_a_file_that_takes_too_long_is_quarantined(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def hang(raw: bytes) -> dict[str, object]:
+    def hang(raw: bytes, **kw: object) -> dict[str, object]:
         import time
 
         time.sleep(5)
@@ -56,3 +56,12 @@ def test_a_file_that_takes_too_long_is_quarantined(
     record = parse_email.record_for(str(slow))
     assert record["disposition"] == "quarantine"
     assert "TimeoutError" in record["reason"]
+
+
+def test_mail_from_our_own_address_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAIL_FROM", "MARAC Referrals <marac.referrals@example.org.uk>")
+    loop = tmp_path / "loop.eml"
+    loop.write_bytes(email_bytes(sender="marac.referrals@example.org.uk", body="Logged."))
+    assert parse_email.record_for(str(loop))["disposition"] == "ignore_autoreply"
