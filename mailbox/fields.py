@@ -27,7 +27,6 @@ _LABELS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("consent", (r"consent",), None),
     ("reason_for_referral", (r"reason|grounds|why|summary|concern", r"referr|concern|risk"), None),
     ("children_in_household", (r"child|kids", r"household|number|how many|home|living"), None),
-    ("victim.postcode", (r"post ?code|postal code",), PERPETRATOR),
     ("_total", (r"total|score",), None),
 )
 
@@ -35,6 +34,7 @@ _ATTRIBUTES: tuple[tuple[str, str, str | None], ...] = (
     ("email", r"\be-?mail", None),
     ("date_of_birth", r"date of birth|\bdob\b|d\.o\.b|birth ?date|born", None),
     ("gender", r"gender|\bsex\b", None),
+    ("postcode", r"post ?code|postal code", None),
     ("address", r"address", r"\be-?mail"),
     ("phone", r"phone|\btel\b|\btel\.|telephone|mobile|contact (number|no)", None),
     ("agency", r"agency|organi[sz]ation|service\b|employer|team", None),
@@ -47,7 +47,7 @@ _ATTRIBUTES: tuple[tuple[str, str, str | None], ...] = (
 _NAMES = {"name", "first_name", "surname"}
 _ALLOWED = {
     "referrer": {"agency", "role", "email", "phone"} | _NAMES,
-    "victim": {"date_of_birth", "gender", "address", "phone"} | _NAMES,
+    "victim": {"date_of_birth", "gender", "address", "postcode", "phone"} | _NAMES,
     "perpetrator": {"date_of_birth"} | _NAMES,
 }
 

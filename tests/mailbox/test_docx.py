@@ -227,3 +227,22 @@ def test_a_checklist_named_but_not_readable_is_listed_not_dropped() -> None:
     assert dash["answers"] == {str(n): None for n in range(1, 25)}
     assert dash["score"] is None
     assert {"dash.answers.1", "dash.answers.24", "dash.score"} <= set(record["needs_review"])
+
+
+def test_bare_labels_belong_to_the_section_they_are_in() -> None:
+    rows: list[list[Spec]] = [
+        ["Referrer name", "Ruth Example"],
+        ["Postcode", "PE29 1AA"],
+        ["Victim name", "Vera Victim"],
+        ["Date of birth", "14/07/1988"],
+        ["Perpetrator name", "Peter Perp"],
+        ["Date of birth", "01/01/1980"],
+        ["Postcode", "PE1 1ZZ"],
+        ["Gender", "Male"],
+    ]
+    record = parse_attachment("r.docx", docx_bytes(["MARAC referral form", rows]))
+    victim = record["referral"]["victim"]
+    assert victim["date_of_birth"] == "1988-07-14"
+    assert record["referral"]["perpetrator"]["date_of_birth"] == "1980-01-01"
+    assert victim["postcode"] is None and victim["gender"] is None
+    assert {"victim.postcode", "victim.gender"} <= set(record["needs_review"])
