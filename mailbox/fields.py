@@ -6,6 +6,7 @@ import re
 
 VICTIM = r"victim|client|service user|person at risk|adult at risk|survivor|young person"
 PERPETRATOR = r"perpetrator|abuser|alleged|suspect|stalker|offender|harasser|\bperp\b"
+CHILD = r"\bchild|\bchildren|\bdependants?\b|\bson\b|\bdaughter|\bbaby\b"
 REFERRER = r"referrer|referring|referred by|your |completed by|reporting officer"
 
 # Whole-label rules, tried in order before the role + attribute rules below.
@@ -49,6 +50,7 @@ _ALLOWED = {
     "referrer": {"agency", "role", "email", "phone"} | _NAMES,
     "victim": {"date_of_birth", "gender", "address", "postcode", "phone"} | _NAMES,
     "perpetrator": {"date_of_birth"} | _NAMES,
+    "child": set(),
 }
 
 
@@ -59,7 +61,9 @@ def normalise_label(text: str) -> str:
 
 
 def role_of(label: str) -> str | None:
-    """Return whose detail a label or heading names (victim, perpetrator, referrer)."""
+    """Return whose detail a label or heading names (victim, perpetrator, referrer, child)."""
+    if re.search(CHILD, label):
+        return "child"  # children's names and dates of birth are not the adults'
     if re.search(PERPETRATOR, label):
         return "perpetrator"
     if re.search(VICTIM, label):

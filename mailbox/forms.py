@@ -52,14 +52,21 @@ def read_form(doc: Document) -> FormReading:
         for label, value in pairs:
             key = match_label(label, context)
             if key is None:
+                # An unrecognised label still says whose section this is ("Child 1 name").
+                context = _section(label) or context
                 continue
             matched = True
             if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
             _keep(reading, key, Found(value.strip(), row.where))
-        if not matched and len(row.cells) == 1 and len(row.text) < 60:
-            context = role_of(normalise_label(row.text)) or context
+        if not matched and len(row.cells) == 1:
+            context = _section(row.text) or context
     return reading
+
+
+def _section(label: str) -> str | None:
+    """Return whose section a heading or short label opens, if it names anyone."""
+    return role_of(normalise_label(label)) if len(label) < 60 else None
 
 
 def _keep(reading: FormReading, key: str, found: Found) -> None:

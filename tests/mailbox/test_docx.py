@@ -246,3 +246,16 @@ def test_bare_labels_belong_to_the_section_they_are_in() -> None:
     assert record["referral"]["perpetrator"]["date_of_birth"] == "1980-01-01"
     assert victim["postcode"] is None and victim["gender"] is None
     assert {"victim.postcode", "victim.gender"} <= set(record["needs_review"])
+
+
+def test_childrens_details_are_not_taken_for_the_perpetrators() -> None:
+    rows: list[list[Spec]] = [
+        ["Referrer name", "Ruth Example"],
+        ["Victim name", "Vera Victim"],
+        ["Perpetrator name", "Peter Perp"],
+        ["Child 1 name", "Tom"],
+        ["Date of birth", "01/01/2015"],
+    ]
+    record = parse_attachment("r.docx", docx_bytes(["MARAC referral form", rows]))
+    assert record["referral"]["perpetrator"]["date_of_birth"] is None
+    assert record["referral"]["perpetrator"]["name"] == "Peter Perp"
