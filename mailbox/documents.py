@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
 from mailbox.grid import Document
 from mailbox.parts import Attachment, decode_text
@@ -12,8 +11,6 @@ from mailbox.readers.docx import read_docx
 from mailbox.readers.pdf import read_pdf
 from mailbox.readers.xlsx import read_xlsx
 from mailbox.safety import UnreadablePart
-
-log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An attached picture this big may be a scanned form, which we cannot read.

@@ -65,5 +65,3 @@ class Document:
 
     name: str
     rows: list[Row] = field(default_factory=list)
-    # Fillable-form values keyed by field name (PDF AcroForm), kept for provenance.
-    kind: str = "text"

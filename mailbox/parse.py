@@ -45,6 +45,7 @@ class ParsedMessage:
     references: list[str] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # odd MIME met on the way, for the log
 
 
 def parse_message(
@@ -67,6 +68,7 @@ def parse(
     msg = parse_bytes(raw)
     walked = walk(msg, max_attachment_bytes)
     parsed = _headers(msg)
+    parsed.problems = walked.problems
     docs = _read_attachments(walked, parsed)
     unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
     early = _early_disposition(msg, walked, parsed, own_addresses)

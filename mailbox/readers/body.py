@@ -16,7 +16,7 @@ def read_plain(name: str, text: str) -> Document:
     """Read a plain-text body line by line, leaving out quoted ('>') lines."""
     text = text[:MAX_BODY_CHARS].replace("\r\n", "\n")
     lines = "\n".join("" if ln.lstrip().startswith(">") else ln for ln in text.split("\n"))
-    doc = Document(name, kind="body")
+    doc = Document(name)
     # A tab or a run of spaces separates a label from its value, as in a table.
     doc.rows = text_rows(lines.replace("\t", "    "), name, columns=True)
     return doc
@@ -41,7 +41,7 @@ def read_html(name: str, html: str) -> Document:
         table.replace_with(soup.new_string(f"\n{key}\n"))
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    doc = Document(name, kind="body")
+    doc = Document(name)
     for row in text_rows(_squash(soup.get_text("\n")), name, columns=False):
         doc.rows.extend(tables.get(row.text, [row]))
     return doc

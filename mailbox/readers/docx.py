@@ -110,7 +110,7 @@ def read_docx(name: str, data: bytes) -> Document:
     if xml is None:
         raise UnreadablePart("no word/document.xml")
     body = parse_xml(xml).find(_q("w:body"))
-    doc = Document(name, kind="docx")
+    doc = Document(name)
     tables = paragraphs = 0
     for el in body if body is not None else []:
         if el.tag == _q("w:tbl"):

@@ -38,7 +38,7 @@ def read_pdf(name: str, data: bytes) -> Document:
         raise UnreadablePart(f"PDF unreadable: {type(exc).__name__}") from exc
     if not any(t.strip() for t in pages) and not fields:
         raise UnreadablePart("image-only PDF (no text layer)")
-    doc = Document(name, kind="pdf")
+    doc = Document(name)
     doc.rows.extend(_field_rows(name, fields, pages))
     for number, text in enumerate(pages, start=1):
         doc.rows.extend(text_rows(text, f"{name} page {number}", columns=not fields))

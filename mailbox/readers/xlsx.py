@@ -28,7 +28,7 @@ def read_xlsx(name: str, data: bytes) -> Document:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise UnreadablePart(f"workbook unreadable: {type(exc).__name__}") from exc
-    doc = Document(name, kind="xlsx")
+    doc = Document(name)
     for sheet in book.worksheets:
         for r, values in enumerate(sheet.iter_rows(max_row=MAX_ROWS, values_only=True), start=1):
             cells = tuple(
