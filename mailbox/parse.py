@@ -69,13 +69,12 @@ def parse(
     walked = walk(msg, max_attachment_bytes)
     parsed = _headers(msg)
     parsed.problems = walked.problems
-    docs = _read_attachments(walked, parsed)
-    unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
     early = _early_disposition(msg, walked, parsed, own_addresses)
-    if early is not None:
+    if early is not None:  # nothing in an auto-reply or a bounce is read, hostile or not
         parsed.record = _record(early, unreadable=[])
         return parsed
-    docs += _body_documents(walked)
+    docs = _read_attachments(walked, parsed) + _body_documents(walked)
+    unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
     forms = [f for f in (read_form(d) for d in docs) if f.is_form]
     if forms:
         extraction = build_referral(forms, parsed.subject)
