@@ -8,6 +8,7 @@ from mailbox.grid import Document
 from mailbox.parts import Attachment, decode_text
 from mailbox.readers.body import read_html, read_plain
 from mailbox.readers.docx import read_docx
+from mailbox.readers.odt import read_odt
 from mailbox.readers.pdf import read_pdf
 from mailbox.readers.xlsx import read_xlsx
 from mailbox.safety import UnreadablePart
@@ -19,7 +20,7 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
 _UNREADABLE_FORMATS = {
     "ole": "encrypted Office file or legacy .doc/.xls",
     "rtf": "RTF documents are not read",
-    "odf": "OpenDocument files are not read",
+    "odf": "OpenDocument files other than text documents are not read",
     "outlook": "Outlook message or winmail.dat could not be opened",
 }
 
@@ -55,6 +56,8 @@ def _zip_type(lower: str, data: bytes) -> str:
         return "docx"
     if "xl/workbook.xml" in names or (not names and lower.endswith((".xlsx", ".xlsm"))):
         return "xlsx"
+    if "content.xml" in names and lower.endswith(".odt"):
+        return "odt"
     return "odf" if "mimetype" in names else "zip"
 
 
@@ -68,7 +71,7 @@ def read_attachment(att: Attachment, detected: str) -> Document | None:
         if att.inline or att.size < SCAN_BYTES:
             return None  # a signature logo, not a form
         raise UnreadablePart("a picture (perhaps a scanned form) cannot be read")
-    reader = {"docx": read_docx, "pdf": read_pdf, "xlsx": read_xlsx}.get(detected)
+    reader = {"docx": read_docx, "pdf": read_pdf, "xlsx": read_xlsx, "odt": read_odt}.get(detected)
     if reader is not None:
         return reader(att.filename, att.data)
     if detected == "html":

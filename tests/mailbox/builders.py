@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.oxml import parse_xml
@@ -412,6 +413,37 @@ def email_bytes(
         maintype, subtype = ctype.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg.as_bytes()
+
+
+def odt_bytes(blocks: list[str | list[list[str]]]) -> bytes:
+    """Build a minimal OpenDocument text from paragraphs and tables of plain-text cells."""
+    body = []
+    for block in blocks:
+        if isinstance(block, str):
+            body.append(f"<text:p>{escape(block)}</text:p>")
+            continue
+        rows = "".join(
+            "<table:table-row>"
+            + "".join(
+                f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in row
+            )
+            + "</table:table-row>"
+            for row in block
+        )
+        body.append(f"<table:table>{rows}</table:table>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+        f"<office:body><office:text>{''.join(body)}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as odt:
+        odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        odt.writestr("content.xml", content)
+    return out.getvalue()
 
 
 def tnef_bytes(files: list[tuple[str, bytes]]) -> bytes:
