@@ -34,7 +34,9 @@ class FormReading:
     def is_form(self) -> bool:
         """Tell whether the document carries a referral form or a checklist."""
         filled = [k for k, f in self.fields.items() if not k.startswith("_") and f.text]
-        return len(filled) >= MIN_FIELDS or bool(self.checklists)
+        # A signature block ("Tel:", "Email:", "Role:") names no victim or perpetrator.
+        about_someone = any(k.startswith(("victim.", "perpetrator.")) for k in filled)
+        return (len(filled) >= MIN_FIELDS and about_someone) or bool(self.checklists)
 
 
 def read_form(doc: Document) -> FormReading:

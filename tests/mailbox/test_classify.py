@@ -71,3 +71,12 @@ def test_a_professional_address_is_never_taken_for_a_victim() -> None:
         body="She said: my ex keeps calling, I am scared. Form to follow.",
     )
     assert parse_message(raw)["disposition"] == "quarantine"
+
+
+def test_a_signature_block_is_not_a_referral_form() -> None:
+    body = (
+        "Hi, I will send the referral form tomorrow.\n\n"
+        "Name: Ruth Example\nJob title: Police Constable\nTel: 0345 456 4564\n"
+        "Email: ruth.example@cambs.pnn.police.uk\n"
+    )
+    assert parse_message(email_bytes(body=body))["disposition"] == "quarantine"
