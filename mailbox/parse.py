@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import Message
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
@@ -43,6 +44,7 @@ class ParsedMessage:
     from_name: str = ""
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
+    sent_at: datetime | None = None  # the Date header, timezone-aware; None when absent or odd
     attachments: list[AttachmentInfo] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # odd MIME met on the way, for the log
@@ -112,7 +114,16 @@ def _headers(msg: Message) -> ParsedMessage:
         from_name=name,
         in_reply_to=header_text(msg, "In-Reply-To") or None,
         references=refs,
+        sent_at=_sent_at(header_text(msg, "Date")),
     )
+
+
+def _sent_at(value: str) -> datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _early_disposition(

@@ -72,13 +72,18 @@ def test_forward_attached_as_a_message_is_read() -> None:
 def test_headers_and_attachment_facts_for_ingestion() -> None:
     raw = email_bytes(
         attachments=[("MARAC.docx", referral_docx(answers("y")), DOCX_TYPE)],
-        headers={"In-Reply-To": "<ack.1@example.org>", "References": "<a@x> <ack.1@example.org>"},
+        headers={
+            "In-Reply-To": "<ack.1@example.org>",
+            "References": "<a@x> <ack.1@example.org>",
+            "Date": "Tue, 03 Feb 2026 09:38:16 +0000",
+        },
     )
     parsed = parse(raw)
     assert parsed.message_id == "<fixture.1@example.org.uk>"
     assert parsed.from_address == "ruth.example@cambs.pnn.police.uk"
     assert parsed.in_reply_to == "<ack.1@example.org>"
     assert parsed.references == ["<a@x>", "<ack.1@example.org>"]
+    assert parsed.sent_at is not None and parsed.sent_at.tzinfo is not None
     (attachment,) = parsed.attachments
     assert (attachment.filename, attachment.detected_type) == ("MARAC.docx", "docx")
     assert len(attachment.sha256) == 64
