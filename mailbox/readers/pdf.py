@@ -9,6 +9,7 @@ from mailbox.fields import split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers.layout import text_rows
 from mailbox.safety import UnreadablePart
+from mailbox.values import answer_word
 from typing import Any
 
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ _BOX_NAME = re.compile(
     r"(?P<opt>yes|no|dk|don'?t ?know|dont ?know|unknown|y|n)$",
     re.I,
 )
+_RADIO_NAME = re.compile(r"^(?P<prefix>\D*?)[\W_]*(?P<num>\d{1,2})$")
 _OPTIONS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
 
 
@@ -52,23 +54,43 @@ def _page_text(page: Any) -> str:
         return str(page.extract_text() or "")
 
 
+Boxes = dict[str, dict[int, dict[str, bool]]]  # prefix -> question number -> option -> ticked
+
+
 def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row]:
     rows: list[Row] = []
-    boxes: dict[str, dict[int, dict[str, bool]]] = {}
+    boxes: Boxes = {}
     for key, field in fields.items():
-        value = field.get("/V")
-        if field.get("/FT") == "/Btn" and (m := _BOX_NAME.match(key)):
-            option = _OPTIONS.get(m["opt"].lower(), "dont_know")
-            ticked = value is not None and str(value) not in ("/Off", "Off", "")
-            boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})[option] = ticked
-        elif field.get("/FT") == "/Btn" and value is not None and str(value) != "/Off":
-            rows.append(_pair(field.get("/TU") or split_camel(key), str(value).lstrip("/"), name))
-        elif field.get("/FT") in ("/Tx", "/Ch"):
-            rows.append(_pair(field.get("/TU") or split_camel(key), str(value or ""), name))
+        value, kind = field.get("/V"), field.get("/FT")
+        if kind == "/Btn" and _tally_box(boxes, key, value):
+            continue
+        label = field.get("/TU") or split_camel(key)
+        if kind == "/Btn" and _is_on(value):
+            rows.append(_pair(label, str(value).lstrip("/"), name))
+        elif kind in ("/Tx", "/Ch"):
+            rows.append(_pair(label, str(value or ""), name))
     lists = numbered_lists("\n".join(pages))
     for index, (prefix, group) in enumerate(boxes.items()):
         rows.extend(_checklist_rows(name, prefix, group, _pick(lists, group, index)))
     return rows
+
+
+def _is_on(value: Any) -> bool:
+    return value is not None and str(value) not in ("/Off", "Off", "")
+
+
+def _tally_box(boxes: Boxes, key: str, value: Any) -> bool:
+    """Record a checklist box ("Q7_Yes") or radio group ("Q7" = /DK); False if it is neither."""
+    if m := _BOX_NAME.match(key):
+        option = _OPTIONS.get(m["opt"].lower(), "dont_know")
+        boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})[option] = _is_on(value)
+        return True
+    if m := _RADIO_NAME.match(key):
+        chosen = answer_word(str(value).lstrip("/")) if _is_on(value) else None
+        options = boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})
+        options.update({o: o == chosen for o in ("yes", "no", "dont_know")} if chosen else {})
+        return True
+    return False
 
 
 def _pair(label: str, value: str, name: str) -> Row:

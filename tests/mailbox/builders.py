@@ -315,7 +315,8 @@ def pdf_bytes(
 ) -> bytes:
     """Build a one-page PDF with text at (x, y) in Courier and optional AcroForm fields.
 
-    A field is {"name", "type": "text"|"box", "value"} (box value True/False); its /TU is the name.
+    A field is {"name", "type": "text"|"box"|"radio", "value"}: a box's value is True/False, a
+    radio group's the chosen option's name ("Yes", "DK"). A text field's /TU is its "label".
     """
     fields = fields or []
     stream = (
@@ -335,7 +336,12 @@ def pdf_bytes(
     ]
     for i, f in enumerate(fields):
         rect = f"[400 {800 - 14 * i} 410 {810 - 14 * i}]"
-        if f["type"] == "box":
+        if f["type"] == "radio":
+            objects.append(
+                f"<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 49152 /T ({f['name']}) "
+                f"/V /{f['value']} /AS /{f['value']} /Rect {rect} /P 3 0 R >>"
+            )
+        elif f["type"] == "box":
             state = "/Yes" if f["value"] else "/Off"
             objects.append(
                 f"<< /Type /Annot /Subtype /Widget /FT /Btn /T ({f['name']}) /V {state} "

@@ -88,3 +88,15 @@ def test_fillable_boxes_with_no_question_text_are_placed_by_number_and_listed() 
     record = parse_attachment("form.pdf", pdf_bytes([(40, 800, "MARAC referral")], fields), PDF)
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
     assert "dash.answers.1" in record["needs_review"]
+
+
+def test_radio_group_per_question() -> None:
+    given = answers("ynd")
+    words = {"yes": "Yes", "no": "No", "dont_know": "DK"}
+    fields = [{"name": "VictimName", "type": "text", "value": "Vera Victim"}]
+    fields += [{"name": "ReferrerName", "type": "text", "value": "Ruth Example"}]
+    fields += [{"name": "PerpetratorName", "type": "text", "value": "Peter Perp"}]
+    fields += [{"name": f"Q{n}", "type": "radio", "value": words[given[n]]} for n in range(1, 25)]
+    lines = [(40, 600 - 12 * i, f"{i + 1}. {q[:70]}") for i, q in enumerate(DASH_QUESTIONS)]
+    record = parse_attachment("form.pdf", pdf_bytes(lines, fields), PDF)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
