@@ -10,6 +10,7 @@ from mailbox.questions import DASH, SDASH, match_question, vote_instrument
 from mailbox.rows import Header, QuestionRow, column_of, from_columns, from_text, parse_header
 
 MIN_QUESTIONS = 3
+MAX_GAP = 8  # rows between two questions of one checklist (page breaks, wrapped lines)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _is_question(q: QuestionRow, in_table: bool) -> bool:
     found = match_question(q.text)
     if found is None:
         return in_table and q.number is not None  # a numbered row we may place by number
-    if not in_table and q.number is None and "?" not in q.text:
+    if not in_table and q.number is None and ("?" not in q.text or q.value is None):
         return False  # prose in a letter, not a checklist line
     return found.score == 1.0 or q.number is not None
 
@@ -83,12 +84,14 @@ def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
     header: Header | None = None
     pending: str | None = None
     current: _Segment | None = None
-    block = ""
+    block, last_used = "", 0
     for i, row in enumerate(doc.rows):
         if _block(row) != block:
             block, header = _block(row), None
+        if i - last_used > MAX_GAP:
+            current = None  # questions far apart in a letter are not one checklist
         if (found := parse_header(row)) is not None:
-            header, used = found, used | {i}
+            header, used, last_used = found, used | {i}, i
             continue
         if (inst := heading_instrument(row)) is not None:
             pending, header, current = inst, None, None
@@ -100,6 +103,7 @@ def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
             )
             last.text = f"{last.text} {qtext}"
             used.add(i)
+            last_used = i
             continue
         q = from_columns(row, header) if header else from_text(row)
         if not _is_question(q, header is not None):
@@ -109,6 +113,7 @@ def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
             segments.append(current)
         current.rows.append(q)
         used.add(i)
+        last_used = i
     return [s for s in segments if len(s.rows) >= MIN_QUESTIONS], used
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-VICTIM = r"victim|client|service user|person at risk|adult at risk|survivor|young person"
+VICTIM = (
+    r"victim|client|service user|person at risk|adult at risk|survivor|young person"
+    r"|being (stalked|harassed)|person affected"
+)
 PERPETRATOR = r"perpetrator|abuser|alleged|suspect|stalker|offender|harasser|\bperp\b"
 CHILD = r"\bchild|\bchildren|\bdependants?\b|\bson\b|\bdaughter|\bbaby\b"
 REFERRER = r"referrer|referring|referred by|your |completed by|reporting officer"

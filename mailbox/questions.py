@@ -86,7 +86,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     _sig(DASH, "19", r"animal|pet\b|pets\b|dog|cat\b"),
     _sig(DASH, "20", r"financ|money|debt|benefit|rent arrear|income"),
-    _sig(DASH, "21", r"drug|alcohol|mental health|substance|drink"),
+    _sig(DASH, "21", r"drug|alcohol|mental health|\bmh\b|substance|drink"),
     _sig(DASH, "22", r"suicid|kill (him|her|them)sel|own life", r"threat|attempt|tried"),
     _sig(DASH, "23", r"bail|injunction|non.?mol|court order|formal agreement|restraining"),
     _sig(DASH, "24", r"police|criminal|convict|arrest|offend"),
@@ -127,7 +127,7 @@ SIGNATURES: tuple[Signature, ...] = (
         exclude=r"past|history|previous",
     ),
     _sig(SDASH, "9", r"engag|enlist|recruit|others to|got others|help from|to help"),
-    _sig(SDASH, "10", r"drug|alcohol|mental health|substance|drink"),
+    _sig(SDASH, "10", r"drug|alcohol|mental health|\bmh\b|substance|drink"),
     _sig(
         SDASH,
         "11",

@@ -80,3 +80,17 @@ def test_a_signature_block_is_not_a_referral_form() -> None:
         "Email: ruth.example@cambs.pnn.police.uk\n"
     )
     assert parse_message(email_bytes(body=body))["disposition"] == "quarantine"
+
+
+def test_questions_scattered_through_a_letter_are_not_a_checklist() -> None:
+    filler = "\n".join(f"Line {n} of an ordinary letter." for n in range(12))
+    body = "\n".join(
+        [
+            "Is the abuse getting worse? - Yes, I think so.",
+            filler,
+            "Has he ever used weapons or objects to hurt anyone? - No.",
+            filler,
+            "Are there any financial issues? - Yes.",
+        ]
+    )
+    assert parse_message(email_bytes(body=body))["disposition"] == "quarantine"

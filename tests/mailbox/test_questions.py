@@ -38,7 +38,29 @@ def test_stalking_screen_questions(number: int, text: str) -> None:
     assert found is not None and (found.qid, found.unique) == (str(number), True)
 
 
+SDASH_PARAPHRASED = [
+    "Victim very frightened?",
+    "Previous history of harassment/DA?",
+    "Property damaged?",
+    "Turns up more than 3 times a week?",
+    "Follows/loiters near home or work?",
+    "Threats of physical/sexual violence?",
+    "Harassing third parties (family/friends)?",
+    "Violent to others during this stalking?",
+    "Got others to help (proxy stalking)?",
+    "Stalker drug/alcohol/MH problems?",
+    "History of violence?",
+]
+
+
+@pytest.mark.parametrize(("number", "text"), list(enumerate(SDASH_PARAPHRASED, start=1)))
+def test_stalking_screen_paraphrases(number: int, text: str) -> None:
+    found = match_question(text, SDASH)
+    assert found is not None and (found.qid, found.unique) == (str(number), True)
+
+
 def test_instrument_is_chosen_by_the_questions_asked() -> None:
+    assert vote_instrument(SDASH_PARAPHRASED) == SDASH
     assert vote_instrument(SDASH_QUESTIONS) == SDASH
     assert vote_instrument(DASH_QUESTIONS) == DASH
 
@@ -67,6 +89,9 @@ def test_unrelated_text_is_not_a_question() -> None:
         ("Date DASH completed", None, "dash.completed_date"),
         ("Is it safe to leave a voicemail?", "referrer", None),
         ("Subject", None, None),
+        ("Name of the person being stalked", None, "victim.name"),
+        ("Stalker's name", None, "perpetrator.name"),
+        ("Child 1 name", "victim", None),
     ],
 )
 def test_form_labels_are_recognised_by_meaning(
