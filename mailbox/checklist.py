@@ -9,7 +9,7 @@ from mailbox.grid import Document, Mark, Row
 from mailbox.questions import DASH, SDASH, match_question, vote_instrument
 from mailbox.rows import Header, QuestionRow, column_of, from_columns, from_text, parse_header
 
-MIN_QUESTIONS = 3
+MIN_QUESTIONS = 5  # fewer questions than this are prose, not a checklist
 MAX_GAP = 8  # rows between two questions of one checklist (page breaks, wrapped lines)
 
 
