@@ -78,43 +78,61 @@ def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> boo
     return bool(cols) and cols <= {"question", "comment"} and "question" in cols
 
 
-def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
-    segments: list[_Segment] = []
-    used: set[int] = set()
-    header: Header | None = None
-    pending: str | None = None
-    current: _Segment | None = None
-    block, last_used = "", 0
-    for i, row in enumerate(doc.rows):
-        if _block(row) != block:
-            block, header = _block(row), None
-        if i - last_used > MAX_GAP:
-            current = None  # questions far apart in a letter are not one checklist
+class _Scanner:
+    """Walk a document's rows once, gathering question rows into checklist segments."""
+
+    def __init__(self) -> None:
+        self.segments: list[_Segment] = []
+        self.used: set[int] = set()
+        self.header: Header | None = None
+        self.pending: str | None = None  # the instrument the last heading announced
+        self.current: _Segment | None = None
+        self.block, self.last_used = "", 0
+
+    def feed(self, i: int, row: Row) -> None:
+        if _block(row) != self.block:
+            self.block, self.header = _block(row), None
+        if i - self.last_used > MAX_GAP:
+            self.current = None  # questions far apart in a letter are not one checklist
         if (found := parse_header(row)) is not None:
-            header, used, last_used = found, used | {i}, i
-            continue
-        if (inst := heading_instrument(row)) is not None:
-            pending, header, current = inst, None, None
-            continue
-        last = current.rows[-1] if current and current.rows else None
-        if _continues(row, header, last) and last is not None:
-            qtext = " ".join(
-                c.text for c in row.cells if header and column_of(c, header) == "question"
-            )
-            last.text = f"{last.text} {qtext}"
-            used.add(i)
-            last_used = i
-            continue
-        q = from_columns(row, header) if header else from_text(row)
-        if not _is_question(q, header is not None):
-            continue
+            self.header = found
+            self._use(i)
+        elif (inst := heading_instrument(row)) is not None:
+            self.pending, self.header, self.current = inst, None, None
+        elif not self._carry_on(i, row):
+            self._question(i, row)
+
+    def _use(self, i: int) -> None:
+        self.used.add(i)
+        self.last_used = i
+
+    def _carry_on(self, i: int, row: Row) -> bool:
+        last = self.current.rows[-1] if self.current and self.current.rows else None
+        if last is None or not _continues(row, self.header, last):
+            return False
+        header = self.header or {}
+        words = [c.text for c in row.cells if column_of(c, header) == "question"]
+        last.text = " ".join([last.text, *words])
+        self._use(i)
+        return True
+
+    def _question(self, i: int, row: Row) -> None:
+        q = from_columns(row, self.header) if self.header else from_text(row)
+        if not _is_question(q, self.header is not None):
+            return
+        current = self.current
         if current is None or (q.number == 1 and any(r.number for r in current.rows)):
-            current = _Segment(pending)
-            segments.append(current)
+            current = self.current = _Segment(self.pending)
+            self.segments.append(current)
         current.rows.append(q)
-        used.add(i)
-        last_used = i
-    return [s for s in segments if len(s.rows) >= MIN_QUESTIONS], used
+        self._use(i)
+
+
+def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
+    scanner = _Scanner()
+    for i, row in enumerate(doc.rows):
+        scanner.feed(i, row)
+    return [s for s in scanner.segments if len(s.rows) >= MIN_QUESTIONS], scanner.used
 
 
 def announced(doc: Document) -> set[str]:
