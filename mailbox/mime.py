@@ -100,8 +100,14 @@ def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> N
     if ctype == "message/rfc822":  # a forward some mailers base64-encode: parse it ourselves
         _walk(parse_bytes(_decoded(part)), found, depth + 1, limit)
         return
-    if ctype.startswith("message/") or ctype == "text/rfc822-headers":
-        return
+    if not ctype.startswith("message/") and ctype != "text/rfc822-headers":
+        _file(part, ctype, name, disposition == "inline", found, depth, limit)
+
+
+def _file(
+    part: Message, ctype: str, name: str | None, inline: bool, found: Walked, depth: int, limit: int
+) -> None:
+    """Keep an attached file, unwrapping Outlook containers and attached .eml messages."""
     encoded = part.get_payload()
     if isinstance(encoded, str) and len(encoded) * 3 // 4 > limit + 1024:
         # Too big even to decode: keep its name so the message says what it could not read.
@@ -120,7 +126,7 @@ def _leaf(part: Message, ctype: str, found: Walked, depth: int, limit: int) -> N
     elif lower.endswith(".eml"):
         _walk(parse_bytes(data), found, depth + 1, limit)
     else:
-        inline = disposition == "inline" or bool(part.get("Content-ID"))
+        inline = inline or bool(part.get("Content-ID"))
         found.attachments.append(make_attachment(filename, ctype, data, inline=inline))
 
 
