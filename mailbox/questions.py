@@ -29,6 +29,9 @@ def _sig(instrument: str, qid: str, *groups: str, exclude: str | None = None) ->
 
 _OTHERS = r"anyone else|someone else|any ?one else|other (person|people|individual)|others|anybody"
 _CHILD = r"child|dependant|dependent|step.?child|kids"
+# The ACPO items are about harm done to the children themselves, not a SafeLives sub-option
+# such as "tick who: you / children / other".
+_HARM_CHILD = rf"(hurt|harm|injur\w*|kill)( or (hurt|harm|kill))? (the |any )?({_CHILD})"
 
 SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "1", r"injur|hurt|harm|wound|bruis", r"current|this|latest|recent|incident"),
@@ -71,7 +74,13 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "11", r"worse|escalat|more (severe|serious|violent)|severity"),
     _sig(DASH, "12", r"control|jealous|possessive"),
     _sig(DASH, "13", r"weapon|object|knife|knives"),
-    _sig(DASH, "14", r"threat", r"kill|murder", exclude=_CHILD + r"|suicid|themsel|himsel|hersel"),
+    _sig(
+        DASH,
+        "14",
+        r"threat",
+        r"kill|murder",
+        exclude=_HARM_CHILD + r"|suicid|themsel|himsel|hersel",
+    ),
     _sig(DASH, "15", r"strangl|chok|suffocat|drown|throttl|neck"),
     _sig(DASH, "16", r"sexual|sex\b|rape"),
     _sig(
@@ -89,7 +98,7 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(DASH, "21", r"drug|alcohol|mental health|\bmh\b|substance|drink"),
     _sig(DASH, "22", r"suicid|kill (him|her|them)sel|own life", r"threat|attempt|tried"),
     _sig(DASH, "23", r"bail|injunction|non.?mol|court order|formal agreement|restraining"),
-    _sig(DASH, "24", r"police|criminal|convict|arrest|offend"),
+    _sig(DASH, "24", r"\bpolice\b|criminal|convict|arrest|offend"),
     # ACPO DASH 2009 questions 10-12 have no place in the SafeLives 24: matched so they are skipped.
     _sig(
         DASH,
@@ -98,8 +107,8 @@ SIGNATURES: tuple[Signature, ...] = (
         r"household|living|home|live",
         exclude=r"contact|number of|hurt|threat",
     ),
-    _sig(DASH, "acpo:hurt_children", r"hurt|harm|injur", _CHILD, exclude=r"threat|kill"),
-    _sig(DASH, "acpo:threat_children", r"threat", _CHILD, r"hurt|kill|harm"),
+    _sig(DASH, "acpo:hurt_children", _HARM_CHILD, exclude=r"threat|kill"),
+    _sig(DASH, "acpo:threat_children", r"threat", _HARM_CHILD),
     _sig(SDASH, "1", r"frighten|scared|afraid|fear|terrified", exclude=r"what|other person"),
     _sig(
         SDASH,

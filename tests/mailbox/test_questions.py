@@ -26,6 +26,42 @@ def test_paraphrases_map_to_the_same_question(number: int, text: str) -> None:
     assert found is not None and found.qid == str(number)
 
 
+# SafeLives' own longer wording, with the guidance notes printed under some questions.
+WITH_GUIDANCE = [
+    (
+        "14",
+        "Has (…) ever threatened to kill you or someone else and you believed them? "
+        "(If yes, tick who: You / Children / Other)",
+    ),
+    (
+        "18",
+        "Do you know if (…) has hurt anyone else? (Please specify whom including the children, "
+        "siblings or elderly relatives. Consider HBV.)",
+    ),
+    (
+        "12",
+        "Does (…) try to control everything you do and/or are they excessively jealous? (In "
+        "terms of relationships, who you see, being 'policed at home', what to wear.)",
+    ),
+    (
+        "20",
+        "Are there any financial issues? For example, are you dependent on (…) for money/have "
+        "they recently lost their job/other financial issues?",
+    ),
+    (
+        "4",
+        "Do you feel isolated from family/friends i.e. does (…) try to stop you from seeing "
+        "friends/family/doctor or others?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("number", "text"), WITH_GUIDANCE)
+def test_questions_with_guidance_notes(number: str, text: str) -> None:
+    found = match_question(text, DASH)
+    assert found is not None and (found.qid, found.unique) == (number, True)
+
+
 @pytest.mark.parametrize("text", ACPO_EXTRA)
 def test_acpo_children_questions_are_not_taken_for_any_of_the_24(text: str) -> None:
     found = match_question(text, DASH)
