@@ -472,3 +472,15 @@ def tnef_bytes(files: list[tuple[str, bytes]]) -> bytes:
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def parse_attachment(name: str, data: bytes, ctype: str = DOCX_TYPE, **kw: Any) -> dict[str, Any]:
+    """Parse a message carrying one attachment and return its record."""
+    from mailbox.parse import parse_message
+
+    return parse_message(email_bytes(attachments=[(name, data, ctype)]), **kw)
+
+
+def expected_answers(given: dict[int, str]) -> dict[str, str | None]:
+    """Return DASH answers as the record gives them."""
+    return {str(n): given.get(n) for n in range(1, 25)}

@@ -2,8 +2,15 @@
 
 from mailbox.parse import parse_message
 
-from tests.mailbox.builders import DASH_QUESTIONS, EXPECTED, REFERRAL, WORDS, answers, email_bytes
-from tests.mailbox.conftest import expected_answers
+from tests.mailbox.builders import (
+    DASH_QUESTIONS,
+    EXPECTED,
+    REFERRAL,
+    WORDS,
+    answers,
+    email_bytes,
+    expected_answers,
+)
 
 
 def _typed(given: dict[int, str]) -> str:

@@ -14,9 +14,10 @@ from tests.mailbox.builders import (
     Spec,
     answers,
     docx_bytes,
+    expected_answers,
+    parse_attachment,
     referral_docx,
 )
-from tests.mailbox.conftest import expected_answers, parse_attachment
 
 STYLES = [
     "x",

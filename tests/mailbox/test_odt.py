@@ -1,7 +1,13 @@
 """OpenDocument (LibreOffice) referrals are read like Word ones."""
 
-from tests.mailbox.builders import DASH_QUESTIONS, REFERRAL, answers, odt_bytes
-from tests.mailbox.conftest import expected_answers, parse_attachment
+from tests.mailbox.builders import (
+    DASH_QUESTIONS,
+    REFERRAL,
+    answers,
+    expected_answers,
+    odt_bytes,
+    parse_attachment,
+)
 
 ODT = "application/vnd.oasis.opendocument.text"
 

@@ -7,10 +7,11 @@ from pypdf import PdfReader, PdfWriter
 from tests.mailbox.builders import (
     DASH_QUESTIONS,
     answers,
+    expected_answers,
     flat_pdf_lines,
+    parse_attachment,
     pdf_bytes,
 )
-from tests.mailbox.conftest import expected_answers, parse_attachment
 
 PDF = "application/pdf"
 

@@ -14,11 +14,11 @@ from tests.mailbox.builders import (
     DOCX_TYPE,
     answers,
     email_bytes,
+    parse_attachment,
     pdf_bytes,
     referral_docx,
     replace_member,
 )
-from tests.mailbox.conftest import parse_attachment
 
 
 def _quarantined(record: dict[str, object], name: str) -> None:

@@ -1,7 +1,14 @@
 """Spreadsheet referrals: a Referral sheet and a DASH sheet with an answer column."""
 
-from tests.mailbox.builders import DASH_QUESTIONS, REFERRAL, WORDS, answers, xlsx_bytes
-from tests.mailbox.conftest import expected_answers, parse_attachment
+from tests.mailbox.builders import (
+    DASH_QUESTIONS,
+    REFERRAL,
+    WORDS,
+    answers,
+    expected_answers,
+    parse_attachment,
+    xlsx_bytes,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
