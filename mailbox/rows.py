@@ -98,17 +98,19 @@ def column_of(cell: Cell, header: Header) -> str:
 
 def from_columns(row: Row, header: Header) -> QuestionRow:
     """Read a table row under a checklist header: ticks in option columns or a typed answer."""
-    number, texts, ticked, typed = None, [], [], []
+    number, texts, typed = None, [], []
+    options: list[tuple[str, Cell]] = []
     for cell in row.cells:
         col = column_of(cell, header)
         if col == "number" and re.fullmatch(r"q?\d{1,2}[.)]?", cell.text.lower()):
             number = int(re.sub(r"\D", "", cell.text))
         elif col == "question" or (col == "number" and cell.text):
             texts.append(cell.text)
-        elif col in OPTIONS and _is_ticked(cell, col):
-            ticked.append(col)
+        elif col in OPTIONS:
+            options.append((col, cell))
         elif col == "answer" and cell.text:
             typed.append(cell.text)
+    ticked = _ticked(options)
     text = " ".join(texts)
     if "question" not in header and not texts:
         text = max((c.text for c in row.cells), key=len, default="")
@@ -117,6 +119,16 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
     else:
         value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
     return QuestionRow(number, text, value, doubt, row.where)
+
+
+def _ticked(options: list[tuple[str, Cell]]) -> list[str]:
+    """Return the options marked in a row's option cells."""
+    marked = [col for col, cell in options if cell.mark is Mark.TICKED]
+    if 0 < len(marked) < len(options):
+        # Shading or highlight picks one cell out: the words printed in every cell are not marks.
+        # (A whole row shaded alike is table styling, and says nothing.)
+        return marked
+    return [col for col, cell in options if _is_ticked(cell, col)]
 
 
 def _is_ticked(cell: Cell, option: str) -> bool:

@@ -82,11 +82,30 @@ def _render(el: etree._Element, out: list[str]) -> None:
 
 def _cell(tc: etree._Element, x: int) -> Cell:
     text = " ".join(render(tc).split())
-    fill = tc.find(f"{_q('w:tcPr')}/{_q('w:shd')}")
-    shaded = fill is not None and (fill.get(_q("w:fill")) or "") not in _NO_FILL
-    # A shaded empty cell is how some forms mark the chosen answer.
-    mark = Mark.TICKED if shaded and not text else None
+    # Shading the cell, or highlighting its words, is how some referrers mark the answer.
+    mark = Mark.TICKED if _shaded(tc) or _highlighted(tc) else None
     return Cell(text, float(x), mark)
+
+
+def _shaded(tc: etree._Element) -> bool:
+    fill = tc.find(f"{_q('w:tcPr')}/{_q('w:shd')}")
+    return fill is not None and (fill.get(_q("w:fill")) or "") not in _NO_FILL
+
+
+def _highlighted(tc: etree._Element) -> bool:
+    """Tell whether every run with text in the cell is highlighted or shaded."""
+    runs = [
+        r for r in tc.iter(_q("w:r")) if "".join(t.text or "" for t in r.iter(_q("w:t"))).strip()
+    ]
+    return bool(runs) and all(_run_marked(r) for r in runs)
+
+
+def _run_marked(run: etree._Element) -> bool:
+    highlight = run.find(f"{_q('w:rPr')}/{_q('w:highlight')}")
+    if highlight is not None and (highlight.get(_q("w:val")) or "none") != "none":
+        return True
+    fill = run.find(f"{_q('w:rPr')}/{_q('w:shd')}")
+    return fill is not None and (fill.get(_q("w:fill")) or "") not in _NO_FILL
 
 
 def _table_rows(tbl: etree._Element, name: str, index: int) -> list[Row]:

@@ -164,8 +164,9 @@ def answers(pattern: str = "ynd", count: int = 24) -> dict[int, str]:
 class Box:
     """A check box in a Word cell, drawn in one of the ways Word and referrers draw them."""
 
-    style: str  # formcheckbox_checked | formcheckbox_default | sdt | wingdings | shaded | glyph
+    style: str  # formcheckbox_checked|formcheckbox_default|sdt|wingdings|shaded|highlight|glyph
     ticked: bool
+    word: str = ""  # the option's word, printed in the cell by the "highlight" style
 
 
 _NS = (
@@ -206,6 +207,11 @@ def _fill(cell: Any, spec: Spec) -> None:
         cell.text = spec
         return
     paragraph = cell.paragraphs[0]._p
+    if spec.style == "highlight":  # the option words printed in every cell, one highlighted
+        highlight = '<w:rPr><w:highlight w:val="yellow"/></w:rPr>' if spec.ticked else ""
+        run = f"<w:r {_NS}>{highlight}<w:t>{escape(spec.word)}</w:t></w:r>"
+        paragraph.append(parse_xml(run))
+        return
     if spec.style == "shaded":
         if spec.ticked:
             shading = f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FFFF00"/>'
@@ -244,16 +250,16 @@ def checklist_rows(
         return rows
     rows = [["Q", "Question", "Yes", "No", "Don't know"]]
     for n, q in enumerate(questions, start=1):
-        rows.append([str(n), q, *(_mark(style, given.get(n) == o) for o in OPTIONS)])
+        rows.append([str(n), q, *(_mark(style, given.get(n) == o, WORDS[o]) for o in OPTIONS)])
     return rows
 
 
-def _mark(style: str, ticked: bool) -> Spec:
+def _mark(style: str, ticked: bool, word: str = "") -> Spec:
     if style == "x":
         return "X" if ticked else ""
     if style == "tick":
         return "✓" if ticked else ""
-    return Box(style, ticked)
+    return Box(style, ticked, word)
 
 
 def referral_docx(

@@ -28,6 +28,7 @@ STYLES = [
     "sdt",
     "wingdings",
     "shaded",
+    "highlight",
     "word",
 ]
 
