@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from mailbox.grid import Cell, Mark, Row
+from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.values import answer_word, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
@@ -132,7 +132,7 @@ def _ticked(options: list[tuple[str, Cell]]) -> list[str]:
 
 
 def _is_ticked(cell: Cell, option: str) -> bool:
-    if cell.tick is Mark.TICKED:
+    if glyph_mark(cell.text) is Mark.TICKED:
         return True
     # "Yes" or "Y" written in any answer column marks it, as does the column's own word.
     return bool(cell.text) and answer_word(cell.text) in ("yes", option)

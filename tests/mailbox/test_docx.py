@@ -1,6 +1,8 @@
 """Word referrals: every way of ticking a box, tables or paragraphs, paraphrased or ACPO forms."""
 
+import io
 import random
+import zipfile
 
 import pytest
 
@@ -17,6 +19,7 @@ from tests.mailbox.builders import (
     expected_answers,
     parse_attachment,
     referral_docx,
+    replace_member,
 )
 
 STYLES = [
@@ -259,3 +262,15 @@ def test_childrens_details_are_not_taken_for_the_perpetrators() -> None:
     record = parse_attachment("r.docx", docx_bytes(["MARAC referral form", rows]))
     assert record["referral"]["perpetrator"]["date_of_birth"] is None
     assert record["referral"]["perpetrator"]["name"] == "Peter Perp"
+
+
+def test_banded_row_shading_is_not_taken_for_ticks() -> None:
+    given = answers("ny")
+    data = bytearray(referral_docx(given, "glyph"))
+    document = zipfile.ZipFile(io.BytesIO(bytes(data))).read("word/document.xml").decode()
+    shade = '<w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/>'
+    banded = document.replace("<w:tc><w:tcPr>", f"<w:tc><w:tcPr>{shade}")
+    record = parse_attachment(
+        "r.docx", replace_member(bytes(data), "word/document.xml", banded.encode())
+    )
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
