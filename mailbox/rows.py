@@ -118,7 +118,14 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
         value, doubt = _typed_answer(" ".join(typed))
     else:
         value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
+        doubt = doubt or any(_between(cell, header) for col, cell in options if col in ticked)
     return QuestionRow(number, text, value, doubt, row.where)
+
+
+def _between(cell: Cell, header: Header) -> bool:
+    """Tell whether a mark sits about as near one option column as another (a printed form)."""
+    gaps = sorted(abs(header[o] - cell.x) for o in OPTIONS if o in header)
+    return len(gaps) > 1 and gaps[0] > 0 and gaps[1] - gaps[0] < 2
 
 
 def _ticked(options: list[tuple[str, Cell]]) -> list[str]:

@@ -101,3 +101,14 @@ def test_radio_group_per_question() -> None:
     lines = [(40, 600 - 12 * i, f"{i + 1}. {q[:70]}") for i, q in enumerate(DASH_QUESTIONS)]
     record = parse_attachment("form.pdf", pdf_bytes(lines, fields), PDF)
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_mark_printed_between_two_columns_is_listed() -> None:
+    given = answers("y")
+    lines = flat_pdf_lines(given)
+    first_mark = next(i for i, (x, _, text) in enumerate(lines) if text == "X")
+    _, y, _ = lines[first_mark]
+    lines[first_mark] = (441, y, "X")  # halfway between "Yes" (420) and "No" (460)
+    record = parse_attachment("printed.pdf", pdf_bytes(lines), PDF)
+    assert "dash.answers.1" in record["needs_review"]
+    assert record["referral"]["dash"]["answers"]["2"] == "yes"
