@@ -39,7 +39,7 @@ _HEADER_WORDS = {
     "know": "skip",
 }
 _HEADER_PATTERNS = (
-    (r"^(yes|y) ?/ ?(no|n)", "answer"),
+    (r"^(yes|y) ?/ ?(no|n)|^(answer|response)\b", "answer"),
     (r"don'?t know|not known|unknown|unsure", "dont_know"),
     (r"question|risk (factor|indicator)", "question"),
     (r"^(q|no|ref|item)\.? ?(no|number)?\.?$", "number"),

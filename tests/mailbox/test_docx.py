@@ -12,6 +12,7 @@ from tests.mailbox.builders import (
     EXPECTED,
     PARAPHRASED,
     REFERRAL,
+    WORDS,
     Box,
     Spec,
     answers,
@@ -272,5 +273,15 @@ def test_banded_row_shading_is_not_taken_for_ticks() -> None:
     banded = document.replace("<w:tc><w:tcPr>", f"<w:tc><w:tcPr>{shade}")
     record = parse_attachment(
         "r.docx", replace_member(bytes(data), "word/document.xml", banded.encode())
+    )
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_single_answer_column_titled_with_its_options() -> None:
+    given = answers("ynd")
+    rows: list[list[Spec]] = [["No.", "Question", "Answer (Yes / No / Don't know)"]]
+    rows += [[str(n), q, WORDS[given[n]]] for n, q in enumerate(DASH_QUESTIONS, start=1)]
+    record = parse_attachment(
+        "r.docx", docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
     )
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
