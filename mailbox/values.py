@@ -145,7 +145,9 @@ def read_phone(text: str) -> Reading:
     if not t:
         return None, False
     digits = re.sub(r"\D", "", t)
-    return t, not 10 <= len(digits) <= 13
+    # A UK number starts 0 or 44; a spreadsheet that stored it as a number lost the 0.
+    uk = digits.startswith(("0", "44"))
+    return t, not (10 <= len(digits) <= 13 and uk)
 
 
 POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"

@@ -49,3 +49,10 @@ def test_answer_typed_oddly_is_null_and_listed() -> None:
     record = parse_attachment("odd.xlsx", odd, XLSX)
     assert record["referral"]["dash"]["answers"]["3"] is None
     assert "dash.answers.3" in record["needs_review"]
+
+
+def test_phone_number_stored_as_a_number_is_listed() -> None:
+    referral = [["MARAC referral"], *[[k, v] for k, v in REFERRAL if k != "Victim telephone"]]
+    referral.append(["Victim telephone", 7700900123])
+    record = parse_attachment("r.xlsx", xlsx_bytes({"Referral": referral}), XLSX)
+    assert "victim.phone" in record["needs_review"]
