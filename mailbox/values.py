@@ -87,9 +87,11 @@ def read_date(text: str) -> Reading:
 
 def _iso(year: int, month: int, day: int, doubt: bool) -> Reading:
     try:
-        return dt.date(year, month, day).isoformat(), doubt
+        date = dt.date(year, month, day)
     except ValueError:
         return None, True
+    implausible = date.year < 1900 or date > dt.date.today()  # a typo, or day and month swapped
+    return date.isoformat(), doubt or implausible
 
 
 _NUMBER_WORDS = {

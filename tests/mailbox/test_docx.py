@@ -285,3 +285,9 @@ def test_single_answer_column_titled_with_its_options() -> None:
         "r.docx", docx_bytes(["MARAC referral", [list(p) for p in REFERRAL], rows])
     )
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_impossible_dates_are_listed() -> None:
+    pairs = [(k, "14/07/2088" if k == "Date of birth" else v) for k, v in REFERRAL]
+    record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
+    assert "victim.date_of_birth" in record["needs_review"]
