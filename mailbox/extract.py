@@ -61,7 +61,7 @@ class _Builder:
                 continue
             value, doubt = read_value(path, found.text)
             self.sources[path] = Source(form.document, found.where)
-            if doubt or found.clash or value is None:
+            if doubt or found.doubt or value is None:
                 self.review.append(path)
             return value
         self.review.append(path)  # not given anywhere: a person fills it in

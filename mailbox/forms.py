@@ -17,7 +17,7 @@ class Found:
 
     text: str
     where: str
-    clash: bool = False
+    doubt: bool = False  # said twice differently, or perhaps running on to the next line
 
 
 @dataclass
@@ -60,10 +60,31 @@ def read_form(doc: Document) -> FormReading:
             matched = True
             if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
-            _keep(reading, key, Found(value.strip(), row.where))
+            runs_on = bool(value.strip()) and _runs_on(row, below)
+            _keep(reading, key, Found(value.strip(), row.where, doubt=runs_on))
         if not matched and len(row.cells) == 1:
             context = _section(row.text) or context
     return reading
+
+
+def _runs_on(row: Row, below: Row | None) -> bool:
+    """Tell whether a typed value may carry on to the next line (which is no label of its own)."""
+    if below is None or len(row.cells) != 1 or len(below.cells) != 1:
+        return False
+    here, there = _line_number(row), _line_number(below)
+    text = below.text
+    return (
+        here is not None
+        and there == here + 1
+        and ":" not in text
+        and not _is_label(text)
+        and not re.match(r"^\d{1,2}[.)]?\s|^[A-Z][A-Z &()/-]+$", text)  # a question or heading
+    )
+
+
+def _line_number(row: Row) -> int | None:
+    found = re.search(r" line (\d+)$", row.where)
+    return int(found[1]) if found else None
 
 
 def _section(label: str) -> str | None:
@@ -76,7 +97,7 @@ def _keep(reading: FormReading, key: str, found: Found) -> None:
     if earlier is None or (not earlier.text and found.text):
         reading.fields[key] = found
     elif found.text and _same(earlier.text) != _same(found.text):
-        reading.fields[key] = Found(earlier.text, earlier.where, clash=True)
+        reading.fields[key] = Found(earlier.text, earlier.where, doubt=True)
 
 
 def _same(text: str) -> str:

@@ -72,3 +72,13 @@ def test_tab_separated_details_and_checklist_columns() -> None:
     record = parse_message(email_bytes(body="\n".join(lines)))
     assert record["referral"]["victim"]["date_of_birth"] == "1988-07-14"
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_a_value_running_on_to_the_next_line_is_listed() -> None:
+    text = _typed(answers("y")).replace(
+        "Reason for referral: Visible high risk",
+        "Reason for referral: Visible high risk\nand rising",
+    )
+    record = parse_message(email_bytes(body=text))
+    assert record["referral"]["reason_for_referral"] == "Visible high risk"
+    assert "reason_for_referral" in record["needs_review"]
