@@ -15,6 +15,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+log = logging.getLogger(__name__)
 MAX_PAGES = 40
 _BOX_NAME = re.compile(
     r"^(?P<prefix>.*?)(?P<num>\d{1,2})[\W_]*"
@@ -48,10 +49,13 @@ def read_pdf(name: str, data: bytes) -> Document:
 
 
 def _page_text(page: Any) -> str:
-    try:
-        return str(page.extract_text(extraction_mode="layout"))
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError):
-        return str(page.extract_text() or "")
+    """Return a page's laid-out text; a page pypdf cannot lay out gives its plain text, or none."""
+    for mode in ("layout", "plain"):
+        try:
+            return str(page.extract_text(extraction_mode=mode) or "")
+        except Exception as exc:  # pypdf raises many kinds of error on a damaged page
+            log.info("page text (%s) unreadable: %s", mode, type(exc).__name__)
+    return ""
 
 
 Boxes = dict[str, dict[int, dict[str, bool]]]  # prefix -> question number -> option -> ticked
