@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 VICTIM = (
@@ -76,6 +77,7 @@ def role_of(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # forms repeat the same labels, and rows ask more than once
 def match_label(label: str, context: str | None) -> str | None:
     """Return the record path a form label asks for, using the section for bare labels."""
     norm = normalise_label(label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
 
@@ -16,6 +17,7 @@ _SYM_EMPTY = {"F0A8", "F06F", "F071", "00A8", "2610"}
 _NO_FILL = {"", "auto", "FFFFFF", "ffffff", "none"}
 
 
+@functools.cache
 def _q(tag: str) -> str:
     prefix, local = tag.split(":")
     return f"{{{W if prefix == 'w' else W14}}}{local}"
