@@ -92,7 +92,8 @@ def match_label(label: str, context: str | None) -> str | None:
             if role and attr in _ALLOWED[role]:
                 return f"{role}.{attr}"
             return None
-    bare = rf"(the )?((alleged|suspected|name of( the)?) )?({PERPETRATOR}|{VICTIM}|{REFERRER})"
+    who = rf"({PERPETRATOR}|{VICTIM}|{REFERRER})( (professional|practitioner|officer|worker))?"
+    bare = rf"(the )?((alleged|suspected|name of( the)?) )?{who}"
     if re.fullmatch(bare, norm):
         return f"{role_of(norm)}.name"  # a bare "Alleged perpetrator:" label is followed by a name
     return None

@@ -128,6 +128,7 @@ def test_unrelated_text_is_not_a_question() -> None:
         ("Name of the person being stalked", None, "victim.name"),
         ("Stalker's name", None, "perpetrator.name"),
         ("Child 1 name", "victim", None),
+        ("Referring professional", None, "referrer.name"),
     ],
 )
 def test_form_labels_are_recognised_by_meaning(
