@@ -109,14 +109,16 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     cells = [c.text for c in row.cells]
     if len(cells) == 1:
         return [_split(cells[0])]
-    if len(cells) == 2:
-        return [(cells[0], cells[1])]
+    if len(cells) == 2 and not _split(cells[0])[1]:
+        return [(cells[0], cells[1])]  # the usual label | value row, whatever the value says
     pairs, i = [], 0
     while i < len(cells):
-        label = cells[i]
+        label, value = _split(cells[i])
+        if value and _is_label(label):  # "Victim name: Vera" within one cell
+            pairs.append((label, value))
+            i += 1
+            continue
         if not _is_label(label):
-            if ":" in label:
-                pairs.append(_split(label))
             i += 1
             continue
         end = i + 1

@@ -291,3 +291,15 @@ def test_impossible_dates_are_listed() -> None:
     pairs = [(k, "14/07/2088" if k == "Date of birth" else v) for k, v in REFERRAL]
     record = parse_attachment("r.docx", referral_docx(answers("y"), referral=pairs))
     assert "victim.date_of_birth" in record["needs_review"]
+
+
+def test_cells_that_each_hold_a_label_and_its_value() -> None:
+    rows: list[list[Spec]] = [
+        ["Referrer name: Ruth Example", "Agency: Example Agency"],
+        ["Victim name: Vera Victim", "DOB: 14/07/1988"],
+        ["Perpetrator name: Peter Perp", "DOB: 01/01/1980"],
+    ]
+    referral = parse_attachment("r.docx", docx_bytes(["MARAC referral", rows]))["referral"]
+    assert referral["victim"]["name"] == "Vera Victim"
+    assert referral["victim"]["date_of_birth"] == "1988-07-14"
+    assert referral["perpetrator"]["date_of_birth"] == "1980-01-01"
