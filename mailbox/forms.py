@@ -155,8 +155,8 @@ def _title_pathway(rows: list[Row]) -> str | None:
         text = row.text.lower()
         if len(text) > 90 or not re.search(r"referral|form|checklist|screening", text):
             continue
-        if re.search(r"stalking|harassment", text):
-            return "stalking_idva"
-        if re.search(r"\bmarac\b", text):
-            return "marac"
+        stalking, marac = re.search(r"stalking|harassment", text), re.search(r"\bmarac\b", text)
+        if stalking or marac:
+            # A title naming both ("MARAC form: domestic abuse, stalking") decides nothing.
+            return None if stalking and marac else "stalking_idva" if stalking else "marac"
     return None

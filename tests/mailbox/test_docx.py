@@ -3,12 +3,14 @@
 import io
 import random
 import zipfile
+from mailbox.parse import parse_message
 
 import pytest
 
 from tests.mailbox.builders import (
     ACPO_QUESTIONS,
     DASH_QUESTIONS,
+    DOCX_TYPE,
     EXPECTED,
     PARAPHRASED,
     REFERRAL,
@@ -17,6 +19,7 @@ from tests.mailbox.builders import (
     Spec,
     answers,
     docx_bytes,
+    email_bytes,
     expected_answers,
     parse_attachment,
     referral_docx,
@@ -303,3 +306,22 @@ def test_cells_that_each_hold_a_label_and_its_value() -> None:
     assert referral["victim"]["name"] == "Vera Victim"
     assert referral["victim"]["date_of_birth"] == "1988-07-14"
     assert referral["perpetrator"]["date_of_birth"] == "1980-01-01"
+
+
+@pytest.mark.parametrize(
+    ("title", "pathway", "doubt"),
+    [
+        ("Stalking & Harassment Referral Form", "stalking_idva", False),
+        ("MARAC Referral Form", "marac", False),
+        ("MARAC referral form (domestic abuse, stalking and harassment)", "marac", True),
+    ],
+)
+def test_pathway_from_the_form_title(title: str, pathway: str, doubt: bool) -> None:
+    record = parse_message(
+        email_bytes(
+            subject="Referral",
+            attachments=[("r.docx", referral_docx(answers("y"), title=title), DOCX_TYPE)],
+        )
+    )
+    assert record["referral"]["pathway"] == pathway
+    assert ("pathway" in record["needs_review"]) == doubt
