@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from mailbox.fields import match_label
 from mailbox.grid import Document, Mark, Row
 from mailbox.questions import DASH, SDASH, match_question, vote_instrument
-from mailbox.rows import Header, QuestionRow, column_of, from_columns, from_text, parse_header
+from mailbox.rows import (
+    Header,
+    QuestionRow,
+    answer_line,
+    column_of,
+    from_columns,
+    from_text,
+    parse_header,
+)
 
 MIN_QUESTIONS = 5  # fewer questions than this are prose, not a checklist
 MAX_GAP = 8  # rows between two questions of one checklist (page breaks, wrapped lines)
@@ -99,7 +107,7 @@ class _Scanner:
             self._use(i)
         elif (inst := heading_instrument(row)) is not None:
             self.pending, self.header, self.current = inst, None, None
-        elif not self._carry_on(i, row):
+        elif not self._carry_on(i, row) and not self._answer_below(i, row):
             self._question(i, row)
 
     def _use(self, i: int) -> None:
@@ -113,6 +121,18 @@ class _Scanner:
         header = self.header or {}
         words = [c.text for c in row.cells if column_of(c, header) == "question"]
         last.text = " ".join([last.text, *words])
+        self._use(i)
+        return True
+
+    def _answer_below(self, i: int, row: Row) -> bool:
+        """Take a line holding only the answer ("☒ Yes ☐ No") for the question just above."""
+        last = self.current.rows[-1] if self.current and self.current.rows else None
+        if last is None or last.value is not None or self.header is not None:
+            return False
+        value, doubt = answer_line(row.text)
+        if value is None and not doubt:
+            return False
+        last.value, last.doubt = value, doubt
         self._use(i)
         return True
 

@@ -325,3 +325,14 @@ def test_pathway_from_the_form_title(title: str, pathway: str, doubt: bool) -> N
     )
     assert record["referral"]["pathway"] == pathway
     assert ("pathway" in record["needs_review"]) == doubt
+
+
+def test_answer_on_the_line_under_its_question() -> None:
+    given = answers("ydn")
+    lines: list[str | list[list[Spec]]] = ["MARAC referral", [list(p) for p in REFERRAL]]
+    lines.append("DASH Risk Identification Checklist")
+    for n, q in enumerate(DASH_QUESTIONS, start=1):
+        boxes = " ".join(("☒" if given[n] == o else "☐") + " " + WORDS[o] for o in WORDS)
+        lines += [f"{n}. {q}", boxes if n % 2 else f"Answer: {WORDS[given[n]]}"]
+    record = parse_attachment("r.docx", docx_bytes(lines))
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
