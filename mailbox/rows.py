@@ -145,18 +145,17 @@ def _is_ticked(cell: Cell, option: str) -> bool:
     return bool(cell.text) and answer_word(cell.text) in ("yes", option)
 
 
+_BOX_CHARS = r"[\s☒☑✓✔✗✘■☐□xX\[\]()/]*"
+_ONLY_OPTIONS = re.compile(rf"{_BOX_CHARS}((yes|no|don'?t know|dk|unknown){_BOX_CHARS})+", re.I)
+
+
 def answer_line(text: str) -> tuple[str | None, bool]:
     """Read a line that is only an answer: boxes ("☒ Yes ☐ No") or "Answer: Yes"; else nothing.
 
     Returns (None, False) when the line is not an answer line at all.
     """
     boxes = ticked_options(text)
-    only_options = re.fullmatch(
-        r"[\s☒☑✓✔✗✘■☐□xX\[\]()/]*((yes|no|don'?t know|dk|unknown)[\s☒☑✓✔✗✘■☐□xX\[\]()/]*)+",
-        text,
-        re.I,
-    )
-    if only_options and boxes:
+    if boxes and _ONLY_OPTIONS.fullmatch(text):
         return (boxes[0], False) if len(boxes) == 1 else (None, True)
     if m := re.fullmatch(r"\s*(answer|response)\s*[:\-]\s*(.+)", text, re.I):
         word = answer_word(m[2])
