@@ -8,6 +8,7 @@ import re
 from mailbox.fields import split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers.layout import text_rows
+from mailbox.readers.pdf_shading import with_shading
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
 from typing import Any
@@ -44,7 +45,10 @@ def read_pdf(name: str, data: bytes) -> Document:
     doc = Document(name)
     doc.rows.extend(_field_rows(name, fields, pages))
     for number, text in enumerate(pages, start=1):
-        doc.rows.extend(text_rows(text, f"{name} page {number}", columns=not fields))
+        rows = text_rows(text, f"{name} page {number}", columns=not fields)
+        if not fields:
+            rows = with_shading(rows, reader.pages[number - 1])
+        doc.rows.extend(rows)
     return doc
 
 

@@ -317,19 +317,20 @@ def _pdf_str(text: str) -> str:
 
 
 def pdf_bytes(
-    lines: list[tuple[float, float, str]], fields: list[dict[str, Any]] | None = None
+    lines: list[tuple[float, float, str]],
+    fields: list[dict[str, Any]] | None = None,
+    shaded: list[tuple[float, float, float, float]] | None = None,
 ) -> bytes:
-    """Build a one-page PDF with text at (x, y) in Courier and optional AcroForm fields.
+    """Build a one-page PDF: text at (x, y) in Courier, grey-shaded cells, AcroForm fields.
 
     A field is {"name", "type": "text"|"box"|"radio", "value"}: a box's value is True/False, a
     radio group's the chosen option's name ("Yes", "DK"). A text field's /TU is its "label".
     """
     fields = fields or []
-    stream = (
-        "BT /F1 9 Tf "
-        + " ".join(f"1 0 0 1 {x} {y} Tm ({_pdf_str(t)}) Tj" for x, y, t in lines)
-        + " ET"
-    )
+    cells = " ".join(f"0.8 g {x} {y} {w} {h} re f" for x, y, w, h in shaded or [])
+    # One text object per item, as LibreOffice writes one per table cell.
+    text = " ".join(f"BT /F1 9 Tf 1 0 0 1 {x} {y} Tm ({_pdf_str(t)}) Tj ET" for x, y, t in lines)
+    stream = f"{cells} 0 g {text}"
     first_field = 6
     refs = " ".join(f"{first_field + i} 0 R" for i in range(len(fields)))
     objects = [

@@ -112,3 +112,24 @@ def test_mark_printed_between_two_columns_is_listed() -> None:
     record = parse_attachment("printed.pdf", pdf_bytes(lines), PDF)
     assert "dash.answers.1" in record["needs_review"]
     assert record["referral"]["dash"]["answers"]["2"] == "yes"
+
+
+def test_printed_form_with_shaded_answer_cells() -> None:
+    given = answers("ynd")
+    lines = [line for line in flat_pdf_lines({}) if line[2] != "X"]
+    header_y = next(y for x, y, text in lines if text == "Question")
+    columns = {"yes": 420, "no": 460, "dont_know": 500}
+    shaded = [
+        (columns[given[n]] - 6, header_y - 11 * n - 3, 30, 11) for n in range(1, 25) if n in given
+    ]
+    record = parse_attachment("printed.pdf", pdf_bytes(lines, shaded=shaded), PDF)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_printed_form_with_banded_rows_reads_its_marks() -> None:
+    given = answers("ny")
+    lines = flat_pdf_lines(given)
+    header_y = next(y for x, y, text in lines if text == "Question")
+    bands = [(410, header_y - 11 * n - 3, 120, 11) for n in range(2, 25, 2)]
+    record = parse_attachment("printed.pdf", pdf_bytes(lines, shaded=bands), PDF)
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
