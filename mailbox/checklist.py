@@ -46,7 +46,7 @@ class _Segment:
 
 def heading_instrument(row: Row) -> str | None:
     """Return the instrument a heading line announces (S-DASH or DASH), if it is one."""
-    text = row.text.lower()
+    text = re.sub(r"^(section|part|step)\s*\d+\s*[.:)-]?\s*", "", row.text.lower())
     if len(text) > 100 or "?" in text or re.search(r"\d|:\s*\S", text):
         return None
     if re.search(r"s-?dash|stalking (screen|risk|question|assessment)|screening question", text):
@@ -144,6 +144,7 @@ class _Scanner:
         if current is None or (q.number == 1 and any(r.number for r in current.rows)):
             current = self.current = _Segment(self.pending)
             self.segments.append(current)
+            self.pending = None  # a heading names the one checklist under it
         current.rows.append(q)
         self._use(i)
 

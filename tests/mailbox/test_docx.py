@@ -336,3 +336,24 @@ def test_answer_on_the_line_under_its_question() -> None:
         lines += [f"{n}. {q}", boxes if n % 2 else f"Answer: {WORDS[given[n]]}"]
     record = parse_attachment("r.docx", docx_bytes(lines))
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_two_checklists_one_heading() -> None:
+    from tests.mailbox.builders import SDASH_QUESTIONS
+
+    sdash = answers("yn", 11)
+    dash = answers("ndy")
+    s_rows: list[list[Spec]] = [["Q", "Question", "Yes", "No", "Don't know"]]
+    s_rows += [[str(n), q, *_marks(sdash[n])] for n, q in enumerate(SDASH_QUESTIONS, start=1)]
+    d_rows: list[list[Spec]] = [["Q", "Question", "Yes", "No", "Don't know"]]
+    d_rows += [[str(n), q, *_marks(dash[n])] for n, q in enumerate(DASH_QUESTIONS, start=1)]
+    data = docx_bytes(
+        ["Stalking referral form", [list(p) for p in REFERRAL], "S-DASH", s_rows, d_rows]
+    )
+    referral = parse_attachment("r.docx", data)["referral"]
+    assert referral["stalking_screen"]["answers"] == {str(n): a for n, a in sdash.items()}
+    assert referral["dash"]["answers"] == expected_answers(dash)
+
+
+def _marks(answer: str) -> list[Spec]:
+    return ["X" if answer == option else "" for option in ("yes", "no", "dont_know")]
