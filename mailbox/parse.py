@@ -16,7 +16,7 @@ from email.message import Message
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
-from mailbox.forms import read_form
+from mailbox.forms import FormReading, read_form
 from mailbox.grid import Document
 from mailbox.mime import header_text, parse_bytes, walk
 from mailbox.parts import Walked
@@ -83,7 +83,7 @@ def parse(
         return parsed
     docs = _read_attachments(walked, parsed) + _body_documents(walked)
     unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
-    forms = [f for f in (read_form(d) for d in docs) if f.is_form]
+    forms = [f for f in _read_forms(docs, unreadable) if f.is_form]
     if forms:
         extraction = build_referral(forms, parsed.subject)
         parsed.sources = extraction.sources
@@ -173,6 +173,18 @@ def _read_attachments(walked: Walked, parsed: ParsedMessage) -> list[Document]:
         if doc is not None:
             docs.append(doc)
     return docs
+
+
+def _read_forms(docs: list[Document], unreadable: list[str]) -> list[FormReading]:
+    """Read each document's form; one that trips the reader is listed, not fatal to the rest."""
+    forms = []
+    for doc in docs:
+        try:
+            forms.append(read_form(doc))
+        except Exception as exc:  # a reader bug must not lose the message's other parts
+            log.warning("form reading failed: %s", type(exc).__name__)
+            unreadable.append(doc.name)
+    return forms
 
 
 def _body_documents(walked: Walked) -> list[Document]:

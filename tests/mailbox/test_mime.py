@@ -108,3 +108,25 @@ def test_unreadable_outlook_msg_is_listed() -> None:
     record = parse_message(raw)
     assert record["disposition"] == "quarantine"
     assert record["unreadable_parts"] == ["referral.msg"]
+
+
+def test_a_reader_bug_on_one_part_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mailbox.parse as parse_module
+
+    real = parse_module.read_form
+
+    def flaky(doc):  # type: ignore[no-untyped-def]
+        if doc.name == "broken.docx":
+            raise RuntimeError("bug")
+        return real(doc)
+
+    monkeypatch.setattr(parse_module, "read_form", flaky)
+    raw = email_bytes(
+        attachments=[
+            ("broken.docx", referral_docx(answers("n")), DOCX_TYPE),
+            ("MARAC.docx", referral_docx(answers("y")), DOCX_TYPE),
+        ]
+    )
+    record = parse_message(raw)
+    assert record["disposition"] == "referral"
+    assert record["unreadable_parts"] == ["broken.docx"]
