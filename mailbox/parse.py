@@ -189,6 +189,11 @@ def _read_forms(docs: list[Document], unreadable: list[str]) -> list[FormReading
 
 def _body_documents(walked: Walked) -> list[Document]:
     # HTML first: its tables keep the columns that plain text loses.
-    html = [read_html(b.name, b.text) for b in walked.bodies if b.subtype == "html"]
-    plain = [read_plain(b.name, b.text) for b in walked.bodies if b.subtype == "plain"]
-    return html + plain
+    bodies = sorted(walked.bodies, key=lambda b: b.subtype != "html")
+    docs = []
+    for body in bodies:
+        try:
+            docs.append((read_html if body.subtype == "html" else read_plain)(body.name, body.text))
+        except Exception as exc:  # odd markup must not lose the message's other parts
+            log.warning("body reading failed: %s", type(exc).__name__)
+    return docs
