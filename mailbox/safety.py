@@ -14,6 +14,7 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2000
 
 
@@ -34,7 +35,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     for info in members:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
+        # Small parts may compress extremely well and harmlessly; a bomb is large as well.
+        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
             raise UnreadablePart(f"zip member {info.filename!r} would inflate too far")
     if total > MAX_TOTAL_BYTES:
         raise UnreadablePart("zip would inflate too far")
