@@ -34,9 +34,9 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     total = 0
     for info in members:
         total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
         # Small parts may compress extremely well and harmlessly; a bomb is large as well.
-        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+        bomb_like = info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size
+        if info.file_size > MAX_MEMBER_BYTES or bomb_like:
             raise UnreadablePart(f"zip member {info.filename!r} would inflate too far")
     if total > MAX_TOTAL_BYTES:
         raise UnreadablePart("zip would inflate too far")
