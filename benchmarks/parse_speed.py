@@ -14,11 +14,12 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
-from mailbox.mime import parse_bytes, walk
-from mailbox.parse import parse_message
 from pathlib import Path
 
 from lxml import etree
+
+from mailbox.mime import parse_bytes, walk
+from mailbox.parse import parse_message
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 

@@ -3,6 +3,8 @@
 import click
 from flask.cli import with_appcontext
 
+from commands import parse_email
+
 
 @click.command("run-scheduler")
 @with_appcontext
@@ -13,4 +15,4 @@ def run_scheduler() -> None:
     run_forever()
 
 
-COMMANDS = [run_scheduler]
+COMMANDS = [run_scheduler, parse_email.command]

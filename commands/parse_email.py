@@ -9,11 +9,12 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from mailbox.parse import parse_message
 from types import FrameType
 from typing import Any
 
 import click
+
+from mailbox.parse import parse_message
 
 # A hostile file must not hang the command: past this, the message is quarantined.
 SECONDS_PER_FILE = 120

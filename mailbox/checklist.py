@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from mailbox.fields import match_label
 from mailbox.grid import Document, Mark, Row
 from mailbox.questions import DASH, SDASH, match_question, vote_instrument

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from email.message import Message
+
 from mailbox.mime import header_text
 
 FREE_MAIL = re.compile(

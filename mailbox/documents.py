@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+
 from mailbox.grid import Document
 from mailbox.parts import Attachment, decode_text
 from mailbox.readers.body import read_html, read_plain

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
 from mailbox.checklist import Answer
 from mailbox.forms import FormReading
 from mailbox.questions import DASH, SDASH
 from mailbox.values import POSTCODE, read_value
-from typing import Any
 
 RECORD_FIELDS = {
     "referrer": ("name", "agency", "role", "email", "phone"),

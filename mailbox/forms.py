@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from mailbox.checklist import Checklist, announced, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row

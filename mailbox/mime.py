@@ -10,6 +10,7 @@ import quopri
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
+
 from mailbox.outlook import unwrap_msg, unwrap_tnef
 from mailbox.parts import Body, Walked, decode_text, make_attachment, oversize
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+
 from mailbox.parts import Body, Walked, decode_text, fitted, make_attachment
 from mailbox.safety import safe_filename
 

@@ -13,6 +13,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
+from typing import Any
+
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
@@ -22,7 +24,6 @@ from mailbox.mime import header_text, parse_bytes, walk
 from mailbox.parts import Walked
 from mailbox.readers.body import read_html, read_plain
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart
-from typing import Any
 
 log = logging.getLogger(__name__)
 

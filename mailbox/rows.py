@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.values import answer_word, ticked_options
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from mailbox.grid import Mark, glyph_mark
 from typing import Any
+
+from mailbox.grid import Mark, glyph_mark
 
 MONTHS = {
     m: i

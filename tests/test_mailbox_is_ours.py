@@ -1,7 +1,8 @@
 """Guard: `import mailbox` must find this repository's package, not the standard library's."""
 
-import mailbox
 from pathlib import Path
+
+import mailbox
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import warnings
-from mailbox.grid import Cell, Document, Row
-from mailbox.readers.layout import text_rows
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+
+from mailbox.grid import Cell, Document, Row
+from mailbox.readers.layout import text_rows
 
 MAX_BODY_CHARS = 500_000
 

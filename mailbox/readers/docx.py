@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-from mailbox.grid import Cell, Document, Mark, Row
-from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
 
 from lxml import etree
+
+from mailbox.grid import Cell, Document, Mark, Row
+from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

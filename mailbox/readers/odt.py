@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from mailbox.grid import Cell, Document, Row
 from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
-
-from lxml import etree
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

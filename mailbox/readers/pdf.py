@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
 from mailbox.fields import split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers.layout import text_rows
 from mailbox.readers.pdf_shading import with_shading
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
-from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 40

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
 from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.rows import Header, parse_header
-from typing import Any
 
 OPTION_WORDS = {"yes": "yes", "no": "no", "don't": "dont_know", "dk": "dont_know"}
 MIN_CELL, MAX_CELL = 5.0, 200.0  # points: smaller is a border line, larger a whole panel

@@ -6,9 +6,10 @@ import datetime as dt
 import io
 import warnings
 import zipfile
+from typing import Any
+
 from mailbox.grid import Cell, Document, Row
 from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
-from typing import Any
 
 MAX_ROWS = 2000
 MAX_COLUMNS = 30

@@ -1,7 +1,6 @@
 """Referrals typed into the message: plain text, HTML tables, odd charsets."""
 
 from mailbox.parse import parse_message
-
 from tests.mailbox.builders import (
     DASH_QUESTIONS,
     EXPECTED,

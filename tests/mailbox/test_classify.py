@@ -1,7 +1,6 @@
 """Mail that is not a referral: auto-replies, bounces, victims writing in, notes with no form."""
 
 from mailbox.parse import parse, parse_message
-
 from tests.mailbox.builders import DOCX_TYPE, answers, email_bytes, referral_docx
 
 

@@ -3,10 +3,10 @@
 import io
 import random
 import zipfile
-from mailbox.parse import parse_message
 
 import pytest
 
+from mailbox.parse import parse_message
 from tests.mailbox.builders import (
     ACPO_QUESTIONS,
     DASH_QUESTIONS,

@@ -1,10 +1,10 @@
 """Odd MIME never crashes the reader: broken structure, charsets, encoded names, forwards."""
 
 from email.message import EmailMessage
-from mailbox.parse import parse, parse_message
 
 import pytest
 
+from mailbox.parse import parse, parse_message
 from tests.mailbox.builders import DOCX_TYPE, answers, email_bytes, referral_docx, tnef_bytes
 
 HEAD = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n"

@@ -1,10 +1,9 @@
 """DASH, ACPO DASH and S-DASH questions are recognised by meaning, whatever their wording."""
 
-from mailbox.fields import match_label
-from mailbox.questions import DASH, SDASH, match_question, vote_instrument
-
 import pytest
 
+from mailbox.fields import match_label
+from mailbox.questions import DASH, SDASH, match_question, vote_instrument
 from tests.mailbox.builders import (
     ACPO_EXTRA,
     DASH_QUESTIONS,

@@ -4,12 +4,12 @@ import http.server
 import threading
 import zipfile
 from collections.abc import Iterator
-from mailbox.parse import parse_message
-from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart, parse_xml, safe_filename
 from pathlib import Path
 
 import pytest
 
+from mailbox.parse import parse_message
+from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart, parse_xml, safe_filename
 from tests.mailbox.builders import (
     DOCX_TYPE,
     answers,
