@@ -11,6 +11,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from forms.auth import ChangePasswordForm, SignInForm
 from views.deps import client_address, uow
+from views.security import public
 from workflow import staff, throttle
 from workflow.errors import DomainError
 from workflow.models import User
@@ -55,6 +56,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 def login() -> Any:
     form = SignInForm()
     if not form.validate_on_submit():

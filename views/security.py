@@ -88,3 +88,9 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone (the referral forms); the route × role test relies on it."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
