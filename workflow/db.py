@@ -58,7 +58,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() rolls back whatever was not committed but, unlike rollback(), leaves loaded
+        # objects readable, so a view can render what it read after the unit of work ends.
         self.session.close()
 
     def commit(self) -> None:
