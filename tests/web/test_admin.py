@@ -30,8 +30,8 @@ def test_an_admin_adds_an_idva_who_must_change_the_first_password(
     assert "ida@example.org" in page
 
     idva = app.test_client()
-    signed_in = sign_in(idva, "ida@example.org", password.group(1))
-    assert "/change-password" in signed_in.headers["Location"]
+    assert sign_in(idva, "ida@example.org", password.group(1)).status_code == 302
+    assert "/change-password" in idva.get("/caseload").headers["Location"]
 
 
 def test_the_new_account_form_explains_its_errors(client: FlaskClient, database: Database) -> None:
