@@ -3,6 +3,8 @@
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
 from workflow.models.mail import Attachment, InboundMessage, Outbox
+from workflow.models.notes import Note
+from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
@@ -12,12 +14,15 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "InboundMessage",
+    "Note",
     "Outbox",
     "ReferenceCounter",
     "Referral",
+    "ReferralFlag",
     "Role",
     "StateChange",
     "Throttle",
     "User",
+    "VictimNameKey",
     "utcnow",
 ]

@@ -1,0 +1,64 @@
+"""Search keys kept beside each referral so the queue filters in SQL at 100,000 referrals.
+
+Both tables are derived from the referral row on every insert and update, whoever writes it
+(intake, corrections, a command), by the mapper events below, so they cannot drift from it.
+"""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Field, SQLModel
+
+from workflow.models.referral import Referral
+from workflow.queue_keys import flags, name_codes
+
+
+class VictimNameKey(SQLModel, table=True):
+    """One phonetic code per word of the victim's name and aliases."""
+
+    __tablename__ = "victim_name_key"
+
+    # code first: the primary key then serves "which referrals have this code" on its own.
+    code: str = Field(max_length=16, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", primary_key=True, index=True)
+
+
+class ReferralFlag(SQLModel, table=True):
+    """A flag the coordinator filters by (workflow.queue_keys.FLAG_LABELS)."""
+
+    __tablename__ = "referral_flag"
+
+    flag: str = Field(max_length=32, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", primary_key=True, index=True)
+
+
+def index_rows(referral: Referral) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the name-key and flag rows for a referral."""
+    rid = referral.id
+    codes = name_codes([referral.victim_name, *referral.victim_aliases])
+    consent = referral.consent.value if referral.consent else None
+    marks = flags(referral.needs_review, referral.rule_outcomes, consent)
+    return (
+        [{"referral_id": rid, "code": c} for c in sorted(codes)],
+        [{"referral_id": rid, "flag": f} for f in sorted(marks)],
+    )
+
+
+def _reindex(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
+    keys, marks = index_rows(referral)
+    _clear(_mapper, connection, referral)
+    if keys:
+        connection.execute(sa.insert(VictimNameKey), keys)
+    if marks:
+        connection.execute(sa.insert(ReferralFlag), marks)
+
+
+def _clear(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
+    for table in (VictimNameKey, ReferralFlag):
+        connection.execute(sa.delete(table).where(table.referral_id == referral.id))  # type: ignore[arg-type]
+
+
+event.listen(Referral, "after_insert", _reindex)
+event.listen(Referral, "after_update", _reindex)
+event.listen(Referral, "before_delete", _clear)
