@@ -2,11 +2,11 @@
 
 from flask import Flask
 
-from commands import accounts, db, export, mail
+from commands import accounts, db, export, ingest, mail
 
 
 def init_app(app: Flask) -> None:
     """Register every command on the app's CLI."""
     app.cli.add_command(db.group)
-    for command in (*accounts.COMMANDS, *export.COMMANDS, *mail.COMMANDS):
+    for command in (*accounts.COMMANDS, *export.COMMANDS, *ingest.COMMANDS, *mail.COMMANDS):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
 from workflow.models.mail import Attachment, InboundMessage, Outbox
+from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
 from workflow.models.notes import Note
 from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
@@ -14,6 +15,8 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "InboundMessage",
+    "MailboxFolder",
+    "MailboxStatus",
     "Note",
     "Outbox",
     "ReferenceCounter",

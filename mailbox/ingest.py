@@ -1,0 +1,212 @@
+"""One ingestion path for every channel: store the message and commit, then read and settle it.
+
+The poller, `flask ingest-eml` and the coordinator's upload page all come through here, so a
+message is handled the same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import sqlalchemy as sa
+
+from mailbox.documents import detect_type
+from mailbox.mime import header_text, parse_bytes, walk
+from mailbox.parse import ParsedMessage, parse
+from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
+from workflow import inbound
+from workflow.actors import Actor
+from workflow.db import Database
+from workflow.errors import StaleReferral
+from workflow.inbound import Arrival, Reading, Settled, StoredFile
+from workflow.models import InboundMessage
+from workflow.models.mail import Disposition
+from workflow.policy import CAMBS, Policy
+
+log = logging.getLogger(__name__)
+
+# Failures that say nothing about the message: leave it pending and try again next cycle.
+TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, StaleReferral)
+
+UPLOAD_TYPES = {
+    ".msg": "application/vnd.ms-outlook",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """What reading and settling need from the settings."""
+
+    policy: Policy = CAMBS
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    own_addresses: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> IngestConfig:
+        """Build from the app's settings (config.load() or app.config)."""
+        own = (
+            email.utils.parseaddr(settings.get(k) or "")[1] for k in ("MAIL_FROM", "IMAP_USERNAME")
+        )
+        return cls(
+            policy=settings.get("POLICY") or CAMBS,
+            max_attachment_bytes=int(
+                settings.get("MAX_ATTACHMENT_BYTES") or DEFAULT_MAX_ATTACHMENT_BYTES
+            ),
+            own_addresses=frozenset(a.lower() for a in own if "@" in a),
+        )
+
+
+def arrival(
+    raw: bytes,
+    config: IngestConfig,
+    *,
+    channel: str,
+    folder: str = "",
+    uidvalidity: int | None = None,
+    uid: int | None = None,
+) -> Arrival:
+    """Describe a raw message for storing: its identity headers and its attached files."""
+    msg = parse_bytes(raw)
+    files: tuple[StoredFile, ...] = ()
+    try:
+        files = tuple(_stored(a) for a in walk(msg, config.max_attachment_bytes).attachments)
+    except Exception as exc:  # storing must never fail on odd MIME: the raw bytes are kept
+        log.warning("could not list the attachments of a message: %s", type(exc).__name__)
+    _, sender = email.utils.parseaddr(header_text(msg, "From"))
+    return Arrival(
+        raw=raw,
+        channel=channel,
+        message_id=header_text(msg, "Message-ID"),
+        from_address=sender.lower(),
+        subject=header_text(msg, "Subject"),
+        folder=folder,
+        uidvalidity=uidvalidity,
+        uid=uid,
+        files=files,
+    )
+
+
+def _stored(att: Any) -> StoredFile:
+    detected = "oversize" if att.oversize else _detected(att.filename, att.data)
+    return StoredFile(att.filename, att.declared_type, detected, att.size, att.sha256, att.data)
+
+
+def _detected(filename: str, data: bytes) -> str:
+    try:
+        return detect_type(filename, data)
+    except Exception:  # detection is a label for the coordinator, never a reason to lose a file
+        return "other"
+
+
+def store(database: Database, arrived: Arrival) -> tuple[int, bool]:
+    """Record the message (once) and commit; return its row id and whether it is new."""
+    with database.uow() as uow:
+        message, created = inbound.record_arrival(uow.session, arrived)
+        uow.commit()
+        return _id(message), created
+
+
+def _id(message: InboundMessage) -> int:
+    if message.id is None:
+        raise RuntimeError("message not flushed")
+    return message.id
+
+
+def read(raw: bytes, config: IngestConfig) -> Reading:
+    """Read a raw message into a Reading; a message that trips the reader is quarantined."""
+    try:
+        parsed = parse(
+            raw,
+            max_attachment_bytes=config.max_attachment_bytes,
+            own_addresses=config.own_addresses,
+        )
+    except Exception as exc:  # never a crash: the message waits in quarantine for a person
+        log.warning("a message could not be read: %s", type(exc).__name__)
+        record = {"disposition": "quarantine", "referral": None}
+        reason = f"The message could not be read ({type(exc).__name__})."
+        return Reading({**record, "unreadable_parts": [], "needs_review": []}, reason=reason)
+    return Reading(
+        parsed.record,
+        in_reply_to=parsed.in_reply_to,
+        references=tuple(parsed.references),
+        reason=_why_quarantined(parsed),
+    )
+
+
+def _why_quarantined(parsed: ParsedMessage) -> str:
+    reasons = [
+        f"{a.filename}: {a.unreadable_reason}" for a in parsed.attachments if a.unreadable_reason
+    ]
+    reasons += [
+        f"{name}: could not be read"
+        for name in parsed.record.get("unreadable_parts") or []
+        if not any(r.startswith(f"{name}:") for r in reasons)
+    ]
+    reasons += parsed.problems
+    if not reasons:
+        return "No referral form found in the message or its attachments."
+    return "Unreadable: " + "; ".join(reasons)
+
+
+def process(database: Database, message_id: int, config: IngestConfig, actor: Actor) -> Settled:
+    """Read and settle one stored message; a reader or rule failure quarantines it, logged."""
+    try:
+        with database.uow() as uow:
+            message = uow.session.get(InboundMessage, message_id)
+            if message is None:
+                raise LookupError(f"no message {message_id}")
+            if message.disposition is not Disposition.PENDING:
+                return inbound.settle(uow, actor, message, Reading({}), config.policy)
+            return inbound.settle(uow, actor, message, read(message.raw, config), config.policy)
+    except TRANSIENT as exc:
+        log.warning("message %s left pending: %s", message_id, type(exc).__name__)
+        return Settled(message_id, Disposition.PENDING, reason=type(exc).__name__)
+    except Exception as exc:
+        log.exception("message %s could not be settled: quarantined", message_id)
+        return _quarantine(database, message_id, f"Processing failed ({type(exc).__name__}).")
+
+
+def _quarantine(database: Database, message_id: int, reason: str) -> Settled:
+    with database.uow() as uow:
+        return inbound.quarantine(uow, Actor.system("ingest"), message_id, reason)
+
+
+def ingest(
+    database: Database, raw: bytes, config: IngestConfig, actor: Actor, *, channel: str
+) -> tuple[Settled, Arrival]:
+    """Take one message from a file or an upload: store and commit it, then settle it."""
+    arrived = arrival(raw, config, channel=channel)
+    message_id, _ = store(database, arrived)
+    return process(database, message_id, config, actor), arrived
+
+
+def reprocess(database: Database, message_id: int, config: IngestConfig, actor: Actor) -> Settled:
+    """Read a quarantined message again (after a fix) and settle it, in one transaction."""
+    with database.uow() as uow:
+        message = inbound.reopen(uow.session, actor, message_id)
+        return inbound.settle(uow, actor, message, read(message.raw, config), config.policy)
+
+
+def wrap_upload(filename: str, data: bytes, uploader: str) -> bytes:
+    """Return a lone uploaded file as a message carrying it, so it takes the mail path."""
+    name = safe_filename(filename)
+    if name.lower().endswith(".eml"):
+        return data
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    maintype, subtype = UPLOAD_TYPES.get(suffix, "application/octet-stream").split("/")
+    msg = EmailMessage()
+    msg["From"] = uploader
+    msg["Subject"] = f"Uploaded by a coordinator: {name}"
+    msg["Date"] = email.utils.formatdate(localtime=False)
+    msg["Message-ID"] = email.utils.make_msgid(domain="upload.referral-desk.invalid")
+    msg.set_content(f"{name} uploaded by {uploader}.")
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()

@@ -1,0 +1,333 @@
+"""Poll the referrals mailbox over IMAP: each message stored and committed, settled, then moved.
+
+One cycle (`poll_once`): connect (TLS unless told otherwise), select the folder, note its
+UIDVALIDITY, list its messages by UID, and for each batch: fetch the new ones with BODY.PEEK[]
+(leaving them unseen), store each raw message with its attachments and COMMIT, settle each one,
+then MOVE it to Processed or Quarantine. Mail is never deleted. Whatever step a crash interrupts,
+the next cycle finds the message either unrecorded (fetch again), recorded but pending (settle
+it), or settled but not moved (move it): each message is recorded exactly once.
+
+IMAP and network failures are logged, retried within the cycle with back-off, and recorded in
+workflow.mailbox_health, which spaces later cycles out exponentially while the mailbox is down.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
+
+from mailbox.ingest import IngestConfig, arrival, process, store
+from workflow import mailbox_health
+from workflow.actors import Actor
+from workflow.db import Database
+from workflow.inbound import known_uids
+from workflow.models import utcnow
+from workflow.models.mail import Disposition
+
+log = logging.getLogger(__name__)
+
+POLLER = Actor.system("poller")
+# What a mailbox that is down, slow or refusing us raises; anything else is a bug, also recorded.
+IMAP_ERRORS = (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
+# Points in a cycle where a test may simulate a crash (see tests/ingest/test_exactly_once.py).
+STEPS = ("fetched", "stored", "processed", "before_move", "moved")
+
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(step: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """The mailbox settings of contract.md, plus timings tests may shorten."""
+
+    host: str | None
+    username: str | None = None
+    password: str | None = None
+    port: int | None = None
+    security: str = "ssl"
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
+    timeout: float = 30.0
+    retry_delays: tuple[float, ...] = (2.0, 10.0)  # in-cycle retries after a dropped connection
+    backoff: timedelta = timedelta(seconds=30)  # first pause between failed cycles, then doubled
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 50
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> MailboxSettings:
+        """Build from the app's settings (config.load() or app.config)."""
+        get = settings.get
+        return cls(
+            host=get("IMAP_HOST") or None,
+            username=get("IMAP_USERNAME"),
+            password=get("IMAP_PASSWORD"),
+            port=int(get("IMAP_PORT") or 0) or None,
+            security=get("IMAP_SECURITY") or "ssl",
+            folder=get("IMAP_FOLDER") or "INBOX",
+            processed_folder=get("IMAP_PROCESSED_FOLDER") or "Processed",
+            quarantine_folder=get("IMAP_QUARANTINE_FOLDER") or "Quarantine",
+            timeout=float(get("IMAP_TIMEOUT_SECONDS") or 30),
+            retry_delays=tuple(get("IMAP_RETRY_DELAYS") or (2.0, 10.0)),
+            backoff=timedelta(seconds=float(get("IMAP_BACKOFF_SECONDS") or 30)),
+            lease=timedelta(seconds=float(get("IMAP_LEASE_SECONDS") or 300)),
+            batch=int(get("IMAP_BATCH") or 50),
+            ingest=IngestConfig.from_settings(settings),
+        )
+
+    @property
+    def configured(self) -> bool:
+        """Say whether polling is on (a host and an account are set)."""
+        return bool(self.host and self.username)
+
+
+@dataclass
+class PollReport:
+    """What one cycle did, for the log, the command's summary line and the tests."""
+
+    fetched: int = 0
+    new: int = 0
+    moved: int = 0
+    left: int = 0
+    dispositions: Counter[str] = field(default_factory=Counter)
+    uidvalidity_changed: bool = False
+    error: str = ""
+    skipped: str = ""
+
+    def summary(self) -> str:
+        """Return the one-line summary `flask poll-mailbox` prints."""
+        if self.skipped:
+            return f"poll-mailbox: skipped: {self.skipped}"
+        settled = ", ".join(f"{n} {d}" for d, n in sorted(self.dispositions.items())) or "none"
+        line = (
+            f"poll-mailbox: {self.fetched} fetched, {self.new} new, settled: {settled}; "
+            f"{self.moved} moved, {self.left} left in the mailbox"
+        )
+        return f"{line}; error: {self.error}" if self.error else line
+
+
+def poll_once(
+    database: Database,
+    settings: Mapping[str, Any] | MailboxSettings,
+    *,
+    checkpoint: Checkpoint = _no_checkpoint,
+) -> PollReport:
+    """Run one polling cycle; failures are logged and recorded in mailbox health, not raised."""
+    cfg = (
+        settings
+        if isinstance(settings, MailboxSettings)
+        else MailboxSettings.from_settings(settings)
+    )
+    report = PollReport()
+    if not cfg.configured:
+        report.skipped = "polling is off (IMAP_HOST or IMAP_USERNAME is not set)"
+        return report
+    with database.uow() as uow:
+        report.skipped = mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease) or ""
+        uow.commit()
+    if report.skipped:
+        log.info("mailbox poll skipped: %s", report.skipped)
+        return report
+    log.info("mailbox poll starting: %s on %s", cfg.folder, cfg.host)
+    try:
+        _cycle_with_retries(database, cfg, report, checkpoint)
+    except Exception as exc:  # the scheduler keeps running whatever happened
+        report.error = describe(exc)
+        log.warning("mailbox poll failed: %s", report.error)
+        with database.uow() as uow:
+            retry = mailbox_health.record_failure(uow.session, utcnow(), report.error, cfg.backoff)
+            uow.commit()
+        log.info("mailbox: next attempt not before %s", retry.isoformat(timespec="seconds"))
+        return report
+    except BaseException:
+        _release(database)  # a process that lives on gives the lease back at once
+        raise
+    with database.uow() as uow:
+        mailbox_health.record_success(uow.session, utcnow(), report.left)
+        uow.commit()
+    log.info("%s", report.summary())
+    return report
+
+
+def _release(database: Database) -> None:
+    with suppress(Exception), database.uow() as uow:
+        mailbox_health.release(uow.session)
+        uow.commit()
+
+
+def describe(exc: BaseException) -> str:
+    """Describe an IMAP or network failure for the coordinator, without any message content."""
+    if isinstance(exc, LoginError):
+        return "The mailbox refused the login: check IMAP_USERNAME and IMAP_PASSWORD."
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "The mailbox did not answer in time."
+    if isinstance(exc, ssl.SSLError):
+        return f"The TLS connection to the mailbox failed ({exc.__class__.__name__})."
+    if isinstance(exc, ConnectionRefusedError):
+        return "The mailbox refused the connection."
+    if isinstance(exc, (OSError, EOFError, imaplib.IMAP4.abort)):
+        return f"The connection to the mailbox was lost ({exc.__class__.__name__})."
+    if isinstance(exc, imaplib.IMAP4.error):
+        return f"The mailbox answered with an error: {str(exc)[:200]}"
+    return f"Polling failed: {exc.__class__.__name__}"
+
+
+def _cycle_with_retries(
+    database: Database, cfg: MailboxSettings, report: PollReport, checkpoint: Checkpoint
+) -> None:
+    """Run the cycle; a dropped or refused connection is retried after a growing pause."""
+    delays = list(cfg.retry_delays)
+    while True:
+        try:
+            with connect(cfg) as client:
+                _drain(client, database, cfg, report, checkpoint)
+            return
+        except LoginError:
+            raise  # retrying a refused login at once could lock the account: back off instead
+        except IMAP_ERRORS as exc:
+            if not delays:
+                raise
+            delay = delays.pop(0)
+            log.warning("mailbox: %s; retrying in %.1f s", describe(exc), delay)
+            time.sleep(delay)
+
+
+@contextmanager
+def connect(cfg: MailboxSettings) -> Iterator[IMAPClient]:
+    """Open an authenticated IMAP connection: TLS by default, STARTTLS, or plain on loopback."""
+    context = ssl.create_default_context()
+    if cfg.security == "ssl":
+        client = IMAPClient(
+            cfg.host or "", port=cfg.port or 993, ssl=True, ssl_context=context, timeout=cfg.timeout
+        )
+    else:
+        client = IMAPClient(cfg.host or "", port=cfg.port or 143, ssl=False, timeout=cfg.timeout)
+        if cfg.security == "starttls":
+            client.starttls(context)
+    try:
+        client.login(cfg.username or "", cfg.password or "")
+        yield client
+    finally:
+        try:
+            client.logout()
+        except Exception:  # the connection may already be gone: just close the socket
+            with suppress(Exception):
+                client.shutdown()
+
+
+def _drain(
+    client: IMAPClient,
+    database: Database,
+    cfg: MailboxSettings,
+    report: PollReport,
+    checkpoint: Checkpoint,
+) -> None:
+    """Read every message in the folder, batch by batch, and move each one out of it."""
+    for folder in (cfg.processed_folder, cfg.quarantine_folder):
+        if not client.folder_exists(folder):
+            client.create_folder(folder)
+    selected = client.select_folder(cfg.folder)
+    uidvalidity = int(selected[b"UIDVALIDITY"])
+    with database.uow() as uow:
+        previous = mailbox_health.see_folder(uow.session, cfg.folder, uidvalidity)
+        uow.commit()
+    if previous is not None:
+        report.uidvalidity_changed = True
+        log.warning(
+            "mailbox: UIDVALIDITY of %s changed (%s -> %s): reading the folder again; "
+            "messages already recorded are recognised by Message-ID and content hash",
+            cfg.folder,
+            previous,
+            uidvalidity,
+        )
+    uids = sorted(int(u) for u in client.search(["NOT", "DELETED"]))
+    for start in range(0, len(uids), cfg.batch):
+        batch = uids[start : start + cfg.batch]
+        _batch(client, database, cfg, uidvalidity, batch, report, checkpoint)
+        with database.uow() as uow:
+            mailbox_health.renew_lease(uow.session, utcnow(), cfg.lease)
+            mailbox_health.note_last_uid(uow.session, cfg.folder, batch[-1])
+            uow.commit()
+    report.left = len(client.search(["NOT", "DELETED"]))
+
+
+def _batch(
+    client: IMAPClient,
+    database: Database,
+    cfg: MailboxSettings,
+    uidvalidity: int,
+    uids: list[int],
+    report: PollReport,
+    checkpoint: Checkpoint,
+) -> None:
+    with database.uow() as uow:
+        known = known_uids(uow.session, cfg.folder, uidvalidity, uids)
+    new = [u for u in uids if u not in known]
+    if new:
+        fetched = client.fetch(new, ["BODY.PEEK[]"])
+        checkpoint("fetched")
+        for uid in new:
+            data = fetched.get(uid, {}).get(b"BODY[]")
+            if data is None:
+                continue  # expunged by someone else since the search
+            report.fetched += 1
+            found = arrival(
+                bytes(data),
+                cfg.ingest,
+                channel="imap",
+                folder=cfg.folder,
+                uidvalidity=uidvalidity,
+                uid=uid,
+            )
+            known[uid], created = store(database, found)
+            report.new += created
+        del fetched
+        checkpoint("stored")
+    destinations: dict[str, list[int]] = {}
+    for uid in uids:
+        if uid not in known:
+            continue
+        settled = process(database, known[uid], cfg.ingest, POLLER)
+        if settled.disposition is Disposition.PENDING:
+            continue  # a passing database failure: it stays in the folder for the next cycle
+        report.dispositions[settled.disposition.value] += 1
+        folder = (
+            cfg.quarantine_folder
+            if settled.disposition is Disposition.QUARANTINE
+            else cfg.processed_folder
+        )
+        destinations.setdefault(folder, []).append(uid)
+    checkpoint("processed")
+    for folder, moving in destinations.items():
+        checkpoint("before_move")
+        _move(client, moving, folder)
+        report.moved += len(moving)
+        checkpoint("moved")
+
+
+def _move(client: IMAPClient, uids: list[int], folder: str) -> None:
+    """MOVE the messages; without MOVE, COPY then expunge exactly those UIDs (never delete)."""
+    capabilities = set(client.capabilities())
+    if b"MOVE" in capabilities:
+        client.move(uids, folder)
+        return
+    client.copy(uids, folder)
+    client.delete_messages(uids)  # flagged \Deleted: the search skips them from now on
+    if b"UIDPLUS" in capabilities:
+        client.uid_expunge(uids)  # exactly these UIDs, never anyone else's flagged mail

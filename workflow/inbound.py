@@ -1,0 +1,534 @@
+"""Every message that arrives, kept whole and recorded once, and what it becomes.
+
+A message is first recorded (raw bytes and attachments, disposition `pending`) and committed;
+only then is it settled: a referral, an update to a referral in its thread, a duplicate, an
+automatic reply or bounce ignored, a victim writing in (kept for a person, never answered
+automatically), or quarantine with the reason. Settling happens in one transaction with the
+referral it creates, so a crash leaves the message pending and the next attempt settles it once.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.acknowledgement import queue_acknowledgement
+from workflow.actors import Actor
+from workflow.assessing import apply_rules, latest_dash
+from workflow.db import UnitOfWork
+from workflow.errors import DomainError, NotFound
+from workflow.intake import add_assessment, receive_referral
+from workflow.models import Attachment, InboundMessage, Outbox, Referral, utcnow
+from workflow.models.base import persisted_id
+from workflow.models.mail import Disposition
+from workflow.models.referral import Source
+from workflow.policy import Policy
+from workflow.record import to_new_referral
+from workflow.reference import reference_in
+from workflow.rules.eligibility import referrer_rule
+from workflow.rules.outcome import Result
+
+# Channels whose senders expect an acknowledgement: the mailbox and saved mailbox messages. A
+# coordinator's upload is acknowledged by the coordinator, who knows the context.
+ACKNOWLEDGED_CHANNELS = frozenset({"imap", "cli"})
+IGNORED = {
+    "ignore_autoreply": Disposition.IGNORE_AUTOREPLY,
+    "ignore_bounce": Disposition.IGNORE_BOUNCE,
+}
+SELF_REFERRAL_REASON = (
+    "A victim seems to be writing in themselves: a person must answer with the helplines. "
+    "No automatic reply is sent."
+)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment as kept beside its message."""
+
+    filename: str
+    declared_type: str
+    detected_type: str
+    size: int
+    sha256: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A message as it arrived, before anything is read from it."""
+
+    raw: bytes
+    channel: str  # imap, cli, upload
+    message_id: str = ""
+    from_address: str = ""
+    subject: str = ""
+    folder: str = ""
+    uidvalidity: int | None = None
+    uid: int | None = None
+    files: tuple[StoredFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of a message: the extraction record and its threading headers."""
+
+    record: dict[str, Any]
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    reason: str = ""  # why it is quarantined, when it is
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What a message became."""
+
+    message_id: int
+    disposition: Disposition
+    reference: str | None = None
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def content_hash(raw: bytes) -> str:
+    """Return the SHA-256 of the message exactly as received."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def find_arrival(session: Session, arrival: Arrival) -> InboundMessage | None:
+    """Return the row already holding this mailbox message, if it was recorded before."""
+    if arrival.channel != "imap" or arrival.uid is None:
+        return None  # a file given by hand is a new arrival each time
+    same_slot = select(InboundMessage).where(
+        col(InboundMessage.channel) == "imap",
+        col(InboundMessage.folder) == arrival.folder,
+        col(InboundMessage.uidvalidity) == arrival.uidvalidity,
+        col(InboundMessage.uid) == arrival.uid,
+    )
+    found = session.exec(same_slot).first()
+    if found is not None:
+        return found
+    # The folder was renumbered (UIDVALIDITY changed): the same bytes under the same Message-ID
+    # are the message recorded under the old numbering. Claim that row for the new UID.
+    renumbered = (
+        select(InboundMessage)
+        .where(
+            col(InboundMessage.channel) == "imap",
+            col(InboundMessage.folder) == arrival.folder,
+            col(InboundMessage.uidvalidity) != arrival.uidvalidity,
+            col(InboundMessage.message_id) == arrival.message_id[:998],
+            col(InboundMessage.content_hash) == content_hash(arrival.raw),
+        )
+        .order_by(col(InboundMessage.id))
+        .limit(1)
+    )
+    found = session.exec(renumbered).first()
+    if found is not None:
+        found.uidvalidity, found.uid = arrival.uidvalidity, arrival.uid
+    return found
+
+
+def known_uids(session: Session, folder: str, uidvalidity: int, uids: list[int]) -> dict[int, int]:
+    """Return UID -> message row id for the folder's messages already recorded."""
+    found: dict[int, int] = {}
+    for start in range(0, len(uids), 500):
+        query = select(InboundMessage.uid, InboundMessage.id).where(
+            col(InboundMessage.channel) == "imap",
+            col(InboundMessage.folder) == folder,
+            col(InboundMessage.uidvalidity) == uidvalidity,
+            col(InboundMessage.uid).in_(uids[start : start + 500]),
+        )
+        found.update(
+            {int(uid): int(row_id) for uid, row_id in session.exec(query) if uid and row_id}
+        )
+    return found
+
+
+def record_arrival(session: Session, arrival: Arrival) -> tuple[InboundMessage, bool]:
+    """Record a message and its attachments (unless already recorded); say whether it is new."""
+    existing = find_arrival(session, arrival)
+    if existing is not None:
+        return existing, False
+    message = InboundMessage(
+        message_id=arrival.message_id[:998],
+        content_hash=content_hash(arrival.raw),
+        raw=arrival.raw,
+        channel=arrival.channel,
+        folder=arrival.folder[:200],
+        uidvalidity=arrival.uidvalidity,
+        uid=arrival.uid,
+        from_address=arrival.from_address[:254],
+        subject=arrival.subject[:998],
+    )
+    session.add(message)
+    session.flush()
+    for f in arrival.files:
+        session.add(
+            Attachment(
+                message_id=persisted_id(message),
+                filename=f.filename[:255],
+                declared_type=f.declared_type[:255],
+                detected_type=f.detected_type[:255],
+                size=f.size,
+                sha256=f.sha256,
+                content=f.content,
+            )
+        )
+    return message, True
+
+
+class _Joined(UnitOfWork):
+    """A unit of work over the caller's session whose commit only flushes: a use case that
+    commits joins the caller's transaction instead, so the message and its referral commit
+    together or not at all."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def commit(self) -> None:
+        self.session.flush()
+
+
+def settle(
+    uow: UnitOfWork, actor: Actor, message: InboundMessage, reading: Reading, policy: Policy
+) -> Settled:
+    """Decide what a pending message is, make it so, and commit it all in one transaction."""
+    session = uow.session
+    if message.disposition is not Disposition.PENDING:  # settled already: settle once
+        return Settled(persisted_id(message), message.disposition, _reference(session, message))
+    disposition, referral, reason = _decide(session, actor, message, reading, policy)
+    message.disposition = disposition
+    message.reason = reason[:2000]
+    message.referral_id = referral.id if referral is not None else message.referral_id
+    message.extraction = {**reading.record}
+    message.processed_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "settle",
+        "inbound_message",
+        message.id,
+        f"Message {message.id} settled as {disposition.value}",
+        after={"disposition": disposition.value, "referral_id": message.referral_id},
+    )
+    uow.commit()
+    return Settled(persisted_id(message), disposition, _reference(session, message), reason)
+
+
+def quarantine(uow: UnitOfWork, actor: Actor, message_id: int, reason: str) -> Settled:
+    """Quarantine a pending message that could not be settled, with the reason, and commit."""
+    message = uow.session.get(InboundMessage, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.disposition is Disposition.PENDING:
+        message.disposition, message.reason = Disposition.QUARANTINE, reason[:2000]
+        message.processed_at = utcnow()
+        audit.record(uow.session, actor, "quarantine", "inbound_message", message.id, reason)
+        uow.commit()
+    return Settled(persisted_id(message), message.disposition, None, message.reason)
+
+
+def _decide(
+    session: Session, actor: Actor, message: InboundMessage, reading: Reading, policy: Policy
+) -> tuple[Disposition, Referral | None, str]:
+    kind = str(reading.record.get("disposition") or "quarantine")
+    if kind in IGNORED:
+        return IGNORED[kind], None, "Automatic reply, bounce or our own mail: never answered."
+    earlier, why = duplicate_of(session, message)
+    if earlier is not None:
+        original = session.get(Referral, earlier.referral_id) if earlier.referral_id else None
+        return Disposition.DUPLICATE, original, f"Same {why} as message {earlier.id}."
+    thread = thread_referral(session, message, reading)
+    if thread is not None:
+        return _in_thread(session, actor, message, reading, thread, policy)
+    if kind == "referral":
+        return Disposition.REFERRAL, _new_referral(session, actor, message, reading, policy), ""
+    if kind == "reject_self_referral":
+        return Disposition.REJECT_SELF_REFERRAL, None, SELF_REFERRAL_REASON
+    return Disposition.QUARANTINE, None, reading.reason or "No referral form found."
+
+
+def duplicate_of(session: Session, message: InboundMessage) -> tuple[InboundMessage | None, str]:
+    """Return an earlier message this one repeats (same Message-ID, bytes or forms) and how."""
+    earlier = col(InboundMessage.id) < message.id
+    if message.message_id:
+        query = select(InboundMessage).where(
+            earlier, col(InboundMessage.message_id) == message.message_id
+        )
+        found = session.exec(query.order_by(col(InboundMessage.id))).first()
+        if found is not None:
+            return found, "Message-ID"
+    query = select(InboundMessage).where(
+        earlier, col(InboundMessage.content_hash) == message.content_hash
+    )
+    found = session.exec(query.order_by(col(InboundMessage.id))).first()
+    if found is not None:
+        return found, "content"
+    return _same_forms(session, message), "attached forms from the same sender"
+
+
+def _forms(session: Session, message_id: int | None) -> set[str]:
+    query = select(Attachment.sha256, Attachment.declared_type).where(
+        col(Attachment.message_id) == message_id, col(Attachment.size) > 0
+    )
+    return {sha for sha, ctype in session.exec(query) if sha and not ctype.startswith("image/")}
+
+
+def _same_forms(session: Session, message: InboundMessage) -> InboundMessage | None:
+    """An earlier referral message from the same sender carrying exactly the same files."""
+    mine = _forms(session, message.id)
+    if not mine or not message.from_address:
+        return None
+    candidates = session.exec(
+        select(InboundMessage)
+        .join(Attachment, col(Attachment.message_id) == col(InboundMessage.id))
+        .where(
+            col(InboundMessage.id) < message.id,
+            col(InboundMessage.from_address) == message.from_address,
+            col(InboundMessage.referral_id).is_not(None),
+            col(Attachment.sha256).in_(mine),
+        )
+        .distinct()
+        .order_by(col(InboundMessage.id))
+    )
+    return next((c for c in candidates if _forms(session, c.id) == mine), None)
+
+
+def thread_referral(session: Session, message: InboundMessage, reading: Reading) -> Referral | None:
+    """Return the referral this message replies to: by subject tag, or by its thread headers."""
+    tag = reference_in(message.subject)
+    if tag:
+        found = session.exec(select(Referral).where(col(Referral.reference) == tag)).first()
+        if found is not None:
+            return found
+    ids = [i for i in (reading.in_reply_to, *reading.references) if i][:50]
+    if not ids:
+        return None
+    replied = session.exec(
+        select(InboundMessage)
+        .where(
+            col(InboundMessage.message_id).in_(ids),
+            col(InboundMessage.referral_id).is_not(None),
+            col(InboundMessage.id) != message.id,
+        )
+        .order_by(col(InboundMessage.id).desc())
+    ).first()
+    if replied is not None:
+        return session.get(Referral, replied.referral_id)
+    return _acknowledged(session, ids)
+
+
+def _acknowledged(session: Session, ids: list[str]) -> Referral | None:
+    """The referral whose acknowledgement (its Message-ID kept in the outbox) this answers."""
+    for message_id in reversed(ids):  # the nearest ancestor is last in References
+        text = sa.cast(col(Outbox.headers), sa.Text)
+        mail = session.exec(
+            select(Outbox).where(
+                col(Outbox.referral_id).is_not(None), text.contains(message_id, autoescape=True)
+            )
+        ).first()
+        if mail is not None:
+            return session.get(Referral, mail.referral_id)
+    return None
+
+
+def _in_thread(
+    session: Session,
+    actor: Actor,
+    message: InboundMessage,
+    reading: Reading,
+    referral: Referral,
+    policy: Policy,
+) -> tuple[Disposition, Referral | None, str]:
+    kind = reading.record.get("disposition")
+    if kind == "referral" and reading.record.get("referral"):
+        return (
+            Disposition.UPDATE,
+            referral,
+            _add_update(session, actor, message, reading, referral, policy),
+        )
+    if reading.record.get("unreadable_parts"):
+        return (
+            Disposition.QUARANTINE,
+            referral,
+            reading.reason or "An attachment could not be read.",
+        )
+    _flag(referral, f"message.{message.id}")
+    audit.record(
+        session,
+        actor,
+        "correspondence",
+        "referral",
+        referral.id,
+        f"Reply without a form: message {message.id}",
+    )
+    return Disposition.UPDATE, referral, "A reply in the thread without a form: read it."
+
+
+def _add_update(
+    session: Session,
+    actor: Actor,
+    message: InboundMessage,
+    reading: Reading,
+    referral: Referral,
+    policy: Policy,
+) -> str:
+    """Add the reply's checklists as new assessment versions and flag any change in risk."""
+    before = latest_dash(session, referral)
+    new = to_new_referral(reading.record["referral"], Source.EMAIL, _review(reading))
+    for assessment in new.assessments:
+        assessment.source_message_id = message.id
+        add_assessment(session, referral, assessment)
+    apply_rules(session, referral, policy)
+    old_score = before.score if before is not None else None
+    change = {
+        "message_id": message.id,
+        "from": old_score,
+        "to": referral.dash_score,
+        "at": utcnow().isoformat(),
+    }
+    referral.details = {**referral.details, "risk_change": change}
+    changed = old_score != referral.dash_score
+    _flag(referral, *(["dash.score"] if changed else []), *new.needs_review)
+    referral.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "update",
+        "referral",
+        referral.id,
+        f"{referral.reference}: new assessment from message {message.id}",
+        before={"dash_score": old_score},
+        after={"dash_score": referral.dash_score},
+    )
+    if not changed:
+        return f"New assessment; DASH score unchanged at {_score(old_score)}."
+    new_score = _score(referral.dash_score)
+    return f"DASH score {_score(old_score)} -> {new_score}: check the change in risk."
+
+
+def _score(score: int | None) -> str:
+    return "none" if score is None else str(score)
+
+
+def _flag(referral: Referral, *paths: str) -> None:
+    referral.needs_review = list(dict.fromkeys([*referral.needs_review, *paths]))
+
+
+def _review(reading: Reading) -> list[str]:
+    review = list(reading.record.get("needs_review") or [])
+    review += [f"unreadable_parts.{name}" for name in reading.record.get("unreadable_parts") or []]
+    return review
+
+
+def _new_referral(
+    session: Session, actor: Actor, message: InboundMessage, reading: Reading, policy: Policy
+) -> Referral:
+    source = Source.UPLOAD if message.channel == "upload" else Source.EMAIL
+    new = to_new_referral(reading.record["referral"], source, _review(reading))
+    if not new.fields.get("referrer_email") and message.channel != "upload":
+        new.fields["referrer_email"] = message.from_address  # the sender is the referrer
+    for assessment in new.assessments:
+        assessment.source_message_id = message.id
+    referral = receive_referral(_Joined(session), actor, new, policy)
+    sender_is_professional = referrer_rule(message.from_address, policy).result is Result.MET
+    if message.channel in ACKNOWLEDGED_CHANNELS and sender_is_professional:
+        queue_acknowledgement(
+            session,
+            referral,
+            policy,
+            in_reply_to=message.message_id or None,
+            references=" ".join(reading.references) or None,
+        )
+    return referral
+
+
+def _reference(session: Session, message: InboundMessage) -> str | None:
+    if message.referral_id is None:
+        return None
+    referral = session.get(Referral, message.referral_id)
+    return referral.reference if referral is not None else None
+
+
+REPROCESSABLE = frozenset({Disposition.QUARANTINE, Disposition.PENDING})
+
+
+def reopen(session: Session, actor: Actor, message_id: int) -> InboundMessage:
+    """Put a quarantined message back to pending so it is read again (after a fix)."""
+    message = session.get(InboundMessage, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.disposition not in REPROCESSABLE:
+        raise DomainError(f"This message is already settled as {message.disposition.value}.")
+    audit.record(
+        session,
+        actor,
+        "reprocess",
+        "inbound_message",
+        message.id,
+        f"Message {message.id} read again (was {message.disposition.value})",
+        before={"disposition": message.disposition.value, "reason": message.reason},
+    )
+    message.disposition, message.reason = Disposition.PENDING, ""
+    return message
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """One inbound message as a coordinator sees it, without its raw bytes."""
+
+    id: int
+    message_id: str
+    channel: str
+    from_address: str
+    subject: str
+    received_at: datetime
+    processed_at: datetime | None
+    disposition: Disposition
+    reason: str
+    reference: str | None
+    referral_id: int | None
+    attachments: list[tuple[str, int]]
+    unreadable_parts: list[str]
+    needs_review: list[str]
+
+    @property
+    def reprocessable(self) -> bool:
+        """Say whether a coordinator may have it read again."""
+        return self.disposition in REPROCESSABLE
+
+
+def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
+    """Return the message for its page and record that the actor looked at it."""
+    session = uow.session
+    message = session.get(InboundMessage, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    files = session.exec(
+        select(Attachment.filename, Attachment.size).where(col(Attachment.message_id) == message.id)
+    )
+    extraction = message.extraction or {}
+    view = MessageView(
+        id=persisted_id(message),
+        message_id=message.message_id,
+        channel=message.channel,
+        from_address=message.from_address,
+        subject=message.subject,
+        received_at=message.received_at,
+        processed_at=message.processed_at,
+        disposition=message.disposition,
+        reason=message.reason,
+        reference=_reference(session, message),
+        referral_id=message.referral_id,
+        attachments=[(name, size) for name, size in files],
+        unreadable_parts=list(extraction.get("unreadable_parts") or []),
+        needs_review=list(extraction.get("needs_review") or []),
+    )
+    audit.record(
+        session, actor, "view", "inbound_message", message.id, f"Viewed message {message.id}"
+    )
+    uow.commit()
+    return view
