@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
+from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
 from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
 from workflow.models.notes import Note
@@ -21,6 +22,7 @@ __all__ = [
     "Outbox",
     "ReferenceCounter",
     "Referral",
+    "ReferralDraft",
     "ReferralFlag",
     "Role",
     "StateChange",

@@ -1,0 +1,713 @@
+"""What both public referral forms share: fields, validators, the pages everyone fills in, and
+the stepper that walks a draft through its pages.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
+
+from workflow.checklists import ANSWER_LABELS, Question
+from workflow.policy import Policy
+from workflow.rules.eligibility import referrer_rule
+from workflow.rules.outcome import Result
+from workflow.screening import Stop, check_age, check_area
+
+SHORT, MEDIUM, LONG = 200, 500, 4000
+OLDEST_PLAUSIBLE_AGE = 120
+NOT_GIVEN = "Not given"
+
+
+# --- Fields ------------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def text(
+    label: str,
+    required: str | None = None,
+    max_length: int = SHORT,
+    check_empty: bool = False,
+    **kw: Any,
+) -> Any:
+    """A one-line text input; `required` is the message shown when it is left empty.
+
+    `check_empty` runs the validators on an empty value too (for an "I do not know" pair).
+    """
+    checks: list[Any] = [_Required(required)] if required else [] if check_empty else [Optional()]
+    checks.append(
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    )
+    return StringField(
+        label,
+        validators=checks + kw.pop("validators", []),
+        widget=GovTextInput(),
+        filters=[_clean],
+        **kw,
+    )
+
+
+def area(
+    label: str,
+    required: str | None = None,
+    max_length: int = LONG,
+    check_empty: bool = False,
+    **kw: Any,
+) -> Any:
+    """A multi-line text box; `check_empty` as for text()."""
+    checks: list[Any] = [_Required(required)] if required else [] if check_empty else [Optional()]
+    checks.append(
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    )
+    return TextAreaField(label, validators=checks, widget=GovTextArea(), **kw)
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Return WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def radios(
+    label: str, pairs: Iterable[tuple[str, str]], required: str | None = None, **kw: Any
+) -> Any:
+    """Radio buttons; without `required` an empty answer is allowed but a made-up one is not."""
+    options = choices(pairs)
+    if required:
+        return RadioField(
+            label, choices=options, widget=GovRadioInput(), invalid_choice_message=required, **kw
+        )
+    allowed = {c.value for c in options}
+    return RadioField(
+        label,
+        choices=options,
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[_OneOf(allowed, f"Select an option for: {label}")],
+        **kw,
+    )
+
+
+def ticks(label: str, pairs: Iterable[tuple[str, str]], **kw: Any) -> Any:
+    """Check boxes for 'select all that apply'."""
+    return SelectMultipleField(
+        label,
+        choices=choices(pairs),
+        widget=GovCheckboxesInput(),
+        invalid_choice_message="Select only the options shown",
+        **kw,
+    )
+
+
+def dont_know(label: str) -> Any:
+    """A single 'I do not know …' box that excuses the field beside it."""
+    return BooleanField(label, widget=GovCheckboxInput())
+
+
+def select(label: str, pairs: Iterable[tuple[str, str]], required: str) -> Any:
+    """A drop-down list with an empty first choice."""
+    return SelectField(
+        label,
+        choices=choices([("", "Choose an option"), *pairs]),
+        widget=GovSelect(),
+        validators=[_Required(required)],
+        invalid_choice_message=required,
+    )
+
+
+class _Number(StringField):
+    """A whole number typed into a text box: blank is None, anything else must be digits."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw and not raw.isdigit():
+            raise ValueError(
+                f"{self.label.text.removesuffix(' (optional)')} must be a number, like 3"
+            )
+        self.data = int(raw) if raw else None  # type: ignore[assignment]
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
+
+
+def number(label: str, required: str | None, most: int, **kw: Any) -> Any:
+    """A whole number between 0 and `most` in a narrow box."""
+
+    def in_range(form: Any, field: Field) -> None:
+        if field.data is not None and field.data > most:
+            raise ValidationError(f"{label.removesuffix(' (optional)')} must be {most} or fewer")
+
+    checks: list[Any] = [_Required(required)] if required else []
+    return _Number(label, validators=[*checks, in_range], widget=GovTextInput(), **kw)
+
+
+class _Required:
+    """Like InputRequired, with our message, treating blank text as missing."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()  # the field could not be read: that error says it already
+        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
+            raise StopValidation(self.message)
+
+
+class _OneOf:
+    def __init__(self, allowed: set[str], message: str) -> None:
+        self.allowed, self.message = allowed, message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.data not in (None, "", *self.allowed):
+            raise ValidationError(self.message)
+
+
+class DateField(Field):
+    """Day, month and year boxes (GOV.UK date input) with GOV.UK error messages."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, required: str | None = None, **kw: Any) -> None:
+        super().__init__(label, **kw)
+        self.required = required
+        self.flags.required = bool(required)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if len(valuelist) != 3:
+            self.raw_data, self.data = None, None
+            return
+        parts = [v.strip() for v in valuelist]
+        self.data = None
+        if not any(parts):
+            return
+        label = self.label.text.removesuffix(" (optional)")
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            raise ValueError(f"{label} must include a {' and '.join(missing)}")
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(f"{label} must be a real date, in numbers")
+        if len(parts[2]) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(f"{label} must be a real date") from None
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required and self.data is None and not self.process_errors:
+            raise StopValidation(self.required)
+
+
+def not_in_future(label: str) -> Callable[[Any, Field], None]:
+    """A date that has already happened (today counts)."""
+
+    def check(form: Any, field: Field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(f"{label} must be today or in the past")
+
+    return check
+
+
+def plausible_birth_date(form: Any, field: Field) -> None:
+    """A date of birth in the past, and not more than 120 years ago."""
+    if field.data is None:
+        return
+    today = date.today()
+    if field.data >= today:
+        raise ValidationError("Date of birth must be in the past")
+    if field.data.year < today.year - OLDEST_PLAUSIBLE_AGE:
+        raise ValidationError(f"Date of birth must be after {today.year - OLDEST_PLAUSIBLE_AGE}")
+
+
+# UK numbers (01…, 02…, 03…, 07…, +44…) and international ones: digits with spaces, dashes or ( ).
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+def phone_number(form: Any, field: Field) -> None:
+    """A telephone number made of digits, spaces and the usual punctuation."""
+    digits = re.sub(r"\D", "", field.data or "")
+    if field.data and (not _PHONE.match(field.data) or not 10 <= len(digits) <= 15):
+        raise ValidationError("Enter a telephone number, like 01632 960 001 or 07700 900 982")
+
+
+def postcode(form: Any, field: Field) -> None:
+    """A full UK postcode."""
+    if field.data and not _POSTCODE.match(" ".join(field.data.upper().split())):
+        raise ValidationError("Enter a real postcode, like CB1 2AB")
+
+
+def unless_ticked(other: str, message: str) -> Callable[[Any, Field], None]:
+    """Make a field required unless the 'I do not know' box named `other` is ticked."""
+
+    def check(form: Any, field: Field) -> None:
+        ticked = form[other].data
+        if ticked and field.data:
+            raise StopValidation(f"Either enter it or tick '{form[other].label.text}', not both")
+        if not ticked and not field.data:
+            raise StopValidation(message)
+
+    return check
+
+
+WORK_EMAIL = Email("Enter an email address in the correct format, like name@example.org")
+
+
+# --- Display -----------------------------------------------------------------------------------
+
+
+def shown(form_field: Field) -> str:
+    """Return what a field holds, in words, for a check-your-answers page."""
+    value = form_field.data
+    if isinstance(form_field, SelectMultipleField):
+        labels = dict((c.value, c.label) for c in form_field.choices)  # type: ignore[union-attr]
+        return ", ".join(labels.get(v, v) for v in value or []) or NOT_GIVEN
+    if isinstance(form_field, (RadioField, SelectField)):
+        labels = dict((c.value, c.label) for c in form_field.choices)  # type: ignore[union-attr]
+        return labels.get(value, NOT_GIVEN) if value else NOT_GIVEN
+    if isinstance(form_field, BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    return str(value) if value not in (None, "") else NOT_GIVEN
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+class PageForm(FlaskForm):
+    """One page of a referral. `widths` sets input widths by field name."""
+
+    intro: str = ""
+    widths: tuple[tuple[str, str], ...] = ()
+    inline: tuple[str, ...] = ()
+
+    def params_for(self, form_field: Field) -> dict[str, Any]:
+        """Return GOV.UK macro params for a field (widths, inline radios, number boxes)."""
+        params: dict[str, Any] = {}
+        if form_field.name in self.inline:
+            params["classes"] = "govuk-radios--inline"
+        widths = dict(self.widths)
+        if form_field.name in widths:
+            params["classes"] = widths[form_field.name]
+        if isinstance(form_field, _Number):
+            params.update(inputmode="numeric", spellcheck=False)
+        if form_field.name.endswith("_comment"):
+            params["rows"] = 2
+        return params
+
+    def groups(self) -> list[list[Field]]:
+        """Return the fields in visual groups; by default one group per field."""
+        return [[f] for f in self if f.name != "csrf_token"]
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Return (question, answer) pairs for check-your-answers."""
+        return [(f.label.text, shown(f)) for f in self if f.name != "csrf_token"]
+
+
+AGENCY_TYPES = [
+    ("police", "Police"),
+    ("health", "Health (NHS, GP, hospital)"),
+    ("adult_social_care", "Adult social care"),
+    ("children_social_care", "Children's social care"),
+    ("housing", "Housing"),
+    ("probation", "Probation"),
+    ("domestic_abuse_service", "Domestic abuse or IDVA service"),
+    ("education", "Education"),
+    ("mental_health", "Mental health services"),
+    ("drug_alcohol", "Drug and alcohol services"),
+    ("voluntary", "Charity or voluntary sector"),
+    ("other", "Other"),
+]
+YES_NO_DK = [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ReferrerForm(PageForm):
+    intro = "We will contact you about this referral. Give your work details, not personal ones."
+    widths = (
+        ("referrer_phone", "govuk-input--width-20"),
+        ("referrer_email", "govuk-!-width-two-thirds"),
+    )
+
+    referrer_name = text("Your full name", "Enter your full name")
+    referrer_role = text("Your job title or role", "Enter your job title or role")
+    referrer_agency_type = select(
+        "Type of agency", AGENCY_TYPES, "Select the type of agency you work for"
+    )
+    referrer_agency = text(
+        "Name of your organisation and team", "Enter the name of your organisation"
+    )
+    referrer_phone = text(
+        "Work telephone number", "Enter your work telephone number", 40, validators=[phone_number]
+    )
+    referrer_email = text(
+        "Work email address",
+        "Enter your work email address",
+        254,
+        description="We send an acknowledgement with the referral number to this address.",
+        validators=[WORK_EMAIL],
+    )
+
+
+class VictimForm(PageForm):
+    widths = (("victim_gender", "govuk-input--width-20"),)
+
+    victim_name = text("Victim's full name", "Enter the victim's full name")
+    victim_aliases = text(
+        "Other names they use or have used (optional)",
+        max_length=MEDIUM,
+        description="Separate names with a comma.",
+    )
+    victim_date_of_birth = DateField(
+        "Date of birth",
+        description="For example, 27 3 1990. If you do not know it, tick the box below.",
+        validators=[
+            plausible_birth_date,
+            unless_ticked(
+                "victim_dob_unknown",
+                "Enter the victim's date of birth, or tick that you do not know it",
+            ),
+        ],
+    )
+    victim_dob_unknown = dont_know("I do not know their date of birth")
+    victim_gender = text("Gender (optional)", max_length=60)
+
+
+class ContactForm(PageForm):
+    widths = (
+        ("victim_postcode", "govuk-input--width-10"),
+        ("victim_phone", "govuk-input--width-20"),
+    )
+
+    victim_address = area("Victim's address", "Enter the victim's address", MEDIUM)
+    victim_postcode = text(
+        "Postcode",
+        max_length=10,
+        check_empty=True,
+        validators=[
+            postcode,
+            unless_ticked(
+                "victim_postcode_unknown", "Enter the postcode, or tick that you do not know it"
+            ),
+        ],
+    )
+    victim_postcode_unknown = dont_know("I do not know the postcode")
+    victim_phone = text(
+        "Victim's telephone number",
+        max_length=40,
+        check_empty=True,
+        validators=[
+            phone_number,
+            unless_ticked(
+                "victim_phone_unknown",
+                "Enter the victim's telephone number, or tick that they have none or "
+                "you do not know it",
+            ),
+        ],
+    )
+    victim_phone_unknown = dont_know("They have no telephone or I do not know the number")
+    victim_email = text(
+        "Victim's email address (optional)", max_length=254, validators=[Optional(), WORK_EMAIL]
+    )
+
+
+CHANNELS = [
+    ("call", "Is it safe to call the victim?"),
+    ("voicemail", "Is it safe to leave a voicemail?"),
+    ("text", "Is it safe to send a text message?"),
+    ("email", "Is it safe to send an email?"),
+    ("letter", "Is it safe to send a letter?"),
+]
+
+
+class SafeContactForm(PageForm):
+    intro = (
+        "We will only contact the victim in the ways you say are safe. If you are not sure, say so."
+    )
+    inline = tuple(f"safe_{c}" for c, _ in CHANNELS)
+
+    safe_call = radios(CHANNELS[0][1], YES_NO_DK, "Select whether it is safe to call the victim")
+    safe_voicemail = radios(
+        CHANNELS[1][1], YES_NO_DK, "Select whether it is safe to leave a voicemail"
+    )
+    safe_text = radios(
+        CHANNELS[2][1], YES_NO_DK, "Select whether it is safe to send a text message"
+    )
+    safe_email = radios(CHANNELS[3][1], YES_NO_DK, "Select whether it is safe to send an email")
+    safe_letter = radios(CHANNELS[4][1], YES_NO_DK, "Select whether it is safe to send a letter")
+    safe_times = text(
+        "Safe times to contact them (optional)",
+        max_length=MEDIUM,
+        description="For example, weekdays 9am to 3pm while the children are at school.",
+    )
+    alternative_contact = area(
+        "An alternative safe contact (optional)",
+        max_length=MEDIUM,
+        description=(
+            "A friend, relative or professional we can contact instead: name, "
+            "relationship and number."
+        ),
+    )
+
+
+class AboutVictimForm(PageForm):
+    intro = (
+        "The diversity questions are optional. They help the partnership check "
+        "its service reaches everyone."
+    )
+    inline = ("interpreter", "disability", "lgbt")
+    widths = (("language", "govuk-input--width-20"),)
+
+    language = text("First or preferred language (optional)", max_length=60)
+    interpreter = radios(
+        "Do they need an interpreter?", YES_NO_DK, "Select whether they need an interpreter"
+    )
+    ethnicity = radios(
+        "Ethnic group (optional)",
+        [
+            ("white", "White"),
+            ("mixed", "Mixed or multiple ethnic groups"),
+            ("asian", "Asian or Asian British"),
+            ("black", "Black, Black British, Caribbean or African"),
+            ("other", "Another ethnic group"),
+            ("not_known", "Not known or prefer not to say"),
+        ],
+    )
+    disability = radios("Do they consider themselves disabled? (optional)", YES_NO_DK)
+    lgbt = radios("Do they identify as LGBT+? (optional)", YES_NO_DK)
+
+
+# --- Checklists --------------------------------------------------------------------------------
+
+
+def checklist_form(name: str, questions: Sequence[Question], with_source: bool) -> type[PageForm]:
+    """Build the form for a run of checklist questions: an answer, sub-options, source, comment."""
+    attrs: dict[str, Any] = {"inline": tuple(f"q{q.number}" for q in questions)}
+    for q in questions:
+        n = q.number
+        attrs[f"q{n}"] = radios(
+            f"{n}. {q.text}",
+            list(ANSWER_LABELS.items()),
+            f"Select Yes, No or Don't know for question {n}",
+            description=q.hint,
+        )
+        if q.sub_options:
+            attrs[f"q{n}_sub"] = ticks(
+                f"Question {n}: {q.sub_legend} (select all that apply)", q.sub_options
+            )
+        if with_source:
+            attrs[f"q{n}_source"] = text(
+                f"Question {n}: source of information if not the victim (optional)"
+            )
+        attrs[f"q{n}_comment"] = area(f"Question {n}: comment (optional)", max_length=2000)
+    attrs["groups"] = _question_groups
+    attrs["numbers"] = tuple(q.number for q in questions)
+    return type(name, (PageForm,), attrs)
+
+
+def _question_groups(form: PageForm) -> list[list[Field]]:
+    groups: list[list[Field]] = []
+    for f in form:
+        if f.name == "csrf_token":
+            continue
+        if re.fullmatch(r"q\d+", f.name):
+            groups.append([])
+        groups[-1].append(f)
+    return groups
+
+
+def checklist_answers(forms: Iterable[PageForm]) -> dict[str, dict[str, Any]]:
+    """Return checklist answers keyed by question number, as Assessment.answers stores them."""
+    answers: dict[str, dict[str, Any]] = {}
+    for form in forms:
+        data = form.data
+        for n in getattr(form, "numbers", ()):
+            answers[str(n)] = {
+                "answer": data[f"q{n}"],
+                "source": data.get(f"q{n}_source") or "",
+                "comment": data.get(f"q{n}_comment") or "",
+                "sub": list(data.get(f"q{n}_sub") or []),
+            }
+    return answers
+
+
+def shared_stop(slug: str, form: PageForm, policy: Policy) -> Stop | None:
+    """Stop a referral early when the victim is too young or lives outside the area."""
+    if slug == "victim":
+        return check_age(form.data["victim_date_of_birth"], date.today(), policy)
+    if slug == "contact":
+        return check_area(form.data["victim_postcode"], policy)[0]
+    return None
+
+
+def notes(forms: dict[str, PageForm], policy: Policy) -> list[str]:
+    """Say what the coordinator will check before acting, for the check-your-answers page."""
+    found = []
+    postcode_given = forms["contact"].data["victim_postcode"]
+    if check_area(postcode_given, policy)[1].result is Result.CHECK:
+        found.append(
+            f"The postcode {postcode_given.upper()} is on the county border: the coordinator "
+            "will check that the victim lives in Cambridgeshire or Peterborough."
+            if postcode_given
+            else "You have not given a postcode: the coordinator will check where the victim lives."
+        )
+    if referrer_rule(forms["referrer"].data["referrer_email"], policy).result is not Result.MET:
+        found.append(
+            "Your email address is not on our list of agency addresses. The coordinator will "
+            "check who you are before acting on this referral, and we will not send an "
+            "automatic acknowledgement to it."
+        )
+    return found
+
+
+# --- The stepper -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One step of a referral form."""
+
+    slug: str
+    title: str
+    form: type[PageForm]
+
+
+@dataclass
+class Flow:
+    """A referral form as ordered pages, each validated on its own and again at the end."""
+
+    kind: str
+    title: str
+    pages: list[Page] = field(default_factory=list)
+    # Stops of this form's own, checked after the shared ones when a page is saved.
+    own_stop: Callable[[str, PageForm, Policy], Stop | None] | None = None
+
+    def stop_after(self, slug: str, form: PageForm, policy: Policy) -> Stop | None:
+        """Return why the referral cannot go on after this page, if it cannot."""
+        stop = shared_stop(slug, form, policy)
+        return stop or (self.own_stop(slug, form, policy) if self.own_stop else None)
+
+    def first_stop(self, forms: dict[str, "PageForm"], policy: Policy) -> Stop | None:
+        """Return the first stop any saved page triggers (a page may have changed since)."""
+        for slug, form in forms.items():
+            stop = self.stop_after(slug, form, policy)
+            if stop:
+                return stop
+        return None
+
+    def page(self, slug: str) -> Page | None:
+        """Return the page with this slug, if the form has one."""
+        return next((p for p in self.pages if p.slug == slug), None)
+
+    def step(self, slug: str) -> int:
+        """Return the 1-based position of a page."""
+        return [p.slug for p in self.pages].index(slug) + 1
+
+    def next_slug(self, slug: str) -> str | None:
+        """Return the page after this one, or None after the last."""
+        n = self.step(slug)
+        return self.pages[n].slug if n < len(self.pages) else None
+
+    def previous_slug(self, slug: str) -> str | None:
+        """Return the page before this one, or None on the first."""
+        n = self.step(slug)
+        return self.pages[n - 2].slug if n > 1 else None
+
+    def load(self, page: Page, stored: dict[str, Any]) -> PageForm:
+        """Rebuild a page's form from the answers saved in a draft (no CSRF: they are ours)."""
+        data = stored.get(page.slug)
+        formdata = MultiDict([(k, v) for k, vs in data.items() for v in vs]) if data else None
+        return page.form(formdata=formdata, meta={"csrf": False})
+
+    def validated(self, stored: dict[str, Any]) -> tuple[dict[str, PageForm], list[Page]]:
+        """Rebuild and validate every page; return the forms and the pages not yet complete."""
+        forms, missing = {}, []
+        for page in self.pages:
+            form = self.load(page, stored)
+            if page.slug not in stored or not form.validate():
+                missing.append(page)
+            forms[page.slug] = form
+        return forms, missing
+
+
+def posted_fields(form: PageForm) -> dict[str, list[str]]:
+    """Return the page's posted fields as the draft keeps them (without the CSRF token)."""
+    return {f.name: [str(v) for v in (f.raw_data or [])] for f in form if f.name != "csrf_token"}
+
+
+def victim_fields(forms: dict[str, PageForm]) -> dict[str, Any]:
+    """Map the shared pages (referrer, victim, contact, safety, diversity) to Referral columns."""
+    r, v, c, s, a = (
+        forms[k].data for k in ("referrer", "victim", "contact", "safe-contact", "about-victim")
+    )
+    agency_type = dict(AGENCY_TYPES).get(r["referrer_agency_type"], "")
+    safe = {ch: {"yes": True, "no": False}.get(s[f"safe_{ch}"]) for ch, _ in CHANNELS}
+    return {
+        "referrer_name": r["referrer_name"],
+        "referrer_role": r["referrer_role"],
+        "referrer_agency": r["referrer_agency"],
+        "referrer_phone": r["referrer_phone"],
+        "referrer_email": r["referrer_email"],
+        "victim_name": v["victim_name"],
+        "victim_aliases": [n.strip() for n in (v["victim_aliases"] or "").split(",") if n.strip()],
+        "victim_date_of_birth": v["victim_date_of_birth"],
+        "victim_gender": v["victim_gender"] or "",
+        "victim_address": c["victim_address"],
+        "victim_postcode": (c["victim_postcode"] or "").upper(),
+        "victim_phone": c["victim_phone"] or "",
+        "safe_contact": {
+            **safe,
+            "safe_times": s["safe_times"] or "",
+            "alternative_contact": s["alternative_contact"] or "",
+        },
+        "victim_details": {
+            "email": c["victim_email"] or "",
+            "language": a["language"] or "",
+            "interpreter": a["interpreter"],
+            "ethnicity": a["ethnicity"],
+            "disability": a["disability"],
+            "lgbt": a["lgbt"],
+        },
+        "details": {"referrer_agency_type": agency_type},
+    }
+
+
+SHARED_PAGES = [
+    Page("referrer", "About you, the referrer", ReferrerForm),
+    Page("victim", "The victim", VictimForm),
+    Page("contact", "The victim's address and telephone", ContactForm),
+    Page("safe-contact", "Safe ways to contact the victim", SafeContactForm),
+    Page("about-victim", "Language and diversity", AboutVictimForm),
+]

@@ -1,0 +1,264 @@
+"""The public referral forms: a stepper over server-side drafts, check your answers, send once."""
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser
+
+from forms import marac, stalking
+from forms.referral_common import Flow, notes, posted_fields
+from views.deps import client_address, policy, uow
+from views.security import public
+from workflow import drafts, throttle
+from workflow.acknowledgement import NEXT_STEPS
+from workflow.checklists import dash_meaning
+from workflow.models.drafts import ReferralDraft
+from workflow.models.referral import Pathway
+from workflow.rules.risk import dash_band
+from workflow.screening import Stop
+
+bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
+
+FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
+BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
+PATHWAYS = {"stalking": Pathway.STALKING_IDVA, "marac": Pathway.MARAC}
+# Overridable in the app's settings; the defaults allow a busy police hub behind one address.
+DEFAULTS = {
+    "REFERRAL_DRAFT_HOURS": 48,
+    "REFERRAL_STARTS_PER_HOUR": 60,
+    "REFERRAL_SENDS_PER_HOUR": 30,
+}
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def _lifetime() -> timedelta:
+    return timedelta(hours=_setting("REFERRAL_DRAFT_HOURS"))
+
+
+def _flow(kind: str) -> Flow:
+    if kind not in FLOWS:
+        abort(404)
+    return FLOWS[kind]
+
+
+def _token(kind: str) -> str | None:
+    token: str | None = browser.get(f"draft:{kind}")
+    return token
+
+
+def _allowed(work: Any, what: str) -> bool:
+    """Count one attempt for this client; the caller shows the limit page when it is over."""
+    limit = _setting(f"REFERRAL_{what.upper()}S_PER_HOUR")
+    ok = throttle.allow(
+        work.session, f"referral-{what}:{client_address()}", limit, timedelta(hours=1)
+    )
+    work.commit()
+    return ok
+
+
+def _too_many(flow: Flow | None = None) -> Any:
+    return render_template("referral/limit.html", flow=flow), 429
+
+
+@bp.get("/")
+@public
+def index() -> Any:
+    return render_template("referral/index.html", flows=FLOWS)
+
+
+@bp.get("/<kind>")
+@public
+def start(kind: str) -> Any:
+    flow = _flow(kind)
+    with uow() as work:
+        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
+        resume = _resume_slug(flow, draft) if draft and not draft.submitted_at else None
+    return render_template(
+        "referral/start.html", flow=flow, resume=resume, hours=_setting("REFERRAL_DRAFT_HOURS")
+    )
+
+
+def _resume_slug(flow: Flow, draft: ReferralDraft) -> str:
+    missing = [p.slug for p in flow.pages if p.slug not in draft.pages]
+    return missing[0] if missing else "check"
+
+
+@bp.post("/<kind>/start")
+@public
+def begin(kind: str) -> Any:
+    flow = _flow(kind)
+    with uow() as work:
+        if not _allowed(work, "start"):
+            return _too_many(flow)
+        carried = _carried_pages(work, request.form.get("carry"))
+        token = drafts.start(work.session, PATHWAYS[kind], _lifetime(), carried)
+        work.commit()
+    browser[f"draft:{kind}"] = token
+    browser.permanent = True  # the draft outlives a closed tab; the server still expires it
+    first = next((p.slug for p in flow.pages if p.slug not in carried), flow.pages[0].slug)
+    return redirect(url_for(".page", kind=kind, slug=first))
+
+
+def _carried_pages(work: Any, carry: str | None) -> dict[str, Any]:
+    """The shared pages of a stalking draft that turned out to be domestic abuse."""
+    if carry != "stalking":
+        return {}
+    draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
+    shared = ("referrer", "victim", "contact", "safe-contact", "about-victim")
+    return {slug: draft.pages[slug] for slug in shared if draft and slug in draft.pages}
+
+
+@bp.route("/<kind>/<slug>", methods=["GET", "POST"])
+@public
+def page(kind: str, slug: str) -> Any:
+    flow = _flow(kind)
+    step = flow.page(slug) or abort(404)
+    with uow() as work:
+        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
+        if draft is None or draft.submitted_at:
+            return _lost(kind, draft)
+        if request.method == "GET":
+            form = flow.load(step, draft.pages)
+        else:
+            form = step.form(meta={"csrf": False})
+            if form.validate():
+                drafts.save_page(draft, slug, posted_fields(form), _lifetime())
+                work.commit()
+                return redirect(_after(flow, slug, form))
+        score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
+    return render_template(
+        "referral/page.html",
+        flow=flow,
+        page=step,
+        form=form,
+        score_before=score,
+        back=flow.previous_slug(slug),
+        step=flow.step(slug),
+        policy=policy(),
+    )
+
+
+def _after(flow: Flow, slug: str, form: Any) -> str:
+    stop = flow.stop_after(slug, form, policy())
+    if stop:
+        return url_for(".stopped", kind=flow.kind, reason=stop.value)
+    following = flow.next_slug(slug)
+    if following is None or request.args.get("change"):
+        return url_for(".check", kind=flow.kind)
+    return url_for(".page", kind=flow.kind, slug=following)
+
+
+def _lost(kind: str, draft: ReferralDraft | None) -> Any:
+    if draft is not None:  # already sent: the back button lands on the confirmation
+        return redirect(url_for(".done", kind=kind))
+    if _token(kind):
+        flash(
+            f"Your answers were deleted because they were not used for "
+            f"{_setting('REFERRAL_DRAFT_HOURS')} hours. Please start again."
+        )
+        browser.pop(f"draft:{kind}", None)
+    return redirect(url_for(".start", kind=kind))
+
+
+@bp.get("/<kind>/stop/<reason>")
+@public
+def stopped(kind: str, reason: str) -> Any:
+    flow = _flow(kind)
+    try:
+        stop = Stop(reason)
+    except ValueError:
+        abort(404)
+    back = {Stop.UNDER_AGE: "victim", Stop.OUT_OF_AREA: "contact", Stop.DOMESTIC_ABUSE: "suspect"}
+    return render_template(
+        "referral/stop.html", flow=flow, stop=stop.value, back=back.get(stop, "consent")
+    )
+
+
+@bp.route("/<kind>/check", methods=["GET", "POST"])
+@public
+def check(kind: str) -> Any:
+    flow = _flow(kind)
+    if request.method == "POST":
+        return _send(kind, flow)
+    with uow() as work:
+        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
+        if draft is None or draft.submitted_at:
+            return _lost(kind, draft)
+        forms, missing = flow.validated(draft.pages)
+        stop = flow.first_stop({s: f for s, f in forms.items() if s in draft.pages}, policy())
+        submit_token = draft.submit_token
+    if stop:
+        return redirect(url_for(".stopped", kind=kind, reason=stop.value))
+    if missing:
+        flash(f"Answer the questions on '{missing[0].title}' before you check your answers.")
+        return redirect(url_for(".page", kind=kind, slug=missing[0].slug))
+    return render_template(
+        "referral/check.html",
+        flow=flow,
+        forms=forms,
+        submit_token=submit_token,
+        notes=notes(forms, policy()),
+        risk=_risk(kind, draft.pages),
+    )
+
+
+def _risk(kind: str, stored: dict[str, Any]) -> dict[str, Any] | None:
+    if kind != "marac":
+        return None
+    score = marac.score_so_far(stored)
+    return {
+        "score": score,
+        "band": dash_band(score, policy()).value,
+        "meaning": dash_meaning(score, policy()),
+    }
+
+
+def _send(kind: str, flow: Flow) -> Any:
+    def build(stored: dict[str, Any]) -> Any:
+        forms, missing = flow.validated(stored)
+        if missing or flow.first_stop(forms, policy()):
+            raise drafts.DraftChanged("Some answers are missing or stop the referral.")
+        return BUILDERS[kind](forms)
+
+    with uow() as work:
+        if not _allowed(work, "send"):
+            return _too_many(flow)
+    try:
+        with uow() as work:
+            drafts.submit(work, _token(kind), request.form.get("submit_token", ""), build, policy())
+    except drafts.DraftExpired:
+        return _lost(kind, None)
+    except drafts.DraftChanged as changed:
+        flash(str(changed))
+        return redirect(url_for(".check", kind=kind))
+    return redirect(url_for(".done", kind=kind))
+
+
+@bp.get("/<kind>/done")
+@public
+def done(kind: str) -> Any:
+    flow = _flow(kind)
+    with uow() as work:
+        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
+        reference = draft.reference if draft else ""
+    if not reference:
+        return redirect(url_for(".start", kind=kind))
+    return render_template(
+        "referral/done.html", flow=flow, reference=reference, next_steps=NEXT_STEPS[PATHWAYS[kind]]
+    )
+
+
+@bp.post("/<kind>/delete")
+@public
+def delete(kind: str) -> Any:
+    _flow(kind)
+    with uow() as work:
+        drafts.discard(work.session, _token(kind))
+        work.commit()
+    browser.pop(f"draft:{kind}", None)
+    flash("Your answers have been deleted.")
+    return redirect(url_for(".index"))
