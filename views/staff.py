@@ -1,16 +1,48 @@
-"""Staff pages: the landing page per role, the open-referrals list and one referral."""
+"""Staff pages: the queue, one referral, the caseload, "Needs a person" and the downloads.
 
+Victim details never travel in a URL: the queue's filters (none of them about a victim) are a
+query string, but a search by name, date of birth or postcode is POSTed and answered in that
+response, page buttons included. Keeping it in the session instead would put the victim's name
+in Flask's session cookie, which is signed, not encrypted.
+"""
+
+import io
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
+from forms.casework import OUTCOME_LABELS, ExportForm, QueueFilterForm, SearchForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import casefile
+from workflow import casefile, corrections, needs_person, queue
+from workflow.casefile import Download
+from workflow.db import UnitOfWork
 from workflow.errors import NotFound, PermissionDenied
+from workflow.models.referral import Pathway, Source
+from workflow.queue_keys import FLAG_LABELS, flags
+from workflow.states import State, allowed_events
 
 bp = Blueprint("staff", __name__)
+bp.add_app_template_global(FLAG_LABELS, "flag_labels")
+bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
+
+
+@bp.app_template_global()
+def has_endpoint(name: str) -> bool:
+    """Say whether a page exists yet (upload, re-process come with the mailbox work)."""
+    return name in current_app.view_functions
+
 
 LANDING = {
     "coordinator": "staff.queue",
@@ -26,21 +58,112 @@ def home() -> Any:
     return redirect(url_for(LANDING[current_user.role]))
 
 
-@bp.get("/queue")
-@role_required("coordinator", "manager")
-def queue() -> Any:
+def _filter_form(work: UnitOfWork) -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    idvas = queue.idva_labels(work)
+    form.idva.choices = [("", "Any"), ("0", "Not allocated")] + [
+        (str(i), label) for i, label in idvas.items()
+    ]
+    return form
+
+
+def _enum(kind: Any, value: str | None) -> Any:
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _queue_filter(search: str = "") -> queue.QueueFilter:
+    args = request.args
+    idva = args.get("idva", "")
+    return queue.QueueFilter(
+        state=_enum(State, args.get("state")),
+        pathway=_enum(Pathway, args.get("pathway")),
+        band=args.get("band", ""),
+        overdue=bool(args.get("overdue")),
+        flag=args.get("flag", ""),
+        agency=args.get("agency", "")[:200],
+        source=_enum(Source, args.get("source")),
+        idva_id=int(idva) if idva.isdigit() else None,
+        search=search,
+    )
+
+
+def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> Any:
     with uow() as work:
-        referrals = casefile.open_referrals(work, actor())
-        counts = casefile.counts_by_state(work)
-    return render_template("staff/queue.html", referrals=referrals, counts=counts)
+        filters = _filter_form(work)
+        result = queue.queue_page(work, actor(), _queue_filter(search), page)
+        mail = queue.mail_status(work)
+        mailbox = _mailbox_health(work)
+    return render_template(
+        "staff/queue.html",
+        result=result,
+        filters=filters,
+        search_form=search_form,
+        export_form=ExportForm(q=search),
+        search=search,
+        mail=mail,
+        mailbox=mailbox,
+        args=request.args.to_dict(),
+    )
+
+
+def _mailbox_health(work: UnitOfWork) -> Any:
+    try:  # the mailbox work adds this module; until then the panel says polling is not set up
+        from workflow import mailbox_health
+    except ImportError:
+        return None
+    return mailbox_health.health(work.session)
+
+
+@bp.get("/queue", endpoint="queue")
+@role_required("coordinator", "manager")
+def queue_view() -> Any:
+    page = request.args.get("page", "1")
+    return _render_queue(SearchForm(formdata=None), "", int(page) if page.isdigit() else 1)
+
+
+@bp.post("/queue/search")
+@role_required("coordinator", "manager")
+def queue_search() -> Any:
+    form = SearchForm()
+    if not form.validate_on_submit():
+        return _render_queue(form)
+    return _render_queue(form, form.q.data or "", form.page.data or 1)
+
+
+@bp.post("/queue/export")
+@role_required("coordinator", "manager")
+def queue_export() -> Any:
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with uow() as work:
+        text, _count = queue.export_csv(work, actor(), _queue_filter(form.q.data or ""))
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="referral-queue.csv"'},
+    )
 
 
 @bp.get("/caseload")
 @role_required("idva")
 def caseload() -> Any:
     with uow() as work:
-        referrals = casefile.open_referrals(work, actor())
-    return render_template("staff/caseload.html", referrals=referrals)
+        rows = queue.caseload(work, actor())
+    return render_template("staff/caseload.html", rows=rows)
+
+
+@bp.get("/needs-a-person")
+@role_required("coordinator", "manager")
+def needs_a_person() -> Any:
+    with uow() as work:
+        waiting = needs_person.needs_a_person(work, actor())
+    return render_template(
+        "staff/needs_person.html", waiting=waiting, reply=needs_person.HELPLINE_REPLY
+    )
 
 
 @bp.get("/referrals/<int:referral_id>")
@@ -53,4 +176,46 @@ def referral(referral_id: int) -> Any:
         abort(404)
     except PermissionDenied:
         abort(403)
-    return render_template("staff/referral.html", case=case)
+    r = case.referral
+    repeat_ref = r.details.get("repeat_of")
+    return render_template(
+        "staff/referral.html",
+        case=case,
+        review=corrections.review_items(r, case.assessments, case.sources),
+        flags=sorted(
+            flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
+        ),
+        allowed=[e.value for e in allowed_events(r.state)],
+        repeat=next((d for d in case.possible_duplicates if d.reference == repeat_ref), None),
+    )
+
+
+def _download(fetch: Any, object_id: int) -> Any:
+    try:
+        with uow() as work:
+            file: Download = fetch(work, actor(), object_id)
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    # Always a download, never shown in the browser: a hostile HTML part cannot run as our page.
+    return send_file(
+        io.BytesIO(file.content),
+        mimetype=file.content_type,
+        as_attachment=True,
+        download_name=file.filename,
+        etag=False,
+        max_age=0,
+    )
+
+
+@bp.get("/messages/<int:message_id>/original")
+@role_required("coordinator", "manager", "idva")
+def message_download(message_id: int) -> Any:
+    return _download(casefile.download_message, message_id)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@role_required("coordinator", "manager", "idva")
+def attachment_download(attachment_id: int) -> Any:
+    return _download(casefile.download_attachment, attachment_id)

@@ -1,18 +1,57 @@
 """Reading referrals as staff: every look at a referral is audited, and IDVAs see only their own."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlmodel import col, func, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import NotFound, PermissionDenied
-from workflow.models import Assessment, AuditEvent, Referral, StateChange
+from workflow.matching import earlier_referrals
+from workflow.models import (
+    Assessment,
+    Attachment,
+    AuditEvent,
+    InboundMessage,
+    Note,
+    Referral,
+    StateChange,
+    User,
+)
+from workflow.models.mail import Disposition
+from workflow.models.referral import Instrument
 from workflow.models.staff import Role
 from workflow.states import OPEN_STATES, State
 
 CASE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER, Role.IDVA})
+
+
+@dataclass
+class AttachmentInfo:
+    """An attachment as listed on the referral page (its bytes stay in the database)."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class MessageInfo:
+    """A message that made or updated the referral, without its raw bytes."""
+
+    id: int
+    subject: str
+    from_address: str
+    received_at: datetime
+    disposition: str
+    reason: str
+    attachments: list[AttachmentInfo] = field(default_factory=list)
 
 
 @dataclass
@@ -23,6 +62,13 @@ class CaseFile:
     assessments: list[Assessment]
     history: list[StateChange]
     audit_trail: list[AuditEvent]
+    notes: list[Note] = field(default_factory=list)
+    messages: list[MessageInfo] = field(default_factory=list)
+    # Field path -> "document, cell or line", for checking a value against the original.
+    sources: dict[str, str] = field(default_factory=dict)
+    possible_duplicates: list[Referral] = field(default_factory=list)
+    duplicate_of: Referral | None = None
+    idva_label: str = ""
 
 
 def may_read(actor: Actor, referral: Referral) -> bool:
@@ -32,8 +78,8 @@ def may_read(actor: Actor, referral: Referral) -> bool:
     return actor.role is Role.IDVA and referral.allocated_idva_id == actor.id
 
 
-def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
-    """Return the referral's case file and record that the actor viewed it."""
+def look_up(uow: UnitOfWork, actor: Actor, referral_id: int, page: str = "") -> Referral:
+    """Return the referral if the actor may read it, recording the view (or the refusal)."""
     session = uow.session
     referral = session.get(Referral, referral_id)
     if referral is None:
@@ -42,11 +88,28 @@ def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
         audit.record(session, actor, "view_refused", "referral", referral_id)
         uow.commit()
         raise PermissionDenied("This referral is not allocated to you.")
-    audit.record(session, actor, "view", "referral", referral_id, referral.reference)
+    summary = f"{referral.reference} {page}".strip()
+    audit.record(session, actor, "view", "referral", referral_id, summary)
     uow.commit()
+    return referral
+
+
+def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
+    """Return the referral's case file and record that the actor viewed it."""
+    session = uow.session
+    referral = look_up(uow, actor, referral_id)
+    assessments = list(
+        session.exec(
+            select(Assessment)
+            .where(col(Assessment.referral_id) == referral_id)
+            .order_by(col(Assessment.id))
+        )
+    )
+    messages = _messages(uow, referral_id)
+    idva = session.get(User, referral.allocated_idva_id) if referral.allocated_idva_id else None
     return CaseFile(
         referral,
-        list(session.exec(select(Assessment).where(col(Assessment.referral_id) == referral_id))),
+        assessments,
         list(
             session.exec(
                 select(StateChange)
@@ -62,6 +125,147 @@ def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
                 .order_by(col(AuditEvent.at), col(AuditEvent.id))
             )
         ),
+        notes=notes_for(uow, referral_id),
+        messages=messages,
+        sources=_sources(session, messages, assessments),
+        possible_duplicates=earlier_referrals(session, referral)[:20],
+        duplicate_of=session.get(Referral, referral.duplicate_of_id)
+        if referral.duplicate_of_id
+        else None,
+        idva_label=(idva.name or idva.email) if idva else "",
+    )
+
+
+def notes_for(uow: UnitOfWork, referral_id: int) -> list[Note]:
+    """Return a referral's notes, oldest first."""
+    query = (
+        select(Note)
+        .where(col(Note.referral_id) == referral_id)
+        .order_by(col(Note.created_at), col(Note.id))
+    )
+    return list(uow.session.exec(query))
+
+
+def _messages(uow: UnitOfWork, referral_id: int) -> list[MessageInfo]:
+    m = InboundMessage
+    query = (
+        sa.select(
+            col(m.id),
+            col(m.subject),
+            col(m.from_address),
+            col(m.received_at),
+            col(m.disposition),
+            col(m.reason),
+        )
+        .where(col(InboundMessage.referral_id) == referral_id)
+        .order_by(col(InboundMessage.received_at), col(InboundMessage.id))
+    )
+    found = [
+        MessageInfo(mid or 0, subject, sender, at, Disposition(disp).value, reason)
+        for mid, subject, sender, at, disp, reason in uow.session.execute(query)
+    ]
+    for message in found:
+        message.attachments = attachments_of(uow, message.id)
+    return found
+
+
+def attachments_of(uow: UnitOfWork, message_id: int) -> list[AttachmentInfo]:
+    """List a message's attachments without loading their bytes."""
+    a = Attachment
+    query = (
+        sa.select(
+            col(a.id), col(a.filename), col(a.detected_type), col(a.declared_type), col(a.size)
+        )
+        .where(col(Attachment.message_id) == message_id)
+        .order_by(col(Attachment.id))
+    )
+    return [
+        AttachmentInfo(aid or 0, name, safe_content_type(detected or declared), size)
+        for aid, name, detected, declared, size in uow.session.execute(query)
+    ]
+
+
+def _where(value: Any) -> str:
+    if isinstance(value, dict):
+        parts = [value.get(k) for k in ("document", "file", "where", "cell", "line")]
+        return ", ".join(str(p) for p in parts if p)
+    return str(value) if value else ""
+
+
+def _sources(
+    session: Session, messages: list[MessageInfo], assessments: list[Assessment]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for message in messages:
+        extraction = session.exec(
+            select(InboundMessage.extraction).where(col(InboundMessage.id) == message.id)
+        ).first()
+        for path, where in ((extraction or {}).get("sources") or {}).items():
+            found[str(path)] = _where(where)
+    for assessment in assessments:
+        kind = "stalking_screen" if assessment.instrument is Instrument.S_DASH_11 else "dash"
+        for question, where in (assessment.provenance or {}).items():
+            found[f"{kind}.answers.{question}"] = _where(where)
+    return {path: where for path, where in found.items() if where}
+
+
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+
+
+def safe_content_type(value: str) -> str:
+    """Return a media type fit for a header, or application/octet-stream."""
+    media = value.split(";")[0].strip().lower()
+    return media if _MEDIA_TYPE.match(media) else "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to hand to the browser as an attachment, never to render."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _message_readable(uow: UnitOfWork, actor: Actor, referral_id: int | None) -> bool:
+    if referral_id is None:  # quarantined or a self-referral: the coordinators' to handle
+        return actor.role in (Role.COORDINATOR, Role.MANAGER)
+    referral = uow.session.get(Referral, referral_id)
+    return referral is not None and may_read(actor, referral)
+
+
+def download_message(uow: UnitOfWork, actor: Actor, message_id: int) -> Download:
+    """Return the original email as received, and record who downloaded it."""
+    message = uow.session.get(InboundMessage, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    if not _message_readable(uow, actor, message.referral_id):
+        raise PermissionDenied("You cannot download this message.")
+    audit.record(uow.session, actor, "download", "message", message_id, "original email")
+    if message.referral_id:
+        summary = f"downloaded message {message_id}"
+        audit.record(uow.session, actor, "download", "referral", message.referral_id, summary)
+    uow.commit()
+    return Download(f"message-{message_id}.eml", "message/rfc822", message.raw)
+
+
+def download_attachment(uow: UnitOfWork, actor: Actor, attachment_id: int) -> Download:
+    """Return one attachment as received, and record who downloaded it."""
+    attachment = uow.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    message = uow.session.get(InboundMessage, attachment.message_id)
+    referral_id = message.referral_id if message else None
+    if not _message_readable(uow, actor, referral_id):
+        raise PermissionDenied("You cannot download this attachment.")
+    summary = f"downloaded attachment {attachment.filename}"
+    audit.record(uow.session, actor, "download", "attachment", attachment_id, summary)
+    if referral_id:
+        audit.record(uow.session, actor, "download", "referral", referral_id, summary)
+    uow.commit()
+    content_type = safe_content_type(attachment.detected_type or attachment.declared_type)
+    return Download(
+        attachment.filename or f"attachment-{attachment_id}", content_type, attachment.content
     )
 
 

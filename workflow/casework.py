@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from workflow import audit
+from workflow import audit, outbox
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
@@ -88,8 +88,9 @@ def allocate(
     expected_version: int | None,
     idva_id: int,
     meeting_date: date | None = None,
+    base_url: str = "",
 ) -> Referral:
-    """Allocate the referral to an active IDVA (and, for MARAC, a meeting date)."""
+    """Allocate the referral to an active IDVA (and, for MARAC, a meeting date), telling them."""
     require_role(actor, CASEWORKERS)
     referral = load(uow.session, referral_id, expected_version)
     idva = uow.session.get(User, idva_id)
@@ -100,8 +101,34 @@ def allocate(
     if referral.pathway is Pathway.MARAC:
         referral.meeting_date = meeting_date
     transition(uow.session, referral, event, actor, f"Allocated to {idva.email}")
+    _notify_idva(uow.session, referral, idva, base_url)
     uow.commit()
     return referral
+
+
+def _notify_idva(session: Session, referral: Referral, idva: User, base_url: str) -> None:
+    # The reference and a link only: mail leaves our systems, victim details never do.
+    link = f"{base_url.rstrip('/')}/referrals/{referral.id}"
+    # No flush here: a lost race must surface at commit, where it becomes StaleReferral.
+    with session.no_autoflush:
+        _enqueue_allocation(session, referral, idva, link)
+
+
+def _enqueue_allocation(session: Session, referral: Referral, idva: User, link: str) -> None:
+    outbox.enqueue(
+        session,
+        kind="allocation",
+        to=[idva.email],
+        subject=f"Referral {referral.reference} has been allocated to you",
+        body_text=(
+            f"Referral {referral.reference} has been allocated to you.\n\n"
+            f"Sign in to read it: {link}\n\n"
+            "This message holds no details of the victim. Do not forward it.\n"
+        ),
+        # The version loaded names this allocation: a retry of it queues nothing twice.
+        dedupe_key=f"allocation:{referral.reference}:{referral.version}",
+        referral_id=referral.id,
+    )
 
 
 def close(

@@ -1,0 +1,239 @@
+"""Forms for the queue and for acting on one referral, with GOV.UK wording for errors.
+
+Every form that changes a referral carries the version the person loaded, so a change made
+meanwhile by someone else is refused instead of silently overwritten.
+"""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from workflow.models.referral import Outcome
+from workflow.queue_keys import FLAG_LABELS
+from workflow.states import STATE_LABELS
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+ANY = ("", "Any")
+STATE_CHOICES = [("", "Any open")] + [
+    (s.value, label.capitalize()) for s, label in STATE_LABELS.items()
+]
+PATHWAY_CHOICES = [ANY, ("marac", "MARAC"), ("stalking_idva", "Stalking IDVA")]
+BAND_CHOICES = [
+    ANY,
+    ("high", "High"),
+    ("medium", "Medium"),
+    ("standard", "Standard"),
+    ("none", "No DASH"),
+]
+FLAG_CHOICES = [ANY, *FLAG_LABELS.items()]
+SOURCE_CHOICES = [ANY, ("email", "Email"), ("web_form", "Web form"), ("upload", "Upload")]
+OUTCOME_LABELS = {
+    Outcome.SUPPORT_COMPLETED: "Support completed",
+    Outcome.HEARD_AT_MARAC: "Heard at MARAC",
+    Outcome.NO_CONSENT: "No consent",
+    Outcome.NOT_ELIGIBLE: "Not eligible",
+    Outcome.DUPLICATE: "Duplicate",
+    Outcome.UNABLE_TO_CONTACT: "Unable to contact",
+    Outcome.REFERRED_ELSEWHERE: "Referred elsewhere",
+    Outcome.SELF_REFERRAL_SIGNPOSTED: "Self-referral signposted",
+}
+LAWFUL_BASES = [
+    (
+        "UK GDPR Art 6(1)(e) public task; Art 9(2)(g) substantial public interest",
+        "Public task and substantial public interest (Art 6(1)(e), Art 9(2)(g))",
+    ),
+    (
+        "UK GDPR Art 6(1)(d) vital interests; Art 9(2)(c) vital interests",
+        "Vital interests (Art 6(1)(d), Art 9(2)(c))",
+    ),
+]
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's filters: sent as a query string, as none of them is about a victim."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField("State", choices=_choices(STATE_CHOICES), widget=GovSelect())
+    pathway = SelectField("Pathway", choices=_choices(PATHWAY_CHOICES), widget=GovSelect())
+    band = SelectField("Risk band", choices=_choices(BAND_CHOICES), widget=GovSelect())
+    flag = SelectField("Flag", choices=_choices(FLAG_CHOICES), widget=GovSelect())
+    source = SelectField("Source", choices=_choices(SOURCE_CHOICES), widget=GovSelect())
+    idva = SelectField("Allocated IDVA", choices=[], widget=GovSelect())
+    agency = StringField("Referrer's agency", widget=GovTextInput(), validators=[Length(max=200)])
+    overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+class SearchForm(FlaskForm):
+    """A search by reference, victim name, date of birth or postcode: posted, never in a URL."""
+
+    q = StringField(
+        "Search by reference, victim's name, date of birth or postcode",
+        description="For example: REF-2026-000123, Jade Allen 27/01/1990, or PE7 4TQ",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter something to search for"), Length(max=200)],
+    )
+    page = IntegerField(default=1, validators=[Optional()])
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class ExportForm(FlaskForm):
+    """Download the filtered queue; the search, if any, travels in the body."""
+
+    q = HiddenField(validators=[Length(max=200)])
+    submit = SubmitField("Download as CSV", widget=GovSubmitInput())
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+
+    def validate_version(self, field: HiddenField) -> None:
+        if not str(field.data or "").isdigit():
+            raise ValidationError("Reload the referral and try again")
+
+
+class ConsentForm(VersionedForm):
+    consent = RadioField(
+        "Has the victim consented to the referral?",
+        choices=_choices(
+            [
+                ("given", "Yes, consent given"),
+                ("refused", "No, consent refused"),
+                ("not_asked_unsafe", "Not asked, because asking was not safe"),
+            ]
+        ),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select whether the victim has consented")],
+    )
+    victim_aware = RadioField(
+        "Is the victim aware of the referral?",
+        choices=_choices([("yes", "Yes"), ("no", "No")]),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    not_sought_reason = TextAreaField(
+        "Why does the referral proceed without consent?",
+        description="MARAC only. For example, the risk of serious harm is too high to wait.",
+        widget=GovTextArea(),
+        validators=[Length(max=2000)],
+    )
+    lawful_basis = RadioField(
+        "Lawful basis for sharing without consent",
+        choices=_choices(LAWFUL_BASES),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Record consent check", widget=GovSubmitInput())
+
+
+class AllocateForm(VersionedForm):
+    idva = SelectField(
+        "IDVA",
+        choices=[],
+        widget=GovSelect(),
+        validators=[InputRequired("Choose an IDVA")],
+    )
+    meeting_date = DateField(
+        "MARAC meeting date",
+        description="For MARAC referrals. For example, 27 3 2027",
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Allocate", widget=GovSubmitInput())
+
+
+class CloseForm(VersionedForm):
+    outcome = RadioField(
+        "Outcome",
+        choices=_choices([(o.value, label) for o, label in OUTCOME_LABELS.items()]),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the outcome")],
+    )
+    reason = TextAreaField(
+        "Notes on the closure (optional)", widget=GovTextArea(), validators=[Length(max=2000)]
+    )
+    submit = SubmitField("Close referral", widget=GovSubmitInput())
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the note"), Length(max=10_000)],
+    )
+    submit = SubmitField("Add note", widget=GovSubmitInput())
+
+
+class CorrectValueForm(VersionedForm):
+    value = StringField("Correct value", widget=GovTextInput(), validators=[Length(max=4000)])
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="For example: misread from the scanned form, checked with the referrer.",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the reason for the correction"), Length(max=2000)],
+    )
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
+class CorrectAnswerForm(VersionedForm):
+    answer = RadioField(
+        "Correct answer",
+        choices=_choices(
+            [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know"), ("none", "Not answered")]
+        ),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the correct answer")],
+    )
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="For example: the box for Yes is ticked in the original form.",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the reason for the correction"), Length(max=2000)],
+    )
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
+class ConfirmForm(VersionedForm):
+    path = HiddenField(validators=[InputRequired(), Length(max=100)])
+
+
+class DuplicateForm(VersionedForm):
+    original = StringField(
+        "Reference of the referral it duplicates",
+        description="For example, REF-2026-000123",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the reference of the original referral"), Length(max=20)],
+    )
+    reason = TextAreaField(
+        "Why is it a duplicate?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter why it is a duplicate"), Length(max=2000)],
+    )
+    submit = SubmitField("Link as duplicate", widget=GovSubmitInput())

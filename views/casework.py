@@ -1,0 +1,224 @@
+"""Acting on one referral: each page parses its form and calls one workflow use case.
+
+When someone else changed the referral meanwhile, the page comes back with what this person
+typed still in the form, a message saying so, and the referral as it is now: nothing is lost.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+
+from forms.casework import (
+    AllocateForm,
+    CloseForm,
+    ConfirmForm,
+    ConsentForm,
+    CorrectAnswerForm,
+    CorrectValueForm,
+    DuplicateForm,
+    NoteForm,
+)
+from views.deps import actor, policy, uow
+from views.security import role_required
+from workflow import casefile, casework, corrections, notes, queue
+from workflow.casework import ConsentDecision
+from workflow.db import UnitOfWork
+from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
+from workflow.models import Referral
+from workflow.models.referral import Consent, Outcome
+
+bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
+CASEWORKERS = ("coordinator", "manager")
+bp.add_app_template_global(frozenset(corrections.EDITABLE), "correctable")
+
+Action = Callable[[UnitOfWork, int], Any]
+
+
+def _show(referral_id: int, page: str) -> Referral:
+    try:
+        with uow() as work:
+            return casefile.look_up(work, actor(), referral_id, page)
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+
+
+def _first_field(form: FlaskForm) -> Any:
+    return next(f for f in form if f.type not in ("HiddenField", "CSRFTokenField"))
+
+
+def _refuse(form: FlaskForm, message: str) -> None:
+    field = _first_field(form)
+    field.errors = [*list(field.errors), message]
+
+
+def act(
+    referral_id: int,
+    form: FlaskForm,
+    template: str,
+    action: Action,
+    done: str,
+    **context: Any,
+) -> Any:
+    """Run `action` on a valid POST and go back to the referral; otherwise show the form."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with uow() as work:
+                action(work, int(form.version.data))
+        except StaleReferral as stale:
+            _refuse(form, str(stale))
+            status = 409
+        except (NotFound, PermissionDenied) as error:
+            abort(404 if isinstance(error, NotFound) else 403)
+        except DomainError as refused:
+            _refuse(form, str(refused))
+        else:
+            flash(done)
+            return redirect(url_for("staff.referral", referral_id=referral_id))
+    referral = _show(referral_id, template.rpartition("/")[2].removesuffix(".html"))
+    # The version shown is always the current one, so a refused change can be checked and re-sent.
+    form.version.data = str(referral.version)
+    return render_template(template, form=form, r=referral, **context), status
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def consent(referral_id: int) -> Any:
+    form = ConsentForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        aware = {"yes": True, "no": False}.get(form.victim_aware.data or "")
+        decision = ConsentDecision(
+            Consent(form.consent.data),
+            victim_aware=aware,
+            not_sought_reason=form.not_sought_reason.data or "",
+            lawful_basis=form.lawful_basis.data or "",
+        )
+        casework.check_consent(work, actor(), referral_id, version, decision)
+
+    return act(referral_id, form, "staff/consent.html", run, "Consent check recorded.")
+
+
+@bp.route("/allocate", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def allocate(referral_id: int) -> Any:
+    form = AllocateForm()
+    with uow() as work:
+        labels = queue.idva_labels(work, active_only=True)
+    form.idva.choices = [("", "Choose an IDVA")] + [(str(i), n) for i, n in labels.items()]
+
+    def run(work: UnitOfWork, version: int) -> None:
+        idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
+        base_url = current_app.config["BASE_URL"]
+        casework.allocate(
+            work, actor(), referral_id, version, idva, form.meeting_date.data, base_url
+        )
+
+    return act(referral_id, form, "staff/allocate.html", run, "Referral allocated.")
+
+
+@bp.route("/close", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def close(referral_id: int) -> Any:
+    form = CloseForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        outcome = Outcome(form.outcome.data)
+        casework.close(work, actor(), referral_id, version, outcome, form.reason.data or "")
+
+    return act(referral_id, form, "staff/close.html", run, "Referral closed.")
+
+
+@bp.route("/note", methods=["GET", "POST"])
+@role_required(*CASEWORKERS, "idva")
+def note(referral_id: int) -> Any:
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            with uow() as work:
+                notes.add_note(work, actor(), referral_id, form.text.data or "")
+        except NotFound:
+            abort(404)
+        except PermissionDenied:
+            abort(403)
+        except DomainError as refused:
+            _refuse(form, str(refused))
+        else:
+            flash("Note added.")
+            return redirect(url_for("staff.referral", referral_id=referral_id))
+    referral = _show(referral_id, "note")
+    return render_template("staff/note.html", form=form, r=referral)
+
+
+@bp.route("/correct/<path:path>", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def correct(referral_id: int, path: str) -> Any:
+    answer = corrections.split_answer_path(path)
+    if answer is None and path not in corrections.EDITABLE:
+        abort(404)
+    form: Any = CorrectAnswerForm() if answer else CorrectValueForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        reason = form.reason.data or ""
+        if answer:
+            value = None if form.answer.data == "none" else form.answer.data
+            corrections.correct_answer(
+                work, actor(), referral_id, version, path, value, reason, policy()
+            )
+        else:
+            corrections.correct_field(
+                work, actor(), referral_id, version, path, form.value.data or "", reason, policy()
+            )
+
+    editable = corrections.EDITABLE.get(path)
+    label = editable.label if editable else f"Question {answer[1] if answer else ''}"
+    context: dict[str, Any] = {"path": path, "label": label, "answer": answer}
+    if editable:
+        context["attribute"] = editable.attribute
+    if answer:
+        with uow() as work:
+            checklist = corrections.latest_checklist(work, referral_id, answer[0])
+        current = (checklist.answers.get(answer[1]) or {}) if checklist else {}
+        context["current"] = current.get("answer")
+    return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+
+
+@bp.post("/confirm")
+@role_required(*CASEWORKERS)
+def confirm(referral_id: int) -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with uow() as work:
+            corrections.confirm(
+                work, actor(), referral_id, int(form.version.data), form.path.data or ""
+            )
+    except StaleReferral as stale:
+        flash(str(stale))
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as refused:
+        flash(str(refused))
+    else:
+        flash(f"Confirmed {form.path.data} as read.")
+    return redirect(url_for("staff.referral", referral_id=referral_id))
+
+
+@bp.route("/duplicate", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def duplicate(referral_id: int) -> Any:
+    form = DuplicateForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        notes.link_duplicate(
+            work, actor(), referral_id, version, form.original.data or "", form.reason.data or ""
+        )
+
+    return act(referral_id, form, "staff/duplicate.html", run, "Linked as a duplicate.")

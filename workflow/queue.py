@@ -1,0 +1,366 @@
+"""The coordinator's queue: filter, search, most urgent first, a page at a time, and CSV export.
+
+Everything is decided in SQL so the page stays fast at 100,000 referrals: names are matched
+through the phonetic keys and flags through the flag rows of workflow.models.queue.
+"""
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+
+from workflow import audit
+from workflow import queue_time as timing
+from workflow.actors import Actor
+from workflow.casework import require_role
+from workflow.db import UnitOfWork
+from workflow.models import Outbox, Referral, ReferralFlag, User, VictimNameKey, utcnow
+from workflow.models.mail import OutboxStatus
+from workflow.models.referral import Pathway, Source
+from workflow.models.staff import Role
+from workflow.queue_keys import FLAG_LABELS, flags, name_codes
+from workflow.states import OPEN_STATES, State
+
+QUEUE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER})
+PER_PAGE = 50
+BANDS = ("high", "medium", "standard", "none")
+UNALLOCATED = 0  # the allocated-IDVA filter's value for "not allocated yet"
+
+_REFERENCE = re.compile(r"\bREF-\d{4}-\d{1,6}\b", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a free-text search asked for; every part given must match."""
+
+    reference: str = ""
+    name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.reference or self.name or self.date_of_birth or self.postcode)
+
+
+def parse_search(text: str) -> Search:
+    """Split one search box into reference, date of birth, postcode and name."""
+    reference = _REFERENCE.search(text)
+    text = _REFERENCE.sub(" ", text)
+    postcode = _POSTCODE.search(text)
+    text = _POSTCODE.sub(" ", text)
+    born = _DATE.search(text)
+    text = _DATE.sub(" ", text)
+    return Search(
+        reference=reference.group(0).upper() if reference else "",
+        name=" ".join(text.split()),
+        date_of_birth=_date(born) if born else None,
+        postcode=f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else "",
+    )
+
+
+def _date(match: re.Match[str]) -> date | None:
+    day, month, year = match.group(1, 2, 3) if match.group(1) else match.group(6, 5, 4)
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The coordinator's choices; empty means "any". No state chosen means every open state."""
+
+    state: State | None = None
+    pathway: Pathway | None = None
+    band: str = ""
+    overdue: bool = False
+    flag: str = ""
+    agency: str = ""
+    source: Source | None = None
+    idva_id: int | None = None
+    search: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        """Return the filter as JSON-ready values, for the audit trail."""
+        return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(self).items() if v}
+
+
+@dataclass
+class QueueRow:
+    """One referral as the queue shows it."""
+
+    referral: Referral
+    flags: list[str]
+    idva: str
+    age_working_days: int
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue with the totals around it."""
+
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[State, int] = field(default_factory=dict)
+
+
+def _conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
+    states = [f.state] if f.state else sorted(OPEN_STATES)
+    where: list[sa.ColumnElement[bool]] = [col(Referral.state).in_(states)]
+    if f.pathway:
+        where.append(col(Referral.pathway) == f.pathway)
+    if f.band == "none":
+        where.append(col(Referral.risk_band).is_(None))
+    elif f.band in BANDS:
+        where.append(col(Referral.risk_band) == f.band)
+    if f.overdue:
+        where.append(timing.due_column() < now)
+    if f.flag in FLAG_LABELS:
+        flagged = select(ReferralFlag.referral_id).where(col(ReferralFlag.flag) == f.flag)
+        where.append(col(Referral.id).in_(flagged))
+    if f.agency.strip():
+        where.append(func.lower(col(Referral.referrer_agency)).contains(f.agency.strip().lower()))
+    if f.source:
+        where.append(col(Referral.source) == f.source)
+    if f.idva_id == UNALLOCATED:
+        where.append(col(Referral.allocated_idva_id).is_(None))
+    elif f.idva_id is not None:
+        where.append(col(Referral.allocated_idva_id) == f.idva_id)
+    return where + _search_conditions(parse_search(f.search))
+
+
+def _search_conditions(search: Search) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if search.reference:
+        where.append(col(Referral.reference) == search.reference)
+    if search.date_of_birth:
+        where.append(col(Referral.victim_date_of_birth) == search.date_of_birth)
+    if search.postcode:
+        where.append(col(Referral.victim_postcode) == search.postcode)
+    codes = name_codes([search.name])
+    if codes:
+        # Every word searched must sound like a word of the victim's name or one of the aliases.
+        named = (
+            select(VictimNameKey.referral_id)
+            .where(col(VictimNameKey.code).in_(codes))
+            .group_by(col(VictimNameKey.referral_id))
+            .having(func.count() == len(codes))
+        )
+        where.append(col(Referral.id).in_(named))
+    return where
+
+
+def urgency(now: datetime) -> list[Any]:
+    """Return the default order: overdue high risk, high risk, other overdue, then the rest.
+
+    Within each, the higher DASH score first, then the earliest due (the oldest when no due
+    time is set), so nothing high-risk waits behind a pile of routine work.
+    """
+    due = timing.due_column()
+    high = col(Referral.risk_band) == "high"
+    overdue = sa.and_(due.is_not(None), due < now)
+    rank = sa.case((sa.and_(overdue, high), 0), (high, 1), (overdue, 2), else_=3)
+    return [
+        rank,
+        col(Referral.dash_score).desc().nulls_last(),
+        sa.func.coalesce(due, col(Referral.received_at)),
+        col(Referral.id),
+    ]
+
+
+def _require_reader(actor: Actor) -> None:
+    require_role(actor, QUEUE_READERS)
+
+
+def queue_page(
+    uow: UnitOfWork, actor: Actor, f: QueueFilter, page: int = 1, now: datetime | None = None
+) -> QueuePage:
+    """Return one page of the filtered queue, most urgent first; a search is audited."""
+    _require_reader(actor)
+    now = now or utcnow()
+    where = _conditions(f, now)
+    session = uow.session
+    total = session.exec(select(func.count()).select_from(Referral).where(*where)).one()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    query = select(Referral).where(*where).order_by(*urgency(now))
+    referrals = list(session.exec(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    if f.search:
+        _audit_search(uow, actor, f, total)
+    return QueuePage(_rows(uow, referrals, now), total, page, pages, counts_by_state(uow))
+
+
+def _audit_search(uow: UnitOfWork, actor: Actor, f: QueueFilter, total: int) -> None:
+    # Who looked for whom is part of the trail: a search by name reveals an interest in a victim.
+    summary = f"searched the queue: {total} found"
+    audit.record(uow.session, actor, "search", "queue", None, summary, after=f.describe())
+    uow.commit()
+
+
+def counts_by_state(uow: UnitOfWork) -> dict[State, int]:
+    """Return how many referrals are in each state, every state listed."""
+    rows = uow.session.exec(select(Referral.state, func.count()).group_by(col(Referral.state)))
+    found = {State(state): count for state, count in rows}
+    return {state: found.get(state, 0) for state in State}
+
+
+def _rows(uow: UnitOfWork, referrals: list[Referral], now: datetime) -> list[QueueRow]:
+    idva_ids = {r.allocated_idva_id for r in referrals if r.allocated_idva_id}
+    labels = idva_labels(uow, idva_ids)
+    return [
+        QueueRow(
+            referral=r,
+            flags=sorted(
+                flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
+            ),
+            idva=labels.get(r.allocated_idva_id or 0, ""),
+            age_working_days=timing.working_age(r, now),
+            due_at=timing.due_of(r),
+            overdue=timing.is_overdue(r, now),
+        )
+        for r in referrals
+    ]
+
+
+def idva_labels(
+    uow: UnitOfWork, ids: set[int] | None = None, active_only: bool = False
+) -> dict[int, str]:
+    """Return IDVA id -> name (or email); every IDVA when no ids are given."""
+    query = select(User).where(col(User.role) == Role.IDVA)
+    if active_only:
+        query = query.where(col(User.active).is_(True))
+    if ids is not None:
+        if not ids:
+            return {}
+        query = query.where(col(User.id).in_(ids))
+    return {u.id or 0: u.name or u.email for u in uow.session.exec(query.order_by(col(User.name)))}
+
+
+def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list[QueueRow]:
+    """Return the open referrals allocated to this IDVA, most urgent first."""
+    require_role(actor, frozenset({Role.IDVA}))
+    now = now or utcnow()
+    query = (
+        select(Referral)
+        .where(col(Referral.state).in_(sorted(OPEN_STATES)))
+        .where(col(Referral.allocated_idva_id) == actor.id)
+        .order_by(*urgency(now))
+    )
+    return _rows(uow, list(uow.session.exec(query)), now)
+
+
+CSV_COLUMNS = (
+    "reference",
+    "pathway",
+    "state",
+    "dash_score",
+    "risk_band",
+    "marac_criteria_met",
+    "received",
+    "working_days_old",
+    "due",
+    "overdue",
+    "flags",
+    "allocated_idva",
+)
+SEARCH_COLUMNS = ("victim_name", "victim_date_of_birth")
+
+
+def export_csv(
+    uow: UnitOfWork, actor: Actor, f: QueueFilter, now: datetime | None = None
+) -> tuple[str, int]:
+    """Return the whole filtered queue as CSV (what the page shows, no more) and audit it."""
+    _require_reader(actor)
+    now = now or utcnow()
+    query = select(Referral).where(*_conditions(f, now)).order_by(*urgency(now))
+    rows = _rows(uow, list(uow.session.exec(query)), now)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()))
+    for row in rows:
+        writer.writerow([_cell(v) for v in csv_values(row, bool(f.search))])
+    references = [row.referral.reference for row in rows]
+    audit.record(
+        uow.session,
+        actor,
+        "export",
+        "queue",
+        None,
+        f"CSV of {len(rows)} referrals",
+        after={"filter": f.describe(), "references": references},
+    )
+    uow.commit()
+    return out.getvalue(), len(rows)
+
+
+def csv_values(row: QueueRow, with_victim: bool) -> list[Any]:
+    """Return one CSV line's values; victim columns only when a search showed them."""
+    r = row.referral
+    values: list[Any] = [
+        r.reference,
+        r.pathway.value,
+        r.state.value,
+        r.dash_score,
+        r.risk_band,
+        "yes" if r.marac_criteria_met else "no",
+        r.received_at.isoformat(timespec="minutes"),
+        row.age_working_days,
+        row.due_at.isoformat(timespec="minutes") if row.due_at else "",
+        "yes" if row.overdue else "no",
+        "; ".join(FLAG_LABELS[f] for f in row.flags),
+        row.idva,
+    ]
+    if with_victim:
+        values += [r.victim_name, r.victim_date_of_birth]
+    return values
+
+
+def _cell(value: Any) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets: keep it text.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@dataclass
+class FailedMail:
+    """A message the mail server refused for good, shown so a person can act on it."""
+
+    id: int
+    kind: str
+    subject: str
+    last_error: str
+    referral_id: int | None
+
+
+@dataclass
+class MailStatus:
+    """The outbox as the queue shows it."""
+
+    unsent: int
+    failed: list[FailedMail]
+
+
+def mail_status(uow: UnitOfWork) -> MailStatus:
+    """Return how much mail waits to be sent and which messages failed for good."""
+    o = Outbox
+    unsent = uow.session.exec(
+        select(func.count()).select_from(o).where(col(o.status) == OutboxStatus.PENDING)
+    ).one()
+    failed = uow.session.execute(
+        sa.select(col(o.id), col(o.kind), col(o.subject), col(o.last_error), col(o.referral_id))
+        .where(col(o.status) == OutboxStatus.FAILED)
+        .order_by(col(o.created_at).desc())
+        .limit(20)
+    )
+    return MailStatus(unsent, [FailedMail(*row) for row in failed])
