@@ -84,7 +84,7 @@ class MailboxSettings:
             processed_folder=get("IMAP_PROCESSED_FOLDER") or "Processed",
             quarantine_folder=get("IMAP_QUARANTINE_FOLDER") or "Quarantine",
             timeout=float(get("IMAP_TIMEOUT_SECONDS") or 30),
-            retry_delays=tuple(get("IMAP_RETRY_DELAYS") or (2.0, 10.0)),
+            retry_delays=tuple(_given(get("IMAP_RETRY_DELAYS"), (2.0, 10.0))),
             backoff=timedelta(seconds=float(get("IMAP_BACKOFF_SECONDS") or 30)),
             lease=timedelta(seconds=float(get("IMAP_LEASE_SECONDS") or 300)),
             batch=int(get("IMAP_BATCH") or 50),
@@ -95,6 +95,10 @@ class MailboxSettings:
     def configured(self) -> bool:
         """Say whether polling is on (a host and an account are set)."""
         return bool(self.host and self.username)
+
+
+def _given(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 @dataclass
@@ -204,7 +208,7 @@ def _cycle_with_retries(
             if not delays:
                 raise
             delay = delays.pop(0)
-            log.warning("mailbox: %s; retrying in %.1f s", describe(exc), delay)
+            log.warning("mailbox: %s Retrying in %.1f s.", describe(exc), delay)
             time.sleep(delay)
 
 
@@ -257,14 +261,27 @@ def _drain(
             uidvalidity,
         )
     uids = sorted(int(u) for u in client.search(["NOT", "DELETED"]))
+    _note_waiting(database, len(uids))
     for start in range(0, len(uids), cfg.batch):
         batch = uids[start : start + cfg.batch]
         _batch(client, database, cfg, uidvalidity, batch, report, checkpoint)
         with database.uow() as uow:
             mailbox_health.renew_lease(uow.session, utcnow(), cfg.lease)
             mailbox_health.note_last_uid(uow.session, cfg.folder, batch[-1])
+            mailbox_health.note_waiting(uow.session, len(uids) - start - len(batch))
             uow.commit()
-    report.left = len(client.search(["NOT", "DELETED"]))
+    # What arrived during the cycle waits for the next one.
+    now_there = [int(u) for u in client.search(["NOT", "DELETED"])]
+    with database.uow() as uow:
+        report.left = len(now_there) - len(
+            known_uids(uow.session, cfg.folder, uidvalidity, now_there)
+        )
+
+
+def _note_waiting(database: Database, unread: int) -> None:
+    with database.uow() as uow:
+        mailbox_health.note_waiting(uow.session, unread)
+        uow.commit()
 
 
 def _batch(

@@ -283,7 +283,7 @@ def _same_forms(session: Session, message: InboundMessage) -> InboundMessage | N
     if not mine or not message.from_address:
         return None
     candidates = session.exec(
-        select(InboundMessage)
+        select(InboundMessage.id)
         .join(Attachment, col(Attachment.message_id) == col(InboundMessage.id))
         .where(
             col(InboundMessage.id) < message.id,
@@ -294,7 +294,8 @@ def _same_forms(session: Session, message: InboundMessage) -> InboundMessage | N
         .distinct()
         .order_by(col(InboundMessage.id))
     )
-    return next((c for c in candidates if _forms(session, c.id) == mine), None)
+    same = next((c for c in candidates if _forms(session, c) == mine), None)
+    return session.get(InboundMessage, same) if same is not None else None
 
 
 def thread_referral(session: Session, message: InboundMessage, reading: Reading) -> Referral | None:

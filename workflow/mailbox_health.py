@@ -25,7 +25,7 @@ class MailboxHealth:
 
     last_success_at: datetime | None
     last_error: str | None  # the latest cycle's error, None once a cycle has succeeded since
-    waiting: int  # stored but not yet processed, plus mail left in the folder by the last cycle
+    waiting: int  # stored but not yet settled, plus mail in the folder not yet read
     quarantined: int
     last_error_at: datetime | None = None
     retry_at: datetime | None = None
@@ -71,6 +71,11 @@ def renew_lease(session: Session, now: datetime, lease: timedelta) -> None:
 def release(session: Session) -> None:
     """Give the lease back without recording success or failure."""
     status(session).lease_until = None
+
+
+def note_waiting(session: Session, unread: int) -> None:
+    """Remember how many messages in the mailbox this cycle has not reached yet."""
+    status(session).left_in_mailbox = unread
 
 
 def record_success(session: Session, now: datetime, left_in_mailbox: int) -> None:

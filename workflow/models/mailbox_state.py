@@ -32,6 +32,6 @@ class MailboxStatus(SQLModel, table=True):
     last_error_at: datetime | None = None
     failures: int = 0  # consecutive failed cycles, for the back-off
     retry_at: datetime | None = None  # no connection attempt before this
-    left_in_mailbox: int = 0  # messages still in the folder when the last cycle ended
+    left_in_mailbox: int = 0  # messages in the folder not yet read, as of the latest look
     # Only one cycle at a time, whichever process runs it (scheduler or `flask poll-mailbox`).
     lease_until: datetime | None = None
