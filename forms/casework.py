@@ -26,11 +26,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from workflow.models.referral import Outcome
 from workflow.queue_keys import FLAG_LABELS
 from workflow.states import STATE_LABELS
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -95,9 +100,10 @@ class SearchForm(FlaskForm):
 
     q = StringField(
         "Search by reference, victim's name, date of birth or postcode",
-        description="For example: REF-2026-000123, Jade Allen 27/01/1990, or PE7 4TQ",
+        description="For example: REF-2026-000123, Sam Smith 3/4/1990, or CB1 2AB",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter something to search for"), Length(max=200)],
+        filters=[_strip],
+        validators=[DataRequired("Enter something to search for"), Length(max=200)],
     )
     page = IntegerField(default=1, validators=[Optional()])
     submit = SubmitField("Search", widget=GovSubmitInput())
@@ -152,6 +158,15 @@ class ConsentForm(VersionedForm):
     submit = SubmitField("Record consent check", widget=GovSubmitInput())
 
 
+class OptionalDateField(DateField):
+    """A day/month/year date that may be left out: the GOV.UK widget needs all three or none."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):  # type: ignore[no-untyped-def]
+        super().process(formdata, data, extra_filters)
+        if not self.raw_data or len(self.raw_data) != 3:
+            self.raw_data = None
+
+
 class AllocateForm(VersionedForm):
     idva = SelectField(
         "IDVA",
@@ -159,7 +174,7 @@ class AllocateForm(VersionedForm):
         widget=GovSelect(),
         validators=[InputRequired("Choose an IDVA")],
     )
-    meeting_date = DateField(
+    meeting_date = OptionalDateField(
         "MARAC meeting date",
         description="For MARAC referrals. For example, 27 3 2027",
         format="%d %m %Y",

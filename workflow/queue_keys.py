@@ -34,6 +34,7 @@ _ELIGIBILITY = ("age", "area", "recency")
 def name_words(name: str) -> list[str]:
     """Return a name's words folded to lower-case ASCII letters."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = folded.replace("'", "")  # O'Brien and OBrien are one word
     return re.findall(r"[a-z]+", folded)
 
 
