@@ -8,7 +8,7 @@ referral it creates, so a crash leaves the message pending and the next attempt 
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -90,7 +90,6 @@ class Settled:
     disposition: Disposition
     reference: str | None = None
     reason: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def content_hash(raw: bytes) -> str:
