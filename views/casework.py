@@ -175,7 +175,8 @@ def correct(referral_id: int, path: str) -> Any:
             )
 
     editable = corrections.EDITABLE.get(path)
-    label = editable.label if editable else f"Question {answer[1] if answer else ''}"
+    kind = "DASH" if answer and answer[0] == "dash" else "S-DASH"
+    label = editable.label if editable else f"{kind} question {answer[1] if answer else ''}"
     context: dict[str, Any] = {"path": path, "label": label, "answer": answer}
     if editable:
         context["attribute"] = editable.attribute
