@@ -1,0 +1,358 @@
+"""Referrers complete both public forms in real Chromium, by mouse, by keyboard and without
+JavaScript; axe-core and the checks axe misses run on every page and every error state."""
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Locator, Page, expect
+from sqlmodel import select
+
+from app import create_app
+from commands.db import upgrade
+from tests.forms.answers import STALKING, marac
+from tests.support.browser import AXE_JS, serve_app
+from tests.support.postgres import ADMIN_URL, create_database, drop_database
+from workflow.db import Database
+from workflow.models import Assessment, Referral
+
+pytestmark = pytest.mark.browser
+
+SERVICE = "Stalking, Harassment and MARAC Referrals"
+
+
+@dataclass
+class Live:
+    base: str
+    app: Flask
+    database: Database
+
+    def referral(self, reference: str) -> tuple[Referral, list[Assessment]]:
+        with self.database.uow() as work:
+            found = work.session.exec(select(Referral).where(Referral.reference == reference)).one()
+            checklists = list(
+                work.session.exec(select(Assessment).where(Assessment.referral_id == found.id))
+            )
+        return found, checklists
+
+    def victims(self) -> list[str]:
+        with self.database.uow() as work:
+            return [r.victim_name for r in work.session.exec(select(Referral))]
+
+
+@pytest.fixture(scope="module")
+def live(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The app served on loopback over a database of its own whose commits are real."""
+    admin_url = os.environ.get("TEST_PG_ADMIN_URL", ADMIN_URL)
+    if db_backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+    else:
+        url = create_database(admin_url)
+    try:
+        upgrade(url)
+        database = Database(url)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-key", "TESTING": True})
+        app.extensions["database"] = database
+        with serve_app(app) as base:
+            yield Live(base, app, database)
+        database.bind.dispose()  # type: ignore[union-attr]
+    finally:
+        if db_backend != "sqlite":
+            drop_database(admin_url, url)
+
+
+# --- What every page must pass -----------------------------------------------------------------
+
+PAGE_CHECKS = """service => {
+  const problems = [];
+  const shown = el => !!el && el.getClientRects().length > 0 && el.textContent.trim() !== '';
+  const h1 = document.querySelectorAll('h1').length;
+  if (h1 !== 1) problems.push(`${h1} h1 elements`);
+  const title = document.title.trim();
+  if (!title.endsWith(service)) problems.push(`title "${title}"`);
+  const summary = document.querySelector('.govuk-error-summary');
+  if (!!summary !== title.startsWith('Error:')) problems.push('"Error:" prefix does not match');
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (el.type === 'hidden') continue;
+    const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+    if (!shown(label)) problems.push(`no visible label for ${el.name} (#${el.id})`);
+    const group = document.querySelectorAll(`[name="${CSS.escape(el.name)}"]`).length > 1;
+    if (el.type === 'radio' || group) {
+      const legend = el.closest('fieldset')?.querySelector(':scope > legend');
+      if (!shown(legend)) problems.push(`no visible legend for ${el.name}`);
+    }
+  }
+  return problems;
+}"""
+
+
+def audit(page: Page) -> None:
+    """axe-core (0 violations) plus one h1, a title, 'Error:' with errors, visible labels."""
+    problems = page.evaluate(PAGE_CHECKS, SERVICE)
+    assert not problems, f"{page.url}: {problems}"
+    # The app's CSP forbids inline scripts, so axe is evaluated rather than added as a tag.
+    page.evaluate("src => { if (!window.axe) { (0, eval)(src); } }", AXE_JS.read_text())
+    violations = page.evaluate("() => axe.run(document).then(r => r.violations)")
+    report = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not report, f"{page.url}: {report}"
+
+
+ERROR_TITLE = re.compile(r"^Error: ")
+
+
+def click(page: Page, target: Locator) -> None:
+    """Click something that loads a new page, and wait for it."""
+    with page.expect_navigation():
+        target.click()
+
+
+def save(page: Page, expect_error: bool = False) -> None:
+    click(page, page.get_by_role("button", name="Save and continue"))
+    if expect_error:
+        expect(page).to_have_title(ERROR_TITLE)
+
+
+def fill_page(page: Page, answers: dict[str, Any]) -> None:
+    """Answer a page with the mouse."""
+    for name, value in answers.items():
+        boxes = page.locator(f'input[type="checkbox"][name="{name}"]')
+        if boxes.count() > 1 or (boxes.count() == 1 and isinstance(value, list)):
+            for v in value:
+                page.check(f'input[name="{name}"][value="{v}"]')
+        elif boxes.count() == 1:
+            page.check(f'input[name="{name}"]')
+        elif isinstance(value, list):
+            for part, v in zip(("day", "month", "year"), value, strict=True):
+                page.fill(f"#{name}-{part}", v)
+        elif page.locator(f'input[type="radio"][name="{name}"]').count():
+            page.check(f'input[name="{name}"][value="{value}"]')
+        elif page.locator(f'select[name="{name}"]').count():
+            page.select_option(f'select[name="{name}"]', value)
+        else:
+            page.fill(f'[name="{name}"]', value)
+
+
+def each_page_with_its_errors(page: Page, answers: dict[str, dict[str, Any]]) -> None:
+    """Show each page's error state first, audit both states, then answer and go on."""
+    for slug, data in answers.items():
+        expect(page).to_have_url(at(slug))
+        audit(page)
+        save(page, expect_error=True)
+        audit(page)
+        fill_page(page, data)
+        save(page)
+
+
+def at(slug: str) -> re.Pattern[str]:
+    return re.compile(rf"/{re.escape(slug)}$")
+
+
+def reference_on(page: Page) -> str:
+    expect(page).to_have_title(f"Referral sent – {page_title_kind(page)} – {SERVICE}")
+    audit(page)
+    return page.locator("#reference").inner_text().strip()
+
+
+def page_title_kind(page: Page) -> str:
+    return "MARAC referral" if "/marac/" in page.url else "Stalking and harassment referral"
+
+
+def outcomes(referral: Referral) -> dict[str, str]:
+    return {o["rule"]: o["result"] for o in referral.rule_outcomes}
+
+
+# --- The tests ---------------------------------------------------------------------------------
+
+
+def test_a_referrer_sends_a_stalking_referral_through_every_error_state(
+    live: Live, page: Page
+) -> None:
+    page.goto(live.base + "/refer/")
+    audit(page)
+    click(page, page.get_by_role("link", name="Stalking and harassment referral"))
+    audit(page)
+    click(page, page.get_by_role("button", name="Start now"))
+    # The error summary links to the field it is about (GOV.UK Frontend moves the focus).
+    save(page, expect_error=True)
+    page.locator(".govuk-error-summary a").first.click()
+    expect(page.locator("#referrer_name")).to_be_focused()
+    pages = {**STALKING, "victim": {**STALKING["victim"], "victim_name": "<b>Ann</b> Other"}}
+    each_page_with_its_errors(page, pages)
+    expect(page).to_have_title(f"Check your answers – Stalking and harassment referral – {SERVICE}")
+    audit(page)
+    expect(page.get_by_text("<b>Ann</b> Other")).to_be_visible()  # shown as typed, not as HTML
+    click(page, page.get_by_role("button", name="Send referral"))
+    referral, checklists = live.referral(reference_on(page))
+    assert referral.victim_name == "<b>Ann</b> Other" and referral.state.value == "received"
+    assert outcomes(referral) == {"age": "met", "area": "met", "recency": "met", "referrer": "met"}
+    assert [(c.instrument.value, c.score) for c in checklists] == [("s_dash_11", 3)]
+
+
+KEYS = """([name, id]) => { const a = document.activeElement;
+  return id ? a.id === id : name ? a.name === name : a.tagName === 'BUTTON'; }"""
+
+
+def tab_to(page: Page, name: str | None = None, element_id: str | None = None) -> None:
+    """Press Tab until the named field (or, with neither, the next button) has the focus."""
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate(KEYS, [name, element_id]):
+            return
+    raise AssertionError(f"{name or element_id or 'a button'} cannot be reached with Tab")
+
+
+def type_page(page: Page, answers: dict[str, Any]) -> None:
+    """Answer a page with the keyboard alone, in the order the fields come."""
+    for name, value in answers.items():
+        kind = page.evaluate(
+            "n => { const e = document.getElementsByName(n)[0];"
+            " return e.tagName === 'INPUT' ? e.type : e.tagName; }",
+            name,
+        )
+        if kind == "radio":
+            values = page.eval_on_selector_all(f'[name="{name}"]', "els => els.map(e => e.value)")
+            tab_to(page, name)
+            page.keyboard.press("Space")  # the first option; arrows move and select
+            for _ in range(values.index(value)):
+                page.keyboard.press("ArrowDown")
+        elif kind == "checkbox":
+            for v in value:
+                tab_to(page, element_id=page.get_attribute(f'[name="{name}"][value="{v}"]', "id"))
+                page.keyboard.press("Space")
+        elif isinstance(value, list):
+            for part, v in zip(("day", "month", "year"), value, strict=True):
+                tab_to(page, element_id=f"{name}-{part}")
+                page.keyboard.type(v)
+        elif kind == "SELECT":
+            tab_to(page, name)
+            page.keyboard.type(
+                page.inner_text(f'select[name="{name}"] option[value="{value}"]')[:6]
+            )
+        else:
+            tab_to(page, name)
+            page.keyboard.type(value)
+
+
+def press_button(page: Page) -> None:
+    tab_to(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_referrer_sends_a_marac_referral_by_keyboard_alone(live: Live, page: Page) -> None:
+    page.goto(live.base + "/refer/marac")
+    audit(page)
+    press_button(page)
+    answers = marac(17)
+    answers["victim"] = {**answers["victim"], "victim_name": "Kay Keyboard"}
+    answers["dash-1"] = {**answers["dash-1"], "q3_sub": ["kill_self", "injury_children"]}
+    for slug, data in answers.items():
+        expect(page).to_have_url(at(slug))
+        press_button(page)  # nothing answered: the error state
+        expect(page).to_have_title(ERROR_TITLE)
+        audit(page)
+        if slug == "referrer":  # the summary has the focus; its first link leads to the field
+            expect(page.locator(".govuk-error-summary")).to_be_focused()
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")
+            expect(page.locator("#referrer_name")).to_be_focused()
+        type_page(page, data)
+        if slug == "dash-2":  # the live hint counts this page's Yes answers on top of page 1's
+            expect(page.locator("#dash-hint")).to_contain_text("DASH score so far: 12")
+        press_button(page)
+    expect(page).to_have_title(f"Check your answers – MARAC referral – {SERVICE}")
+    audit(page)
+    expect(page.locator("#dash-score")).to_contain_text("DASH score: 17 out of 24")
+    expect(page.locator("#dash-score")).to_contain_text("meets the MARAC threshold")
+    press_button(page)
+    referral, checklists = live.referral(reference_on(page))
+    assert referral.victim_name == "Kay Keyboard" and referral.dash_score == 17
+    assert outcomes(referral)["visible_high_risk"] == "met" and referral.marac_criteria_met
+    assert checklists[0].answers["3"]["sub"] == ["kill_self", "injury_children"]
+
+
+def test_under_16_out_of_area_no_consent_and_domestic_abuse_stop_and_explain(
+    live: Live, page: Page
+) -> None:
+    page.goto(live.base + "/refer/stalking")
+    click(page, page.get_by_role("button", name="Start now"))
+    fill_page(page, STALKING["referrer"])
+    save(page)
+    young = date.today() - timedelta(days=15 * 365)
+    fill_page(
+        page,
+        {
+            **STALKING["victim"],
+            "victim_name": "Una Der",
+            "victim_date_of_birth": [str(young.day), str(young.month), str(young.year)],
+        },
+    )
+    save(page)
+    expect(page.locator("h1")).to_have_text("This service is for people aged 16 and over")
+    audit(page)
+    click(page, page.get_by_role("link", name="change it"))
+    fill_page(page, {"victim_date_of_birth": ["1", "1", "2000"]})
+    save(page)
+    fill_page(page, {**STALKING["contact"], "victim_postcode": "NR1 1AA"})
+    save(page)
+    expect(page.locator("h1")).to_contain_text("live in Cambridgeshire or Peterborough")
+    audit(page)
+    click(page, page.get_by_role("link", name="change it"))
+    fill_page(page, STALKING["contact"])
+    save(page)
+    for slug in ("safe-contact", "about-victim"):
+        fill_page(page, STALKING[slug])
+        save(page)
+    fill_page(page, {"consent": "refused"})
+    save(page)
+    expect(page.locator("h1")).to_contain_text("without the victim's agreement")
+    expect(page.get_by_text("0808 802 0300").first).to_be_visible()
+    audit(page)
+    click(page, page.get_by_role("link", name="change your answer"))
+    fill_page(page, {"consent": "given"})
+    save(page)
+    fill_page(page, {"suspect_relationship": "partner"})
+    save(page)
+    expect(page.locator("h1")).to_contain_text("This is domestic abuse")
+    audit(page)
+    click(page, page.get_by_role("button", name="Make a MARAC referral"))
+    expect(page).to_have_url(at("perpetrator"))  # every shared page came across
+    page.goto(live.base + "/refer/marac/victim")
+    expect(page.locator("#victim_name")).to_have_value("Una Der")
+    assert "Una Der" not in live.victims()
+    live.app.config["REFERRAL_STARTS_PER_HOUR"] = 0
+    try:
+        page.goto(live.base + "/refer/stalking")
+        click(page, page.get_by_role("button", name="Delete your answers"))
+        page.goto(live.base + "/refer/stalking")
+        click(page, page.get_by_role("button", name="Start now"))
+        expect(page.locator("h1")).to_have_text("Too many referrals from your connection")
+        audit(page)
+    finally:
+        live.app.config.pop("REFERRAL_STARTS_PER_HOUR")
+
+
+def test_the_stalking_form_works_without_javascript(live: Live, chromium: Browser) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live.base + "/refer/stalking")
+        click(page, page.get_by_role("button", name="Start now"))
+        save(page, expect_error=True)
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your full name")
+        pages = {**STALKING, "victim": {**STALKING["victim"], "victim_name": "Nora Script"}}
+        for data in pages.values():
+            fill_page(page, data)
+            save(page)
+        click(page, page.get_by_role("button", name="Send referral"))
+        expect(page).to_have_title(f"Referral sent – Stalking and harassment referral – {SERVICE}")
+        page.go_back()  # back to check your answers: it is already sent, so no second referral
+        expect(page).to_have_title(f"Referral sent – Stalking and harassment referral – {SERVICE}")
+        assert live.victims().count("Nora Script") == 1
+    finally:
+        context.close()
