@@ -80,8 +80,11 @@ def act(
             flash(done)
             return redirect(url_for("staff.referral", referral_id=referral_id))
     referral = _show(referral_id, template.rpartition("/")[2].removesuffix(".html"))
-    # The version shown is always the current one, so a refused change can be checked and re-sent.
-    form.version.data = str(referral.version)
+    if not form.is_submitted() or status == 409:
+        # After a conflict the form carries the current version, so the person can check the
+        # referral as it is now and send their change again; a form that only failed validation
+        # keeps the version it was loaded at, so a change made meanwhile is still caught.
+        form.version.data = str(referral.version)
     return render_template(template, form=form, r=referral, **context), status
 
 

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from forms.casework import OUTCOME_LABELS, ExportForm, QueueFilterForm, SearchForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import casefile, corrections, needs_person, queue
+from workflow import casefile, corrections, mailbox_health, needs_person, queue
 from workflow.casefile import Download
 from workflow.db import UnitOfWork
 from workflow.errors import NotFound, PermissionDenied
@@ -109,11 +109,7 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
     )
 
 
-def _mailbox_health(work: UnitOfWork) -> Any:
-    try:  # the mailbox work adds this module; until then the panel says polling is not set up
-        from workflow import mailbox_health
-    except ImportError:
-        return None
+def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
     return mailbox_health.health(work.session)
 
 

@@ -64,7 +64,12 @@ def age(database: Database, referral: Referral, days: int) -> None:
     with database.uow() as uow:
         stored = uow.session.get(Referral, referral.id)
         assert stored is not None
-        stored.received_at = utcnow() - timedelta(days=days)
+        shift = timedelta(days=days)
+        stored.received_at = utcnow() - shift
+        # Every clock the reminders keep moves back with it.
+        for clock in ("due_at", "state_entered_at", "last_activity_at"):
+            if getattr(stored, clock, None) is not None:
+                setattr(stored, clock, getattr(stored, clock) - shift)
         uow.commit()
 
 

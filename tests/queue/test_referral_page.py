@@ -440,3 +440,24 @@ def test_admins_see_no_case_content(app: Flask, database: Database) -> None:
     for url in ("/queue", f"/referrals/{referral.id}", "/needs-a-person", "/caseload"):
         assert client.get(url).status_code == 403
     assert isinstance(fetch(database, referral.id), Referral)
+
+
+def test_a_form_with_errors_still_catches_a_change_made_meanwhile(
+    desk: FlaskClient, database: Database, coordinator: User
+) -> None:
+    referral = make_referral(database)
+    url = f"/referrals/{referral.id}/close"
+    token = csrf_token(desk, url)
+    loaded = {"version": str(referral.version), "csrf_token": token}
+    first = desk.post(url, data=loaded)
+    assert "Select the outcome" in first.get_data(as_text=True)
+    assert f'name="version" type="hidden" value="{referral.version}"' in first.get_data(
+        as_text=True
+    )
+    with database.uow() as uow:
+        casework.check_consent(
+            uow, actor_for(coordinator), referral.id, None, ConsentDecision(Consent.GIVEN)
+        )
+    again = desk.post(url, data={**loaded, "outcome": "duplicate"})
+    assert again.status_code == 409
+    assert fetch(database, referral.id).state is State.CONSENT_CHECKED
