@@ -8,6 +8,7 @@ from sqlmodel import Session
 from workflow import audit, outbox
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
+from workflow.deadlines import note_activity
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.models import Referral, User, utcnow
 from workflow.models.referral import Consent, Outcome, Pathway
@@ -175,6 +176,7 @@ def record_first_contact(
         raise GuardFailed("First contact is recorded once the referral is allocated.")
     referral.first_contact_at = utcnow()
     referral.updated_at = referral.first_contact_at
+    note_activity(referral, referral.first_contact_at)  # the next deadline is the review
     audit.record(uow.session, actor, "change", "referral", referral.id, "first contact made")
     uow.commit()
     return referral

@@ -1,6 +1,7 @@
 """The local policy: thresholds and lists each area sets for itself, with Cambs defaults."""
 
 from dataclasses import dataclass, field
+from datetime import time
 
 # Postcode districts (domain.md). Districts do not follow county lines, so some are only "check".
 CAMBS_IN = frozenset(f"CB{n}" for n in (1, 2, 3, 4, 5, 7, 21, 22, 23, 24, 25)) | frozenset(
@@ -33,6 +34,28 @@ PROFESSIONAL_DOMAINS = (
 
 
 @dataclass(frozen=True)
+class DeadlineRule:
+    """How many working days a step may take; the first rule that matches a referral applies."""
+
+    kind: str  # consent_check, allocation, first_contact, review
+    working_days: int
+    pathway: str | None = None  # None: any pathway
+    high_risk: bool | None = None  # None: any risk; True: MARAC criteria met or DASH band high
+
+
+# Cambs-flavoured defaults (issue 6): consent checked within 1 working day; allocated within 1 for
+# MARAC and high risk, 2 otherwise; first contact within 2 of allocation; a review after 20 quiet.
+DEADLINE_RULES = (
+    DeadlineRule("consent_check", 1),
+    DeadlineRule("allocation", 1, pathway="marac"),
+    DeadlineRule("allocation", 1, high_risk=True),
+    DeadlineRule("allocation", 2),
+    DeadlineRule("first_contact", 2),
+    DeadlineRule("review", 20),
+)
+
+
+@dataclass(frozen=True)
 class Policy:
     """Thresholds and lists the rules read; defaults are Cambridgeshire & Peterborough's."""
 
@@ -49,6 +72,12 @@ class Policy:
     area_in: frozenset[str] = CAMBS_IN
     area_check: frozenset[str] = CAMBS_CHECK
     professional_domains: tuple[str, ...] = field(default=PROFESSIONAL_DOMAINS)
+    # Deadlines count office time on working days (England and Wales bank holidays, London time).
+    deadline_rules: tuple[DeadlineRule, ...] = DEADLINE_RULES
+    office_opens: time = time(9, 0)
+    office_closes: time = time(17, 0)
+    # Managers are told when a step is still overdue this many working days after the reminder.
+    escalate_after_working_days: int = 1
 
 
 CAMBS = Policy()

@@ -4,9 +4,11 @@ from sqlmodel import Session
 
 from workflow import audit
 from workflow.actors import Actor
+from workflow.deadlines import note_state_entered, refresh_deadline
 from workflow.errors import StaleReferral
 from workflow.models import Referral, StateChange, utcnow
 from workflow.models.base import persisted_id
+from workflow.policy import CAMBS, Policy
 from workflow.states import Event, State, next_state
 
 
@@ -17,7 +19,12 @@ def check_version(referral: Referral, expected_version: int | None) -> None:
 
 
 def transition(
-    session: Session, referral: Referral, event: Event, actor: Actor, reason: str = ""
+    session: Session,
+    referral: Referral,
+    event: Event,
+    actor: Actor,
+    reason: str = "",
+    policy: Policy = CAMBS,
 ) -> StateChange:
     """Move the referral along the transition table and append a StateChange row."""
     from_state = State(referral.state)
@@ -25,6 +32,11 @@ def transition(
     referral.updated_at = utcnow()
     if referral.state is State.CLOSED:
         referral.closed_at = referral.updated_at
+    # A reallocation keeps the first-contact clock of the allocation; it still counts as activity.
+    if referral.state is not from_state:
+        note_state_entered(referral, referral.updated_at)
+    referral.last_activity_at = referral.updated_at
+    refresh_deadline(referral, policy)
     change = StateChange(
         referral_id=persisted_id(referral),
         from_state=from_state,

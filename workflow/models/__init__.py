@@ -8,6 +8,7 @@ from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
 from workflow.models.notes import Note
 from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
+from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
 
@@ -16,6 +17,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "InboundMessage",
+    "JobHeartbeat",
     "MailboxFolder",
     "MailboxStatus",
     "Note",
@@ -24,7 +26,9 @@ __all__ = [
     "Referral",
     "ReferralDraft",
     "ReferralFlag",
+    "ReminderSent",
     "Role",
+    "SchedulerLease",
     "StateChange",
     "Throttle",
     "User",

@@ -108,6 +108,11 @@ class Referral(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     first_contact_at: datetime | None = None
     closed_at: datetime | None = None
+    # Kept by workflow.deadlines.refresh_deadline so the queue sorts and filters by due time in SQL.
+    state_entered_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    due_at: datetime | None = Field(default=None, index=True)
+    due_kind: str = Field(default="", max_length=16)
     version: int = Field(default=1, sa_column=_version)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _version}
