@@ -1,8 +1,10 @@
 """The public referral forms: a stepper over server-side drafts, check your answers, send once."""
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser
 
@@ -13,12 +15,15 @@ from views.security import public
 from workflow import drafts, throttle
 from workflow.acknowledgement import NEXT_STEPS
 from workflow.checklists import dash_meaning
+from workflow.errors import StaleReferral
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.rules.risk import dash_band
 from workflow.screening import Stop
 
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
+T = TypeVar("T")
+RACE_RETRIES = 3
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -50,14 +55,32 @@ def _token(kind: str) -> str | None:
     return token
 
 
-def _allowed(work: Any, what: str) -> bool:
+def _retried(attempt: Callable[[], T]) -> T:
+    """Run a short transaction again when a concurrent one won a race for the same rows.
+
+    Two first requests from one address both insert its counter (PostgreSQL: a unique
+    violation), and SQLite refuses a write from a transaction that read before another committed.
+    """
+    for _ in range(RACE_RETRIES - 1):
+        try:
+            return attempt()
+        except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
+            continue
+    return attempt()
+
+
+def _allowed(what: str) -> bool:
     """Count one attempt for this client; the caller shows the limit page when it is over."""
     limit = _setting(f"REFERRAL_{what.upper()}S_PER_HOUR")
-    ok = throttle.allow(
-        work.session, f"referral-{what}:{client_address()}", limit, timedelta(hours=1)
-    )
-    work.commit()
-    return ok
+
+    def attempt() -> bool:
+        with uow() as work:
+            key = f"referral-{what}:{client_address()}"
+            ok = throttle.allow(work.session, key, limit, timedelta(hours=1))
+            work.commit()
+            return ok
+
+    return _retried(attempt)
 
 
 def _too_many(flow: Flow | None = None) -> Any:
@@ -91,23 +114,29 @@ def _resume_slug(flow: Flow, draft: ReferralDraft) -> str:
 @public
 def begin(kind: str) -> Any:
     flow = _flow(kind)
-    with uow() as work:
-        if not _allowed(work, "start"):
-            return _too_many(flow)
-        carried = _carried_pages(work, request.form.get("carry"))
-        token = drafts.start(work.session, PATHWAYS[kind], _lifetime(), carried)
-        work.commit()
+    if not _allowed("start"):
+        return _too_many(flow)
+    carried = _carried_pages(request.form.get("carry"))
+
+    def attempt() -> str:
+        with uow() as work:
+            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(), carried)
+            work.commit()
+            return token
+
+    token = _retried(attempt)
     browser[f"draft:{kind}"] = token
     browser.permanent = True  # the draft outlives a closed tab; the server still expires it
     first = next((p.slug for p in flow.pages if p.slug not in carried), flow.pages[0].slug)
     return redirect(url_for(".page", kind=kind, slug=first))
 
 
-def _carried_pages(work: Any, carry: str | None) -> dict[str, Any]:
+def _carried_pages(carry: str | None) -> dict[str, Any]:
     """The shared pages of a stalking draft that turned out to be domestic abuse."""
     if carry != "stalking":
         return {}
-    draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
+    with uow() as work:
+        draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
     shared = ("referrer", "victim", "contact", "safe-contact", "about-victim")
     return {slug: draft.pages[slug] for slug in shared if draft and slug in draft.pages}
 
@@ -117,18 +146,15 @@ def _carried_pages(work: Any, carry: str | None) -> dict[str, Any]:
 def page(kind: str, slug: str) -> Any:
     flow = _flow(kind)
     step = flow.page(slug) or abort(404)
+    form = step.form(meta={"csrf": False}) if request.method == "POST" else None
+    if form is not None and form.validate():
+        kept = _retried(lambda: _save(kind, slug, form))
+        return _lost(kind, kept) if kept is None or kept.submitted_at else _after(flow, slug, form)
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         if draft is None or draft.submitted_at:
             return _lost(kind, draft)
-        if request.method == "GET":
-            form = flow.load(step, draft.pages)
-        else:
-            form = step.form(meta={"csrf": False})
-            if form.validate():
-                drafts.save_page(draft, slug, posted_fields(form), _lifetime())
-                work.commit()
-                return redirect(_after(flow, slug, form))
+        form = form or flow.load(step, draft.pages)
         score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
     return render_template(
         "referral/page.html",
@@ -142,14 +168,24 @@ def page(kind: str, slug: str) -> Any:
     )
 
 
-def _after(flow: Flow, slug: str, form: Any) -> str:
+def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
+    """Keep a valid page in its draft; return the draft (None when it has gone)."""
+    with uow() as work:
+        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
+        if draft is not None and not draft.submitted_at:
+            drafts.save_page(draft, slug, posted_fields(form), _lifetime())
+            work.commit()
+        return draft
+
+
+def _after(flow: Flow, slug: str, form: Any) -> Any:
     stop = flow.stop_after(slug, form, policy())
     if stop:
-        return url_for(".stopped", kind=flow.kind, reason=stop.value)
+        return redirect(url_for(".stopped", kind=flow.kind, reason=stop.value))
     following = flow.next_slug(slug)
     if following is None or request.args.get("change"):
-        return url_for(".check", kind=flow.kind)
-    return url_for(".page", kind=flow.kind, slug=following)
+        return redirect(url_for(".check", kind=flow.kind))
+    return redirect(url_for(".page", kind=flow.kind, slug=following))
 
 
 def _lost(kind: str, draft: ReferralDraft | None) -> Any:
@@ -224,12 +260,17 @@ def _send(kind: str, flow: Flow) -> Any:
             raise drafts.DraftChanged("Some answers are missing or stop the referral.")
         return BUILDERS[kind](forms)
 
-    with uow() as work:
-        if not _allowed(work, "send"):
-            return _too_many(flow)
-    try:
+    if not _allowed("send"):
+        return _too_many(flow)
+
+    def attempt() -> drafts.Submission:
         with uow() as work:
-            drafts.submit(work, _token(kind), request.form.get("submit_token", ""), build, policy())
+            return drafts.submit(
+                work, _token(kind), request.form.get("submit_token", ""), build, policy()
+            )
+
+    try:
+        _retried(attempt)
     except drafts.DraftExpired:
         return _lost(kind, None)
     except drafts.DraftChanged as changed:
