@@ -51,6 +51,10 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),
         "MAIL_FROM": env.get("MAIL_FROM", "referrals@localhost"),
         "POLL_INTERVAL_SECONDS": _env_int("POLL_INTERVAL_SECONDS", 60),
+        "REMINDER_INTERVAL_SECONDS": _env_int("REMINDER_INTERVAL_SECONDS", 300),
+        "OUTBOX_INTERVAL_SECONDS": _env_int("OUTBOX_INTERVAL_SECONDS", 30),
+        # Reminders before allocation go here (comma-separated); unset: each active coordinator.
+        "COORDINATORS_EMAIL": env.get("COORDINATORS_EMAIL", ""),
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),

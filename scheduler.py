@@ -1,18 +1,172 @@
-"""The one scheduler process: mailbox polling, overdue reminders and outbox sending."""
+"""The one scheduler process: mailbox polling, overdue reminders and outbox sending.
+
+Every job first takes (or renews) the scheduler lease in the database; a second scheduler started
+by mistake, or on another machine against the same database, finds the lease held and skips its
+turn, taking over only if the holder stops renewing. Each job records a heartbeat (start, end,
+counts, error) that the queue page shows, and logs the same.
+"""
+
+from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+
+from mailbox.outbound import send_pending
+from workflow import lease
+from workflow.db import Database
+from workflow.models import utcnow
+from workflow.policy import CAMBS, Policy
+from workflow.reminders import ReminderSettings, send_reminders
 
 log = logging.getLogger("scheduler")
 
 
-def run_forever() -> None:
-    """Start the scheduler and block until interrupted."""
+def new_holder() -> str:
+    """Name this process uniquely: host, pid and a random part (pids repeat across machines)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Jobs:
+    """The scheduler's jobs over one database, each run only while this process holds the lease."""
+
+    database: Database
+    settings: Mapping[str, Any]
+    holder: str = field(default_factory=new_holder)
+    lease_ttl: timedelta = timedelta(seconds=90)
+    policy: Policy = CAMBS
+    clock: Callable[[], datetime] = utcnow
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def holds_lease(self) -> bool:
+        """Take or renew the lease; say whether this process may work."""
+        with self.database.uow() as uow:
+            mine = lease.acquire(uow.session, self.holder, self.clock(), self.lease_ttl)
+            uow.commit()
+        return mine
+
+    def run(self, job: str, work: Callable[[], dict[str, Any]]) -> bool:
+        """Run `job` if this process holds the lease, recording its heartbeat; say if it ran."""
+        if not self.holds_lease():
+            self.skipped.append(job)
+            log.info("%s skipped: another scheduler holds the lease", job)
+            return False
+        with self.database.uow() as uow:
+            lease.job_started(uow.session, job, self.holder, self.clock())
+            uow.commit()
+        log.info("%s starting", job)
+        counts: dict[str, Any] = {}
+        error = ""
+        try:
+            counts = work()
+        except Exception as exc:  # the scheduler keeps running whatever one job did
+            error = f"{type(exc).__name__}: {exc}"
+            log.exception("%s failed", job)
+        with self.database.uow() as uow:
+            lease.job_finished(uow.session, job, self.clock(), counts, error)
+            uow.commit()
+        log.info("%s finished: %s", job, error or counts)
+        self.ran.append(job)
+        return True
+
+    def poll_mailbox(self) -> None:
+        """Poll the referrals mailbox once."""
+
+        def work() -> dict[str, Any]:
+            from mailbox.poller import poll_once  # written alongside; imported when first used
+
+            report = poll_once(self.database, self.settings)
+            if report.error:
+                raise RuntimeError(report.error)
+            return {"fetched": report.fetched, "new": report.new, "skipped": report.skipped}
+
+        self.run("poll-mailbox", work)
+
+    def send_reminders(self) -> None:
+        """Queue the reminders, escalations and digests due now."""
+
+        def work() -> dict[str, Any]:
+            settings = ReminderSettings.from_settings(self.settings)
+            return send_reminders(self.database, self.clock(), settings, self.policy).counts()
+
+        self.run("send-reminders", work)
+
+    def send_outbox(self) -> None:
+        """Send what is due in the outbox."""
+
+        def work() -> dict[str, Any]:
+            report = send_pending(self.database, self.settings)
+            counts: dict[str, Any] = report.counts()
+            if report.skipped:
+                counts["skipped"] = report.skipped
+            if report.error:
+                counts["error"] = report.error
+            return counts
+
+        self.run("send-outbox", work)
+
+    def release(self) -> None:
+        """Give the lease back so another scheduler can take over at once."""
+        with self.database.uow() as uow:
+            lease.release(uow.session, self.holder)
+            uow.commit()
+
+
+def _seconds(settings: Mapping[str, Any], name: str, default: float) -> float:
+    return float(settings.get(name) or default)
+
+
+def add_jobs(scheduler: BaseScheduler, jobs: Jobs) -> BaseScheduler:
+    """Add the jobs at their intervals, each first run at once, never two of one at a time."""
+    s = jobs.settings
+    every = {
+        "poll-mailbox": (jobs.poll_mailbox, _seconds(s, "POLL_INTERVAL_SECONDS", 60)),
+        "send-reminders": (jobs.send_reminders, _seconds(s, "REMINDER_INTERVAL_SECONDS", 300)),
+        "send-outbox": (jobs.send_outbox, _seconds(s, "OUTBOX_INTERVAL_SECONDS", 30)),
+        # Renewing on its own keeps the lease while a long job runs.
+        "lease": (jobs.holds_lease, jobs.lease_ttl.total_seconds() / 3),
+    }
+    start = datetime.now().astimezone()
+    for name, (func, seconds) in every.items():
+        scheduler.add_job(
+            func,
+            "interval",
+            seconds=seconds,
+            id=name,
+            next_run_time=start,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+    return scheduler
+
+
+def run_forever(
+    database: Database | None = None, settings: Mapping[str, Any] | None = None
+) -> None:
+    """Start the scheduler and block until interrupted (from `flask run-scheduler`)."""
+    if database is None or settings is None:
+        from flask import current_app
+
+        database = database or current_app.extensions["database"]
+        settings = settings or current_app.config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    scheduler = BlockingScheduler(timezone="Europe/London")
-    log.info("scheduler starting with %d jobs", len(scheduler.get_jobs()))
+    jobs = Jobs(database, settings, policy=settings.get("POLICY") or CAMBS)
+    scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)
+    log.info("scheduler %s starting with %d jobs", jobs.holder, len(scheduler.get_jobs()))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         log.info("scheduler stopped")
+    finally:
+        jobs.release()

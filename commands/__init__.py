@@ -2,11 +2,17 @@
 
 from flask import Flask
 
-from commands import accounts, db, export, ingest, mail
+from commands import accounts, db, export, ingest, mail, reminders
 
 
 def init_app(app: Flask) -> None:
     """Register every command on the app's CLI."""
     app.cli.add_command(db.group)
-    for command in (*accounts.COMMANDS, *export.COMMANDS, *ingest.COMMANDS, *mail.COMMANDS):
+    for command in (
+        *accounts.COMMANDS,
+        *export.COMMANDS,
+        *ingest.COMMANDS,
+        *mail.COMMANDS,
+        *reminders.COMMANDS,
+    ):
         app.cli.add_command(command)
