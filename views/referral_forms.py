@@ -1,15 +1,27 @@
 """The public referral forms: a stepper over server-side drafts, check your answers, send once."""
 
+import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask import session as browser
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
-from forms.referral_common import Flow, notes, posted_fields
+from forms.referral_common import Flow, Page, PageForm, notes, posted_fields
 from views.deps import client_address, policy, uow
 from views.security import public
 from workflow import drafts, throttle
@@ -23,7 +35,8 @@ from workflow.screening import Stop
 
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
 T = TypeVar("T")
-RACE_RETRIES = 3
+RACE_RETRIES = 6
+COOKIE_DAYS = 30  # the browser's copy of the key; the server expires the draft itself far sooner
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -50,22 +63,46 @@ def _flow(kind: str) -> Flow:
     return FLOWS[kind]
 
 
+# The draft's key lives in a cookie of its own, not in the Flask session: a staff member's idle
+# time-out clears their session, and the draft must outlive that. Never in a URL.
+def _cookie(kind: str) -> str:
+    return f"referral-draft-{kind}"
+
+
 def _token(kind: str) -> str | None:
-    token: str | None = browser.get(f"draft:{kind}")
-    return token
+    return request.cookies.get(_cookie(kind))
+
+
+def _keep(response: Response, kind: str, token: str) -> Response:
+    response.set_cookie(
+        _cookie(kind),
+        token,
+        max_age=COOKIE_DAYS * 86400,
+        path="/refer/",
+        httponly=True,
+        secure=current_app.config["BEHIND_TLS"],
+        samesite="Lax",
+    )
+    return response
+
+
+def _forget(response: Response, kind: str) -> Response:
+    response.delete_cookie(_cookie(kind), path="/refer/")
+    return response
 
 
 def _retried(attempt: Callable[[], T]) -> T:
     """Run a short transaction again when a concurrent one won a race for the same rows.
 
     Two first requests from one address both insert its counter (PostgreSQL: a unique
-    violation), and SQLite refuses a write from a transaction that read before another committed.
+    violation), and SQLite refuses at once a write from a transaction that read while another
+    one was writing. Backing off briefly lets the winner finish.
     """
-    for _ in range(RACE_RETRIES - 1):
+    for retry in range(RACE_RETRIES - 1):
         try:
             return attempt()
         except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
-            continue
+            time.sleep(0.02 * 2**retry * (1 + random.random()))  # noqa: S311 (jitter, not secrets)
     return attempt()
 
 
@@ -125,10 +162,8 @@ def begin(kind: str) -> Any:
             return token
 
     token = _retried(attempt)
-    browser[f"draft:{kind}"] = token
-    browser.permanent = True  # the draft outlives a closed tab; the server still expires it
     first = next((p.slug for p in flow.pages if p.slug not in carried), flow.pages[0].slug)
-    return redirect(url_for(".page", kind=kind, slug=first))
+    return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token)
 
 
 def _carried_pages(carry: str | None) -> dict[str, Any]:
@@ -150,6 +185,12 @@ def page(kind: str, slug: str) -> Any:
     if form is not None and form.validate():
         kept = _retried(lambda: _save(kind, slug, form))
         return _lost(kind, kept) if kept is None or kept.submitted_at else _after(flow, slug, form)
+    return _show(flow, step, form)
+
+
+def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
+    """Render a page: with what was just posted, else with what the draft holds."""
+    kind, slug = flow.kind, step.slug
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         if draft is None or draft.submitted_at:
@@ -166,6 +207,19 @@ def page(kind: str, slug: str) -> Any:
         step=flow.step(slug),
         policy=policy(),
     )
+
+
+@bp.errorhandler(CSRFError)
+def _page_expired(_error: CSRFError) -> Any:
+    """A page left open past its session (or a staff time-out): keep what was typed, ask again."""
+    kind = (request.view_args or {}).get("kind", "")
+    flow = _flow(kind)
+    flash("For your security this page had expired. Check your answers and press the button again.")
+    step = flow.page((request.view_args or {}).get("slug", ""))
+    if request.endpoint == "referral_forms.page" and step is not None:
+        return _show(flow, step, step.form(meta={"csrf": False}))
+    target = ".check" if request.endpoint == "referral_forms.check" else ".start"
+    return redirect(url_for(target, kind=kind))
 
 
 def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
@@ -196,8 +250,7 @@ def _lost(kind: str, draft: ReferralDraft | None) -> Any:
             f"Your answers were deleted because they were not used for "
             f"{_setting('REFERRAL_DRAFT_HOURS')} hours. Please start again."
         )
-        browser.pop(f"draft:{kind}", None)
-    return redirect(url_for(".start", kind=kind))
+    return _forget(redirect(url_for(".start", kind=kind)), kind)
 
 
 @bp.get("/<kind>/stop/<reason>")
@@ -300,6 +353,5 @@ def delete(kind: str) -> Any:
     with uow() as work:
         drafts.discard(work.session, _token(kind))
         work.commit()
-    browser.pop(f"draft:{kind}", None)
     flash("Your answers have been deleted.")
-    return redirect(url_for(".index"))
+    return _forget(redirect(url_for(".index")), kind)

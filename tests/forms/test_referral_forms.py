@@ -1,5 +1,6 @@
 """The public referral forms through the Flask test client: rules, drafts, sending once."""
 
+import threading
 from datetime import date, timedelta
 from html import unescape
 from typing import Any
@@ -9,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from tests.factories import make_referral
+from app import create_app
+from tests.factories import make_referral, make_user
 from tests.forms.answers import (
     MARAC_EXAMPLE,
     STALKING,
@@ -19,10 +21,11 @@ from tests.forms.answers import (
     start,
     submit_token,
 )
-from tests.web.pages import check_page
+from tests.web.pages import check_page, sign_in
 from workflow.db import Database
 from workflow.models import Assessment, Outbox, Referral, ReferralDraft, utcnow
 from workflow.models.referral import Instrument, Pathway
+from workflow.models.staff import Role
 
 
 def send(client: FlaskClient, kind: str, csrf: str) -> Any:
@@ -381,8 +384,9 @@ def test_the_draft_is_kept_on_the_server_under_an_opaque_token_and_expires(
     client: FlaskClient, database: Database
 ) -> None:
     csrf = fill(client, "stalking", {"referrer": STALKING["referrer"]})
-    with client.session_transaction() as browser_session:
-        token = browser_session["draft:stalking"]
+    cookie = client.get_cookie("referral-draft-stalking", path="/refer/")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    token = cookie.value
     with database.uow() as work:
         draft = work.session.exec(select(ReferralDraft)).one()
         assert token not in draft.token_hash and draft.pages["referrer"]["referrer_name"] == [
@@ -419,3 +423,55 @@ def test_every_page_of_both_forms_is_clean(client: FlaskClient) -> None:
         check_page(client.get(f"/refer/stalking/stop/{stop}").get_data(as_text=True))
     assert client.get("/refer/stalking/stop/nonsense").status_code == 404
     assert client.get("/refer/nonsense").status_code == 404
+
+
+def test_a_draft_outlives_a_staff_members_idle_time_out(
+    client: FlaskClient, database: Database
+) -> None:
+    make_user(database, Role.COORDINATOR)
+    sign_in(client, "coordinator@example.org")
+    fill(client, "stalking", {"referrer": STALKING["referrer"]})
+    with client.session_transaction() as browser_session:
+        browser_session["seen_at"] -= 3600  # an hour idle: the staff session is cleared
+    assert "/sign-in" in client.get("/refer/stalking/victim").headers["Location"]
+    assert "Holly Martin" in client.get("/refer/stalking/referrer").get_data(as_text=True)
+
+
+def test_a_page_posted_after_its_session_expired_keeps_what_was_typed(client: FlaskClient) -> None:
+    start(client, "stalking")
+    data = {**STALKING["referrer"], "referrer_name": "Typed Before Timeout"}
+    response = post_page(client, "stalking", "referrer", data, "stale-token")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "this page had expired" in html
+    assert 'value="Typed Before Timeout"' in html
+    check_page(html)
+
+
+def test_two_simultaneous_sends_make_one_referral(committed_database: Database) -> None:
+    app = create_app({"DATABASE_URL": committed_database.url, "SECRET_KEY": "k", "TESTING": True})
+    app.extensions["database"] = committed_database
+    first = app.test_client()
+    csrf = fill(first, "marac", marac(15))
+    token = submit_token(first.get("/refer/marac/check").get_data(as_text=True))
+    second = app.test_client()
+    for cookie in ("session", "referral-draft-marac"):
+        found = first.get_cookie(cookie, path="/refer/" if cookie != "session" else "/")
+        assert found is not None
+        second.set_cookie(cookie, found.value, path=found.path)
+    barrier = threading.Barrier(2)
+    landed: list[str] = []
+
+    def send(client: FlaskClient) -> None:
+        barrier.wait()
+        response = client.post(
+            "/refer/marac/check", data={"csrf_token": csrf, "submit_token": token}
+        )
+        landed.append(response.headers["Location"])
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert landed == ["/refer/marac/done"] * 2
+    assert len(referrals(committed_database)) == 1
