@@ -11,23 +11,29 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlmodel import Session
 
 from mailbox.outbound import send_pending
 from workflow import lease
 from workflow.db import Database
+from workflow.errors import StaleReferral
 from workflow.models import utcnow
 from workflow.policy import CAMBS, Policy
 from workflow.reminders import ReminderSettings, send_reminders
 
 log = logging.getLogger("scheduler")
+T = TypeVar("T")
+BOOKKEEPING_ATTEMPTS = 6
 
 
 def new_holder() -> str:
@@ -48,12 +54,25 @@ class Jobs:
     ran: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
+    def _book(self, write: Callable[[Session], T]) -> T:
+        # The jobs run in threads of their own; on SQLite their bookkeeping may meet a lock.
+        for attempt in range(BOOKKEEPING_ATTEMPTS):
+            try:
+                with self.database.uow() as uow:
+                    result = write(uow.session)
+                    uow.commit()
+                    return result
+            except (sa.exc.OperationalError, StaleReferral):
+                if attempt == BOOKKEEPING_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
     def holds_lease(self) -> bool:
         """Take or renew the lease; say whether this process may work."""
-        with self.database.uow() as uow:
-            mine = lease.acquire(uow.session, self.holder, self.clock(), self.lease_ttl)
-            uow.commit()
-        return mine
+        return self._book(
+            lambda session: lease.acquire(session, self.holder, self.clock(), self.lease_ttl)
+        )
 
     def run(self, job: str, work: Callable[[], dict[str, Any]]) -> bool:
         """Run `job` if this process holds the lease, recording its heartbeat; say if it ran."""
@@ -61,9 +80,7 @@ class Jobs:
             self.skipped.append(job)
             log.info("%s skipped: another scheduler holds the lease", job)
             return False
-        with self.database.uow() as uow:
-            lease.job_started(uow.session, job, self.holder, self.clock())
-            uow.commit()
+        self._book(lambda session: lease.job_started(session, job, self.holder, self.clock()))
         log.info("%s starting", job)
         counts: dict[str, Any] = {}
         error = ""
@@ -72,9 +89,7 @@ class Jobs:
         except Exception as exc:  # the scheduler keeps running whatever one job did
             error = f"{type(exc).__name__}: {exc}"
             log.exception("%s failed", job)
-        with self.database.uow() as uow:
-            lease.job_finished(uow.session, job, self.clock(), counts, error)
-            uow.commit()
+        self._book(lambda session: lease.job_finished(session, job, self.clock(), counts, error))
         log.info("%s finished: %s", job, error or counts)
         self.ran.append(job)
         return True
@@ -117,9 +132,7 @@ class Jobs:
 
     def release(self) -> None:
         """Give the lease back so another scheduler can take over at once."""
-        with self.database.uow() as uow:
-            lease.release(uow.session, self.holder)
-            uow.commit()
+        self._book(lambda session: lease.release(session, self.holder))
 
 
 def _seconds(settings: Mapping[str, Any], name: str, default: float) -> float:

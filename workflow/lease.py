@@ -63,20 +63,25 @@ def holder_of(session: Session, now: datetime, name: str = SCHEDULER) -> str | N
     return lease.holder
 
 
+def _beat(session: Session, job: str, first: datetime, **values: Any) -> None:
+    # Write first: on SQLite a transaction that reads before it writes cannot wait for the lock.
+    updated = session.execute(
+        update(JobHeartbeat).where(col(JobHeartbeat.job) == job).values(**values)
+    )
+    if updated.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(JobHeartbeat(job=job, **{"started_at": first, **values}))
+
+
 def job_started(session: Session, job: str, holder: str, now: datetime) -> None:
     """Record that `job` has started (its end is recorded by job_finished)."""
-    beat = session.get(JobHeartbeat, job) or JobHeartbeat(job=job, started_at=now)
-    beat.started_at, beat.finished_at, beat.holder = now, None, holder
-    session.add(beat)
+    _beat(session, job, now, started_at=now, finished_at=None, holder=holder)
 
 
 def job_finished(
     session: Session, job: str, now: datetime, counts: dict[str, Any], error: str = ""
 ) -> None:
     """Record the end of `job`, what it did and the error if it failed."""
-    beat = session.get(JobHeartbeat, job) or JobHeartbeat(job=job, started_at=now)
-    beat.finished_at, beat.counts, beat.ok, beat.error = now, dict(counts), not error, error[:2000]
-    session.add(beat)
+    _beat(session, job, now, finished_at=now, counts=dict(counts), ok=not error, error=error[:2000])
 
 
 @dataclass(frozen=True)
