@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from app import create_app
+from mailbox.questions import DASH as DASH_KIND
+from mailbox.questions import SDASH, match_question
 from tests.factories import make_referral, make_user
 from tests.forms.answers import (
     MARAC_EXAMPLE,
@@ -22,6 +24,7 @@ from tests.forms.answers import (
     submit_token,
 )
 from tests.web.pages import check_page, sign_in
+from workflow.checklists import DASH, STALKING_SCREEN
 from workflow.db import Database
 from workflow.models import Assessment, Outbox, Referral, ReferralDraft, utcnow
 from workflow.models.referral import Instrument, Pathway
@@ -475,3 +478,12 @@ def test_two_simultaneous_sends_make_one_referral(committed_database: Database) 
         thread.join()
     assert landed == ["/refer/marac/done"] * 2
     assert len(referrals(committed_database)) == 1
+
+
+def test_the_form_questions_are_the_ones_the_mailbox_reader_recognises() -> None:
+    assert [q.number for q in DASH] == list(range(1, 25))
+    assert [q.number for q in STALKING_SCREEN] == list(range(1, 12))
+    for kind, questions in ((DASH_KIND, DASH), (SDASH, STALKING_SCREEN)):
+        for question in questions:
+            match = match_question(question.text, kind)
+            assert match is not None and match.qid == str(question.number), question.text
