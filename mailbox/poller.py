@@ -45,6 +45,11 @@ IMAP_ERRORS = (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFEr
 STEPS = ("fetched", "stored", "processed", "before_move", "moved")
 
 Checkpoint = Callable[[str], None]
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class InsecureMailbox(Exception):
+    """The settings would send the mailbox password in clear over a network."""
 
 
 def _no_checkpoint(step: str) -> None:
@@ -177,6 +182,8 @@ def _release(database: Database) -> None:
 
 def describe(exc: BaseException) -> str:
     """Describe an IMAP or network failure for the coordinator, without any message content."""
+    if isinstance(exc, InsecureMailbox):
+        return str(exc)
     if isinstance(exc, LoginError):
         return "The mailbox refused the login: check IMAP_USERNAME and IMAP_PASSWORD."
     if isinstance(exc, (socket.timeout, TimeoutError)):
@@ -215,6 +222,8 @@ def _cycle_with_retries(
 @contextmanager
 def connect(cfg: MailboxSettings) -> Iterator[IMAPClient]:
     """Open an authenticated IMAP connection: TLS by default, STARTTLS, or plain on loopback."""
+    if cfg.security not in ("ssl", "starttls") and cfg.host not in LOOPBACK:
+        raise InsecureMailbox("IMAP_SECURITY=none is allowed only for a loopback host.")
     context = ssl.create_default_context()
     if cfg.security == "ssl":
         client = IMAPClient(

@@ -101,33 +101,26 @@ def find_arrival(session: Session, arrival: Arrival) -> InboundMessage | None:
     """Return the row already holding this mailbox message, if it was recorded before."""
     if arrival.channel != "imap" or arrival.uid is None:
         return None  # a file given by hand is a new arrival each time
-    same_slot = select(InboundMessage).where(
-        col(InboundMessage.channel) == "imap",
-        col(InboundMessage.folder) == arrival.folder,
-        col(InboundMessage.uidvalidity) == arrival.uidvalidity,
-        col(InboundMessage.uid) == arrival.uid,
-    )
-    found = session.exec(same_slot).first()
-    if found is not None:
-        return found
-    # The folder was renumbered (UIDVALIDITY changed): the same bytes under the same Message-ID
-    # are the message recorded under the old numbering. Claim that row for the new UID.
-    renumbered = (
+    # A UID's bytes never change, so the same slot means the same content hash (indexed).
+    same_bytes = session.exec(
         select(InboundMessage)
         .where(
+            col(InboundMessage.content_hash) == content_hash(arrival.raw),
             col(InboundMessage.channel) == "imap",
             col(InboundMessage.folder) == arrival.folder,
-            col(InboundMessage.uidvalidity) != arrival.uidvalidity,
-            col(InboundMessage.message_id) == arrival.message_id[:998],
-            col(InboundMessage.content_hash) == content_hash(arrival.raw),
         )
         .order_by(col(InboundMessage.id))
-        .limit(1)
-    )
-    found = session.exec(renumbered).first()
-    if found is not None:
-        found.uidvalidity, found.uid = arrival.uidvalidity, arrival.uid
-    return found
+    ).all()
+    for row in same_bytes:
+        if (row.uidvalidity, row.uid) == (arrival.uidvalidity, arrival.uid):
+            return row
+    # The folder was renumbered (UIDVALIDITY changed): the same bytes under the same Message-ID
+    # are the message recorded under the old numbering. Claim that row for the new UID.
+    for row in same_bytes:
+        if row.uidvalidity != arrival.uidvalidity and row.message_id == arrival.message_id[:998]:
+            row.uidvalidity, row.uid = arrival.uidvalidity, arrival.uid
+            return row
+    return None
 
 
 def known_uids(session: Session, folder: str, uidvalidity: int, uids: list[int]) -> dict[int, int]:
@@ -281,16 +274,18 @@ def _same_forms(session: Session, message: InboundMessage) -> InboundMessage | N
     mine = _forms(session, message.id)
     if not mine or not message.from_address:
         return None
+    carrying = (
+        select(Attachment.message_id)
+        .where(col(Attachment.sha256).in_(mine), col(Attachment.message_id) < message.id)
+        .distinct()
+    )
     candidates = session.exec(
         select(InboundMessage.id)
-        .join(Attachment, col(Attachment.message_id) == col(InboundMessage.id))
         .where(
-            col(InboundMessage.id) < message.id,
+            col(InboundMessage.id).in_(carrying),
             col(InboundMessage.from_address) == message.from_address,
             col(InboundMessage.referral_id).is_not(None),
-            col(Attachment.sha256).in_(mine),
         )
-        .distinct()
         .order_by(col(InboundMessage.id))
     )
     same = next((c for c in candidates if _forms(session, c) == mine), None)

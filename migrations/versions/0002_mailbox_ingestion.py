@@ -38,6 +38,13 @@ def upgrade() -> None:
         sa.Column("lease_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
+    with op.batch_alter_table("inbound_message", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_inbound_message_slot", ["folder", "uidvalidity", "uid"], unique=False
+        )
+        batch_op.create_index("ix_inbound_message_disposition", ["disposition"], unique=False)
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.create_index("ix_attachment_sha256", ["sha256"], unique=False)
     # The one status row exists from the start, so two pollers never race to create it.
     status = sa.table(
         "mailbox_status",
@@ -50,5 +57,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.drop_index("ix_attachment_sha256")
+    with op.batch_alter_table("inbound_message", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbound_message_disposition")
+        batch_op.drop_index("ix_inbound_message_slot")
     op.drop_table("mailbox_status")
     op.drop_table("mailbox_folder")

@@ -175,6 +175,12 @@ def test_tls_is_the_default_and_a_plain_server_is_refused(
     assert recorded(database) == []
 
 
+def test_a_password_is_never_sent_in_clear_to_another_host(database: Database) -> None:
+    plain = {"IMAP_HOST": "imap.example.org", "IMAP_USERNAME": "u", "IMAP_SECURITY": "none"}
+    report = poll_once(database, {**plain, "IMAP_RETRY_DELAYS": ()})
+    assert report.error == "IMAP_SECURITY=none is allowed only for a loopback host."
+
+
 def test_a_refused_login_is_logged_backed_off_and_shown(
     database: Database, dovecot: DovecotServer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from workflow.models.base import utcnow
+from workflow.models.mail import Attachment, InboundMessage
 
 
 class MailboxFolder(SQLModel, table=True):
@@ -35,3 +36,15 @@ class MailboxStatus(SQLModel, table=True):
     left_in_mailbox: int = 0  # messages in the folder not yet read, as of the latest look
     # Only one cycle at a time, whichever process runs it (scheduler or `flask poll-mailbox`).
     lease_until: datetime | None = None
+
+
+# Lookups the poller makes on every message, kept off full scans of the tables of raw mail:
+# the message in a folder slot, messages waiting or quarantined, and a form file seen before.
+sa.Index(
+    "ix_inbound_message_slot",
+    col(InboundMessage.folder),
+    col(InboundMessage.uidvalidity),
+    col(InboundMessage.uid),
+)
+sa.Index("ix_inbound_message_disposition", col(InboundMessage.disposition))
+sa.Index("ix_attachment_sha256", col(Attachment.sha256))
