@@ -206,6 +206,18 @@ def _explain(raw: psycopg.Connection[Any], queries: list[tuple[str, Any]]) -> No
         )
 
 
+def _profile(request: Callable[[], Any]) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        request()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+
+
 class Captured:
     """The SQL statements one request ran, with their parameters, for replaying bare."""
 
@@ -239,11 +251,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--explain", action="store_true", help="time each statement of a page")
+    parser.add_argument("--profile", action="store_true", help="profile the Python of each page")
+    parser.add_argument("--reuse", help="time an already loaded database at this URL instead")
     args = parser.parse_args()
+    if args.reuse:
+        run(args.reuse, 0, args.runs, args.explain, args.profile)
+        return
 
     url = create_database(args.admin_url, f"queue_bench_{int(time.time())}")
     try:
-        run(url, args.rows, args.runs, args.explain)
+        run(url, args.rows, args.runs, args.explain, args.profile)
     finally:
         drop_database(args.admin_url, url)
 
@@ -257,12 +274,13 @@ def _sign_in(client: FlaskClient) -> str:
     return client.get("/queue").get_data(as_text=True)
 
 
-def run(url: str, rows: int, runs: int, explain: bool = False) -> None:
-    upgrade(url)
+def run(url: str, rows: int, runs: int, explain: bool = False, profile: bool = False) -> None:
     database = Database(url)
-    started = time.perf_counter()
-    load(database, rows)
-    print(f"loaded {rows:,} referrals in {time.perf_counter() - started:.1f} s")
+    if rows:
+        upgrade(url)
+        started = time.perf_counter()
+        load(database, rows)
+        print(f"loaded {rows:,} referrals in {time.perf_counter() - started:.1f} s")
     with database.bind.connect() as c:  # type: ignore[union-attr]
         open_count = c.exec_driver_sql(
             "SELECT count(*) FROM referral WHERE state <> 'closed'"
@@ -304,6 +322,8 @@ def run(url: str, rows: int, runs: int, explain: bool = False) -> None:
 
         if explain:
             _explain(raw, queries)
+        if profile:
+            _profile(request)
         p50, p95 = percentiles(timed(request, runs))
         f50, f95 = percentiles(timed(floor, runs))
         print(f"{name:42} {p50:10.1f} {p95:10.1f} {f50:10.1f} {f95:10.1f} {p95 / f95:9.1f}x")

@@ -96,6 +96,7 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
         result = queue.queue_page(work, actor(), _queue_filter(search), page)
         mail = queue.mail_status(work)
         mailbox = _mailbox_health(work)
+        reminders = queue.reminders_line(work)
     return render_template(
         "staff/queue.html",
         result=result,
@@ -105,6 +106,7 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
         search=search,
         mail=mail,
         mailbox=mailbox,
+        reminders=reminders,
         args=request.args.to_dict(),
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from workflow import audit
+from workflow import audit, lease
 from workflow import queue_time as timing
 from workflow.actors import Actor
 from workflow.casework import require_role
@@ -92,16 +92,40 @@ class QueueFilter:
         return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(self).items() if v}
 
 
+# What a queue row shows, read as plain columns: hydrating whole referrals (addresses, narrative,
+# every JSON field) for fifty rows cost more than the queries themselves.
+QUEUE_COLUMNS = [
+    col(Referral.id),
+    col(Referral.reference),
+    col(Referral.pathway),
+    col(Referral.state),
+    col(Referral.dash_score),
+    col(Referral.risk_band),
+    col(Referral.marac_criteria_met),
+    col(Referral.received_at),
+    col(Referral.allocated_idva_id),
+    col(Referral.consent),
+    col(Referral.needs_review),
+    col(Referral.rule_outcomes),
+    col(Referral.victim_name),
+    col(Referral.victim_date_of_birth),
+    col(Referral.due_at),
+    col(Referral.due_kind),
+]
+
+
 @dataclass
 class QueueRow:
-    """One referral as the queue shows it."""
+    """One referral as the queue shows it (`referral` has the QUEUE_COLUMNS as attributes)."""
 
-    referral: Referral
+    referral: Any
     flags: list[str]
     idva: str
     age_working_days: int
     due_at: datetime | None
     overdue: bool
+    step: str = ""  # what is due, e.g. "consent check"
+    late_by: str = ""  # e.g. "2 working days"
 
 
 @dataclass
@@ -194,8 +218,18 @@ def queue_page(
     total = session.exec(select(func.count()).select_from(Referral).where(*where)).one()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
-    query = select(Referral).where(*where).order_by(*urgency(now))
-    referrals = list(session.exec(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    # Ids first, from the queue index alone; then only the page's rows are read in full.
+    ids = list(
+        session.exec(
+            select(Referral.id)
+            .where(*where)
+            .order_by(*urgency(now))
+            .offset((page - 1) * PER_PAGE)
+            .limit(PER_PAGE)
+        )
+    )
+    found = {r.id: r for r in _columns(uow, col(Referral.id).in_(ids))}
+    referrals = [found[i] for i in ids]
     if f.search:
         _audit_search(uow, actor, f, total)
     return QueuePage(_rows(uow, referrals, now), total, page, pages, counts_by_state(uow))
@@ -209,13 +243,23 @@ def _audit_search(uow: UnitOfWork, actor: Actor, f: QueueFilter, total: int) -> 
 
 
 def counts_by_state(uow: UnitOfWork) -> dict[State, int]:
-    """Return how many referrals are in each state, every state listed."""
-    rows = uow.session.exec(select(Referral.state, func.count()).group_by(col(Referral.state)))
+    """Return how many referrals are in each open state (closed ones are years of history)."""
+    open_states = [state for state in State if state in OPEN_STATES]
+    rows = uow.session.exec(
+        select(Referral.state, func.count())
+        .where(col(Referral.state).in_(open_states))
+        .group_by(col(Referral.state))
+    )
     found = {State(state): count for state, count in rows}
-    return {state: found.get(state, 0) for state in State}
+    return {state: found.get(state, 0) for state in open_states}
 
 
-def _rows(uow: UnitOfWork, referrals: list[Referral], now: datetime) -> list[QueueRow]:
+def _columns(uow: UnitOfWork, *where: Any, order: list[Any] | None = None) -> list[Any]:
+    query = sa.select(*QUEUE_COLUMNS).where(*where).order_by(*(order or []))
+    return list(uow.session.execute(query))
+
+
+def _rows(uow: UnitOfWork, referrals: list[Any], now: datetime) -> list[QueueRow]:
     idva_ids = {r.allocated_idva_id for r in referrals if r.allocated_idva_id}
     labels = idva_labels(uow, idva_ids)
     return [
@@ -228,6 +272,8 @@ def _rows(uow: UnitOfWork, referrals: list[Referral], now: datetime) -> list[Que
             age_working_days=timing.working_age(r, now),
             due_at=timing.due_of(r),
             overdue=timing.is_overdue(r, now),
+            step=timing.step_label(r),
+            late_by=timing.lateness(r, now),
         )
         for r in referrals
     ]
@@ -251,13 +297,11 @@ def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list
     """Return the open referrals allocated to this IDVA, most urgent first."""
     require_role(actor, frozenset({Role.IDVA}))
     now = now or utcnow()
-    query = (
-        select(Referral)
-        .where(col(Referral.state).in_(sorted(OPEN_STATES)))
-        .where(col(Referral.allocated_idva_id) == actor.id)
-        .order_by(*urgency(now))
+    mine = (
+        col(Referral.state).in_(sorted(OPEN_STATES)),
+        col(Referral.allocated_idva_id) == actor.id,
     )
-    return _rows(uow, list(uow.session.exec(query)), now)
+    return _rows(uow, _columns(uow, *mine, order=urgency(now)), now)
 
 
 CSV_COLUMNS = (
@@ -283,8 +327,7 @@ def export_csv(
     """Return the whole filtered queue as CSV (what the page shows, no more) and audit it."""
     _require_reader(actor)
     now = now or utcnow()
-    query = select(Referral).where(*_conditions(f, now)).order_by(*urgency(now))
-    rows = _rows(uow, list(uow.session.exec(query)), now)
+    rows = _rows(uow, _columns(uow, *_conditions(f, now), order=urgency(now)), now)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()))
@@ -349,6 +392,17 @@ class MailStatus:
 
     unsent: int
     failed: list[FailedMail]
+
+
+def reminders_line(uow: UnitOfWork, now: datetime | None = None) -> str:
+    """Say when the overdue reminders last ran, or that they never have."""
+    run = lease.last_runs(uow.session).get("send-reminders")
+    if run is None:
+        return "Reminders have never run: check the scheduler (flask run-scheduler) is running."
+    at = (run.finished_at or run.started_at).strftime("%d %b %Y %H:%M")
+    if run.error:
+        return f"Reminders last ran {at} UTC and failed: {run.error}"
+    return f"Reminders last ran {at} UTC."
 
 
 def mail_status(uow: UnitOfWork) -> MailStatus:

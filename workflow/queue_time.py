@@ -1,7 +1,7 @@
-"""Due times and working-day ages for the queue, from workflow.deadlines when it is there.
+"""Due times and working-day ages as the queue shows them, from workflow.deadlines.
 
-The reminders work adds `Referral.due_at` and `workflow.deadlines`; until both exist the queue
-shows ages from its own working-day count and no due times, and the overdue filter finds nothing.
+The reminders work keeps each open referral's current deadline in `Referral.due_at`/`due_kind`,
+so the queue can filter and sort by it in SQL; this module only reads and words it.
 """
 
 from datetime import date, datetime, timedelta
@@ -9,30 +9,39 @@ from functools import cache
 from typing import Any
 
 import holidays
-import sqlalchemy as sa
 from sqlmodel import col
 
+from workflow import deadlines
 from workflow.models import Referral
 
 
 def due_column() -> Any:
-    """Return the due-time column to filter and sort by, or a typed NULL before it exists."""
-    column = getattr(Referral, "due_at", None)
-    if column is None:
-        return sa.cast(sa.null(), sa.DateTime(timezone=True))
-    return col(column)
+    """Return the due-time column the queue filters and sorts by."""
+    return col(Referral.due_at)
 
 
-def due_of(referral: Referral) -> datetime | None:
-    """Return when the referral's current step is due, if a due time is kept."""
-    due: datetime | None = getattr(referral, "due_at", None)
+def due_of(referral: Any) -> datetime | None:
+    """Return when the referral's current step is due, if it has a deadline."""
+    due: datetime | None = referral.due_at
     return due
 
 
-def is_overdue(referral: Referral, now: datetime) -> bool:
+def is_overdue(referral: Any, now: datetime) -> bool:
     """Say whether the referral's current step is past its due time."""
-    due = due_of(referral)
-    return due is not None and due < now
+    return bool(deadlines.overdue_by(due_of(referral), now))
+
+
+def step_label(referral: Any) -> str:
+    """Name the step the referral waits for, e.g. "consent check"."""
+    try:
+        return deadlines.KIND_LABELS[deadlines.DeadlineKind(referral.due_kind)]
+    except ValueError:
+        return ""
+
+
+def lateness(referral: Any, now: datetime) -> str:
+    """Say how late the current step is, e.g. "2 working days"; empty when not overdue."""
+    return deadlines.describe_overdue(due_of(referral), now) if is_overdue(referral, now) else ""
 
 
 @cache
@@ -41,15 +50,22 @@ def _bank_holidays(year: int) -> frozenset[date]:
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Count working days after `start` up to and including `end` (England bank holidays)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in _bank_holidays(day.year):
-            count += 1
+    """Count working days after `start` up to and including `end` (England bank holidays).
+
+    The same count as workflow.deadlines, but whole weeks at a time, so a referral open for
+    years costs a queue page no more than a new one.
+    """
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5
+    count += sum((start + timedelta(days=n)).weekday() < 5 for n in range(1, rest + 1))
+    for year in range(start.year, end.year + 1):
+        count -= sum(start < day <= end and day.weekday() < 5 for day in _bank_holidays(year))
     return count
 
 
-def working_age(referral: Referral, now: datetime) -> int:
-    """Return how many working days ago the referral was received."""
-    return working_days_between(referral.received_at.date(), now.date())
+def working_age(referral: Any, now: datetime) -> int:
+    """Return how many working days ago (London dates) the referral was received."""
+    received = referral.received_at.astimezone(deadlines.LONDON).date()
+    return working_days_between(received, now.astimezone(deadlines.LONDON).date())

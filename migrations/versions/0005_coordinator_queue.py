@@ -56,6 +56,21 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_victim_name_key_referral_id"), ["referral_id"], unique=False
         )
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_referral_queue",
+            [
+                "state",
+                "pathway",
+                "risk_band",
+                "allocated_idva_id",
+                "dash_score",
+                "due_at",
+                "received_at",
+                "id",
+            ],
+            unique=False,
+        )
     _backfill()
 
 
@@ -87,6 +102,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.drop_index("ix_referral_queue")
     with op.batch_alter_table("victim_name_key", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_victim_name_key_referral_id"))
     op.drop_table("victim_name_key")

@@ -77,6 +77,7 @@ def test_counts_per_state(desk: FlaskClient, database: Database, coordinator: Us
     with database.uow() as uow:
         counts = queue.counts_by_state(uow)
     assert counts[queue.State.RECEIVED] == 1 and counts[queue.State.CONSENT_CHECKED] == 1
+    assert queue.State.CLOSED not in counts
     assert "<strong>1</strong> consent checked" in _page(desk)
 
 

@@ -1,12 +1,14 @@
 """The queue's mail panel and the links into upload and re-processing."""
 
+import re
+
 from flask.testing import FlaskClient
 
 from tests.factories import make_referral
-from tests.queue.builders import add_message
-from workflow import outbox
+from tests.queue.builders import add_message, age
+from workflow import lease, outbox
 from workflow.db import Database
-from workflow.models import Outbox
+from workflow.models import Outbox, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
 
 
@@ -47,3 +49,20 @@ def test_upload_and_re_process_are_linked(desk: FlaskClient, database: Database)
     html = desk.get("/needs-a-person").get_data(as_text=True)
     assert f'action="/intake/messages/{message.id}/reprocess"' in html
     assert f'href="/intake/messages/{message.id}"' in html
+
+
+def test_the_panel_says_when_reminders_last_ran(desk: FlaskClient, database: Database) -> None:
+    assert "Reminders have never run" in desk.get("/queue").get_data(as_text=True)
+    with database.uow() as uow:
+        lease.job_started(uow.session, "send-reminders", "scheduler-1", utcnow())
+        lease.job_finished(uow.session, "send-reminders", utcnow(), {"queued": 2}, "")
+        uow.commit()
+    assert "Reminders last ran" in desk.get("/queue").get_data(as_text=True)
+
+
+def test_overdue_referrals_say_how_late_they_are(desk: FlaskClient, database: Database) -> None:
+    late = make_referral(database)
+    age(database, late, 10)
+    html = desk.get("/queue").get_data(as_text=True)
+    assert "Consent check by" in html
+    assert re.search(r"Overdue \d+ working days", html), html[html.find("Overdue") :][:80]

@@ -59,6 +59,21 @@ def _clear(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
         connection.execute(sa.delete(table).where(table.referral_id == referral.id))  # type: ignore[arg-type]
 
 
+# The queue's filters and its urgency order read only these columns, so PostgreSQL can count and
+# sort the open referrals from this index without touching the wide rows.
+_columns = Referral.__table__.c  # type: ignore[attr-defined]
+QUEUE_INDEX = sa.Index(
+    "ix_referral_queue",
+    _columns.state,
+    _columns.pathway,
+    _columns.risk_band,
+    _columns.allocated_idva_id,
+    _columns.dash_score,
+    _columns.due_at,
+    _columns.received_at,
+    _columns.id,
+)
+
 event.listen(Referral, "after_insert", _reindex)
 event.listen(Referral, "after_update", _reindex)
 event.listen(Referral, "before_delete", _clear)
