@@ -17,9 +17,10 @@ import holidays
 
 from workflow.models import Referral, utcnow
 from workflow.policy import CAMBS, Policy
-from workflow.states import State
+from workflow.states import OPEN_STATES, State
 
 LONDON = ZoneInfo("Europe/London")
+NO_DEADLINE = "none"  # due_kind of an open referral whose step has no deadline in the policy
 
 
 class DeadlineKind(StrEnum):
@@ -150,7 +151,10 @@ def refresh_deadline(referral: Referral, policy: Policy = CAMBS) -> Deadline | N
     """Store the referral's current deadline in `due_at`/`due_kind` for the queue to query."""
     deadline = current_deadline(referral, policy)
     referral.due_at = deadline.due_at if deadline else None
-    referral.due_kind = deadline.kind.value if deadline else ""
+    # "" only when closed: an open referral with no rule for its step says "none", so the
+    # reminder job's backfill can tell it from one whose due time was never worked out.
+    kind = deadline.kind.value if deadline else NO_DEADLINE
+    referral.due_kind = "" if referral.state not in OPEN_STATES else kind
     return deadline
 
 

@@ -10,10 +10,11 @@ Mail holds the reference, state, step, how late it is and a link: never anything
 import html
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -28,9 +29,10 @@ from workflow.deadlines import (
     add_working_days,
     describe_overdue,
     is_working_day,
+    refresh_deadline,
 )
 from workflow.errors import StaleReferral
-from workflow.models import Referral, ReminderSent, User
+from workflow.models import Outbox, Referral, ReminderSent, User
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
 from workflow.states import OPEN_STATES, STATE_LABELS, State
@@ -38,6 +40,7 @@ from workflow.states import OPEN_STATES, STATE_LABELS, State
 log = logging.getLogger(__name__)
 
 REMINDER, ESCALATION = 1, 2
+T = TypeVar("T")
 ATTEMPTS = 6  # a batch that loses a race with a user's change or another run is read again
 
 
@@ -69,6 +72,7 @@ class ReminderReport:
     digests: int = 0
     no_recipient: int = 0
     retried_batches: int = 0
+    backfilled: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -217,20 +221,40 @@ def _message(item: Overdue, level: int, now: datetime, link: str) -> tuple[str, 
 NO_DETAILS = "This message holds no details of the victim. Do not forward it."
 
 
+def _key(item: Overdue, level: int) -> str:
+    return f"reminder:{item.reference}:{item.kind}:{item.due_at:%Y%m%dT%H%M%SZ}:{level}"
+
+
+def _already_queued(session: Session, keys: list[str]) -> dict[str, int]:
+    # One query per batch instead of one per message: enqueue's own check is row by row.
+    if not keys:
+        return {}
+    rows = session.execute(
+        sa.select(col(Outbox.dedupe_key), col(Outbox.id)).where(col(Outbox.dedupe_key).in_(keys))
+    )
+    return {key: outbox_id for key, outbox_id in rows if key is not None}
+
+
 def _queue(
     session: Session,
     items: Sequence[Overdue],
     level: int,
     now: datetime,
     settings: ReminderSettings,
-    report: ReminderReport,
-) -> None:
+) -> tuple[int, int]:
+    """Queue one batch; return (messages queued, referrals with nobody to tell)."""
     coordinators = list(settings.coordinators_address) or _role_addresses(session, Role.COORDINATOR)
     managers = _role_addresses(session, Role.MANAGER) if level == ESCALATION else []
     idvas = _emails(session, {i.idva_id for i in items if i.idva_id is not None})
-    records = []
+    existing = _already_queued(session, [_key(item, level) for item in items])
+    records: list[tuple[Overdue, Outbox | None, int | None]] = []
+    nobody = 0
     with session.no_autoflush:
         for item in items:
+            key = _key(item, level)
+            if key in existing:  # queued by a run that crashed before this record: keep it
+                records.append((item, None, existing[key]))
+                continue
             idva = idvas.get(item.idva_id) if item.idva_id is not None else None
             to = (
                 (managers or coordinators)
@@ -238,10 +262,9 @@ def _queue(
                 else ([idva] if idva else coordinators)
             )
             if not to:
-                report.no_recipient += 1
+                nobody += 1
                 continue
             subject, text, body_html = _message(item, level, now, _link(settings, item.referral_id))
-            key = f"reminder:{item.reference}:{item.kind}:{item.due_at:%Y%m%dT%H%M%SZ}:{level}"
             mail = outbox.enqueue(
                 session,
                 kind="escalation" if level == ESCALATION else "reminder",
@@ -249,26 +272,58 @@ def _queue(
                 subject=subject,
                 body_text=text,
                 body_html=body_html,
-                dedupe_key=key,
+                dedupe_key=None,  # checked for the whole batch above; set below
                 referral_id=item.referral_id,
             )
-            records.append((item, mail))
+            if mail is not None:
+                # The unique key still refuses a copy that a concurrent run queued meanwhile.
+                mail.dedupe_key = key
+            records.append((item, mail, None))
     session.flush()  # the outbox rows get their ids in one batched INSERT
-    for item, mail in records:
+    for item, mail, outbox_id in records:
         session.add(
             ReminderSent(
                 referral_id=item.referral_id,
                 kind=item.kind,
                 due_at=item.due_at,
                 level=level,
-                outbox_id=mail.id if mail else None,
+                outbox_id=mail.id if mail else outbox_id,
                 created_at=now,
             )
         )
-    if level == ESCALATION:
-        report.escalations += len(records)
-    else:
-        report.reminders += len(records)
+    return sum(mail is not None for _, mail, _ in records), nobody
+
+
+def _retrying(report: ReminderReport, work: Callable[[], T]) -> T:
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
+            # Lost a race with a user's change or another run: read the batch again.
+            report.retried_batches += 1
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _level_batch(
+    database: Database,
+    level: int,
+    now: datetime,
+    after: int,
+    settings: ReminderSettings,
+    policy: Policy,
+) -> tuple[list[Overdue], int, int]:
+    with database.uow() as uow:
+        if level == REMINDER:
+            items = _reminder_candidates(uow.session, now, after, settings.batch)
+        else:
+            items = _escalation_candidates(uow.session, now, after, settings.batch, policy)
+        due = [i for i in items if level == REMINDER or _escalation_due(i, now, policy)]
+        queued, nobody = _queue(uow.session, due, level, now, settings) if due else (0, 0)
+        uow.commit()
+    return items, queued, nobody
 
 
 def _run_level(
@@ -281,27 +336,16 @@ def _run_level(
 ) -> None:
     after = 0
     while True:
-        for attempt in range(ATTEMPTS):
-            try:
-                with database.uow() as uow:
-                    if level == REMINDER:
-                        items = _reminder_candidates(uow.session, now, after, settings.batch)
-                    else:
-                        items = _escalation_candidates(
-                            uow.session, now, after, settings.batch, policy
-                        )
-                    if not items:
-                        return
-                    due = [i for i in items if level == REMINDER or _escalation_due(i, now, policy)]
-                    _queue(uow.session, due, level, now, settings, report)
-                    uow.commit()
-                break
-            except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
-                # Lost a race with a user's change or another run: read the batch again.
-                report.retried_batches += 1
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
+        items, queued, nobody = _retrying(
+            report, partial(_level_batch, database, level, now, after, settings, policy)
+        )
+        if not items:
+            return
+        if level == ESCALATION:
+            report.escalations += queued
+        else:
+            report.reminders += queued
+        report.no_recipient += nobody
         after = items[-1].referral_id
 
 
@@ -316,11 +360,12 @@ def _digest(
     now: datetime,
     settings: ReminderSettings,
     policy: Policy,
-    report: ReminderReport,
-) -> None:
+) -> int:
+    """Queue today's digest for each coordinator who has not had it; return how many."""
     local = now.astimezone(LONDON)
     if not is_working_day(local.date()) or local.time() < policy.office_opens:
-        return  # the digest is for the start of a working day, not the middle of the night
+        return 0  # the digest is for the start of a working day, not the middle of the night
+    queued = 0
     end_of_day = datetime.combine(local.date(), policy.office_closes, tzinfo=LONDON)
     with database.uow() as uow:
         session = uow.session
@@ -328,13 +373,13 @@ def _digest(
             select(User).where(col(User.role) == Role.COORDINATOR, col(User.active))
         ).all()
         if not coordinators:
-            return
+            return 0
         where = (col(Referral.due_at) <= end_of_day, col(Referral.state).in_(OPEN_STATES))
         total = session.execute(
             select(sa.func.count()).select_from(Referral).where(*where)
         ).scalar_one()
         if not total:
-            return
+            return 0
         rows = session.execute(
             sa.select(*COLUMNS)
             .where(*where)
@@ -345,7 +390,7 @@ def _digest(
         subject, text, body_html = _digest_message(items, total, now, settings)
         with session.no_autoflush:
             for user in coordinators:
-                queued = outbox.enqueue(
+                mail = outbox.enqueue(
                     session,
                     kind="digest",
                     to=[user.email],
@@ -354,8 +399,9 @@ def _digest(
                     body_html=body_html,
                     dedupe_key=f"digest:{user.id}:{local.date().isoformat()}",
                 )
-                report.digests += queued is not None
+                queued += mail is not None
         uow.commit()
+    return queued
 
 
 def _digest_message(
@@ -386,13 +432,39 @@ def _digest_message(
     return subject, text, body_html
 
 
+def backfill_deadlines(database: Database, policy: Policy = CAMBS, batch: int = 500) -> int:
+    """Give a due time to open referrals that have none yet (those from before due times)."""
+    done, after = 0, 0
+    while True:
+        with database.uow() as uow:
+            referrals = uow.session.exec(
+                select(Referral)
+                .where(
+                    col(Referral.state).in_(OPEN_STATES),
+                    col(Referral.due_at).is_(None),
+                    col(Referral.due_kind) == "",
+                    col(Referral.id) > after,
+                )
+                .order_by(col(Referral.id))
+                .limit(batch)
+            ).all()
+            if not referrals:
+                return done
+            for referral in referrals:
+                refresh_deadline(referral, policy)
+            uow.commit()
+        done += len(referrals)
+        after = referrals[-1].id or 0
+
+
 def send_reminders(
     database: Database, now: datetime, settings: ReminderSettings, policy: Policy = CAMBS
 ) -> ReminderReport:
     """Queue the reminders, escalations and digests due at `now`; a rerun queues nothing twice."""
     report = ReminderReport()
+    report.backfilled = backfill_deadlines(database, policy, settings.batch)
     _run_level(database, REMINDER, now, settings, policy, report)
     _run_level(database, ESCALATION, now, settings, policy, report)
-    _digest(database, now, settings, policy, report)
+    report.digests = _retrying(report, lambda: _digest(database, now, settings, policy))
     log.info("%s", report.summary())
     return report

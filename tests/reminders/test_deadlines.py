@@ -95,7 +95,7 @@ def test_the_policy_sets_each_step_per_pathway(database: Database) -> None:
         database, policy, Pathway.STALKING_IDVA, None, received_at=london(2026, 11, 27, 15, 0)
     )
     assert marac.due_at == london(2026, 12, 2, 15, 0)
-    assert stalking.due_at is None and stalking.due_kind == ""
+    assert stalking.due_at is None and stalking.due_kind == "none"
 
 
 def test_each_use_case_keeps_the_stored_deadline_current(database: Database) -> None:
@@ -129,3 +129,25 @@ def test_each_use_case_keeps_the_stored_deadline_current(database: Database) -> 
     with database.uow() as uow:
         done = casework.close(uow, coordinator, referral.id, None, Outcome.SUPPORT_COMPLETED)
     assert done.due_at is None and done.due_kind == ""
+
+
+def test_the_job_gives_a_due_time_to_open_referrals_from_before_due_times(
+    database: Database,
+) -> None:
+    from sqlmodel import select
+
+    from workflow.models import Referral
+    from workflow.reminders import backfill_deadlines
+
+    referral = make_referral(database, received_at=london(2026, 11, 27, 15, 0))
+    closed = make_referral(database)
+    with database.uow() as uow:
+        for row in uow.session.exec(select(Referral)):
+            row.due_at, row.due_kind = None, ""  # as the migration leaves them
+        uow.session.get(Referral, closed.id).state = closed.state.__class__("closed")  # type: ignore[union-attr]
+        uow.commit()
+    assert backfill_deadlines(database) == 1
+    assert backfill_deadlines(database) == 0
+    with database.uow() as uow:
+        stored = uow.session.get(Referral, referral.id)
+        assert stored is not None and stored.due_at == london(2026, 11, 30, 15, 0)
