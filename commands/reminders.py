@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mailbox.outbound import send_pending
+from workflow import lease
 from workflow.db import Database
 from workflow.deadlines import LONDON
 from workflow.models import utcnow
@@ -39,7 +40,14 @@ def send_reminders_command(now: str | None) -> None:
     instant = parse_instant(now) if now else utcnow()
     settings = ReminderSettings.from_settings(current_app.config)
     policy = current_app.config.get("POLICY") or CAMBS
-    report = send_reminders(_database(), instant, settings, policy)
+    database = _database()
+    with database.uow() as uow:  # the queue's "reminders last ran" counts operators' runs too
+        lease.job_started(uow.session, "send-reminders", "flask send-reminders", utcnow())
+        uow.commit()
+    report = send_reminders(database, instant, settings, policy)
+    with database.uow() as uow:
+        lease.job_finished(uow.session, "send-reminders", utcnow(), report.counts())
+        uow.commit()
     click.echo(report.summary())
 
 

@@ -111,6 +111,9 @@ def test_send_reminders_command_runs_as_of_the_given_instant_once(
     again = runner.invoke(args=["send-reminders", "--now", "2026-11-30T15:30"])
     assert "0 reminders" in again.output and "0 digests" in again.output
     assert len(queued(database, "reminder")) == 1
+    with database.uow() as uow:
+        run = lease.last_runs(uow.session)["send-reminders"]
+    assert run.holder == "flask send-reminders" and run.counts["reminders"] == 0 and run.ok
     bad = runner.invoke(args=["send-reminders", "--now", "next tuesday"])
     assert bad.exit_code != 0 and "ISO-8601" in bad.output
 
