@@ -160,18 +160,27 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
     """Read and settle one stored message; a reader or rule failure quarantines it, logged."""
     try:
         with database.uow() as uow:
+            raw = _pending_raw(uow.session.get(InboundMessage, message_id))
+        # Reading may take a while: no transaction is held open meanwhile.
+        reading = read(raw, config) if raw is not None else Reading({})
+        with database.uow() as uow:
             message = uow.session.get(InboundMessage, message_id)
             if message is None:
                 raise LookupError(f"no message {message_id}")
-            if message.disposition is not Disposition.PENDING:
-                return inbound.settle(uow, actor, message, Reading({}), config.policy)
-            return inbound.settle(uow, actor, message, read(message.raw, config), config.policy)
+            return inbound.settle(uow, actor, message, reading, config.policy)
     except TRANSIENT as exc:
         log.warning("message %s left pending: %s", message_id, type(exc).__name__)
         return Settled(message_id, Disposition.PENDING, reason=type(exc).__name__)
     except Exception as exc:
         log.exception("message %s could not be settled: quarantined", message_id)
         return _quarantine(database, message_id, f"Processing failed ({type(exc).__name__}).")
+
+
+def _pending_raw(message: InboundMessage | None) -> bytes | None:
+    """The raw bytes of a message still to be settled; None when it is settled already."""
+    if message is None:
+        raise LookupError("no such message")
+    return message.raw if message.disposition is Disposition.PENDING else None
 
 
 def _quarantine(database: Database, message_id: int, reason: str) -> Settled:
