@@ -263,6 +263,7 @@ def test_a_referrer_sends_a_marac_referral_by_keyboard_alone(live: Live, page: P
             expect(page.locator("#referrer_name")).to_be_focused()
         type_page(page, data)
         if slug == "dash-2":  # the live hint counts this page's Yes answers on top of page 1's
+            expect(page.locator("#dash-hint")).to_be_visible()
             expect(page.locator("#dash-hint")).to_contain_text("DASH score so far: 12")
         press_button(page)
     expect(page).to_have_title(f"Check your answers – MARAC referral – {SERVICE}")
