@@ -280,16 +280,20 @@ def _queue(
                 mail.dedupe_key = key
             records.append((item, mail, None))
     session.flush()  # the outbox rows get their ids in one batched INSERT
-    for item, mail, outbox_id in records:
-        session.add(
-            ReminderSent(
-                referral_id=item.referral_id,
-                kind=item.kind,
-                due_at=item.due_at,
-                level=level,
-                outbox_id=mail.id if mail else outbox_id,
-                created_at=now,
-            )
+    if records:
+        session.execute(
+            sa.insert(ReminderSent),
+            [
+                {
+                    "referral_id": item.referral_id,
+                    "kind": item.kind,
+                    "due_at": item.due_at,
+                    "level": level,
+                    "outbox_id": mail.id if mail else outbox_id,
+                    "created_at": now,
+                }
+                for item, mail, outbox_id in records
+            ],
         )
     return sum(mail is not None for _, mail, _ in records), nobody
 
