@@ -23,15 +23,7 @@ def acquire(
     session: Session, holder: str, now: datetime, ttl: timedelta, name: str = SCHEDULER
 ) -> bool:
     """Take or renew the lease for `holder` until now + ttl; say whether it is ours."""
-    taken = session.execute(
-        update(SchedulerLease)
-        .where(
-            col(SchedulerLease.name) == name,
-            sa.or_(col(SchedulerLease.holder) == holder, col(SchedulerLease.expires_at) < now),
-        )
-        .values(holder=holder, expires_at=now + ttl)
-    )
-    if taken.rowcount == 1:  # type: ignore[attr-defined]
+    if _renew(session, holder, now, ttl, name):
         return True
     exists = session.exec(select(SchedulerLease.name).where(SchedulerLease.name == name)).first()
     if exists is not None:
@@ -42,8 +34,21 @@ def acquire(
                 SchedulerLease(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
             )
     except sa.exc.IntegrityError:
-        return False  # another process inserted it first
+        # Inserted first by another process, or by another job thread of this one.
+        return _renew(session, holder, now, ttl, name)
     return True
+
+
+def _renew(session: Session, holder: str, now: datetime, ttl: timedelta, name: str) -> bool:
+    taken = session.execute(
+        update(SchedulerLease)
+        .where(
+            col(SchedulerLease.name) == name,
+            sa.or_(col(SchedulerLease.holder) == holder, col(SchedulerLease.expires_at) < now),
+        )
+        .values(holder=holder, expires_at=now + ttl)
+    )
+    return taken.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
 def release(session: Session, holder: str, name: str = SCHEDULER) -> None:
