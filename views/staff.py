@@ -58,9 +58,8 @@ def home() -> Any:
     return redirect(url_for(LANDING[current_user.role]))
 
 
-def _filter_form(work: UnitOfWork) -> QueueFilterForm:
+def _filter_form(idvas: dict[int, str]) -> QueueFilterForm:
     form = QueueFilterForm(request.args)
-    idvas = queue.idva_labels(work)
     form.idva.choices = [("", "Any"), ("0", "Not allocated")] + [
         (str(i), label) for i, label in idvas.items()
     ]
@@ -92,8 +91,8 @@ def _queue_filter(search: str = "") -> queue.QueueFilter:
 
 def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> Any:
     with uow() as work:
-        filters = _filter_form(work)
         result = queue.queue_page(work, actor(), _queue_filter(search), page)
+        filters = _filter_form(result.idvas)
         mail = queue.mail_status(work)
         mailbox = _mailbox_health(work)
         reminders = queue.reminders_line(work)

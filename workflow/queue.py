@@ -137,6 +137,7 @@ class QueuePage:
     page: int
     pages: int
     counts: dict[State, int] = field(default_factory=dict)
+    idvas: dict[int, str] = field(default_factory=dict)  # every IDVA, for the filter
 
 
 def _conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
@@ -232,7 +233,9 @@ def queue_page(
     referrals = [found[i] for i in ids]
     if f.search:
         _audit_search(uow, actor, f, total)
-    return QueuePage(_rows(uow, referrals, now), total, page, pages, counts_by_state(uow))
+    idvas = idva_labels(uow)
+    rows = _rows(uow, referrals, now, idvas)
+    return QueuePage(rows, total, page, pages, counts_by_state(uow), idvas)
 
 
 def _audit_search(uow: UnitOfWork, actor: Actor, f: QueueFilter, total: int) -> None:
@@ -259,9 +262,11 @@ def _columns(uow: UnitOfWork, *where: Any, order: list[Any] | None = None) -> li
     return list(uow.session.execute(query))
 
 
-def _rows(uow: UnitOfWork, referrals: list[Any], now: datetime) -> list[QueueRow]:
-    idva_ids = {r.allocated_idva_id for r in referrals if r.allocated_idva_id}
-    labels = idva_labels(uow, idva_ids)
+def _rows(
+    uow: UnitOfWork, referrals: list[Any], now: datetime, labels: dict[int, str] | None = None
+) -> list[QueueRow]:
+    if labels is None:
+        labels = idva_labels(uow, {r.allocated_idva_id for r in referrals if r.allocated_idva_id})
     return [
         QueueRow(
             referral=r,

@@ -40,8 +40,26 @@ def step_label(referral: Any) -> str:
 
 
 def lateness(referral: Any, now: datetime) -> str:
-    """Say how late the current step is, e.g. "2 working days"; empty when not overdue."""
-    return deadlines.describe_overdue(due_of(referral), now) if is_overdue(referral, now) else ""
+    """Say how late the current step is, e.g. "2 working days"; empty when not overdue.
+
+    Worded as workflow.deadlines.describe_overdue words it, counted with the week-at-a-time
+    count below: a step years overdue must not cost the page a loop over every day since.
+    """
+    due = due_of(referral)
+    late = deadlines.overdue_by(due, now)
+    if due is None or not late:
+        return ""
+    days = working_days_between(_london(due), _london(now))
+    if days >= 1:
+        return f"{days} working day{'s' if days != 1 else ''}"
+    hours, minutes = divmod(int(late.total_seconds()) // 60, 60)
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+
+
+def _london(moment: datetime) -> date:
+    return moment.astimezone(deadlines.LONDON).date()
 
 
 @cache
@@ -67,5 +85,4 @@ def working_days_between(start: date, end: date) -> int:
 
 def working_age(referral: Any, now: datetime) -> int:
     """Return how many working days ago (London dates) the referral was received."""
-    received = referral.received_at.astimezone(deadlines.LONDON).date()
-    return working_days_between(received, now.astimezone(deadlines.LONDON).date())
+    return working_days_between(_london(referral.received_at), _london(now))
