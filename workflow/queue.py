@@ -33,6 +33,7 @@ UNALLOCATED = 0  # the allocated-IDVA filter's value for "not allocated yet"
 
 _REFERENCE = re.compile(r"\bREF-\d{4}-\d{1,6}\b", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+_DISTRICT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\b", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -44,9 +45,19 @@ class Search:
     name: str = ""
     date_of_birth: date | None = None
     postcode: str = ""
+    district: str = ""  # the first half of a postcode alone, e.g. PE7
+    number: str = ""  # a reference's serial number alone, e.g. 123 for REF-2026-000123
 
     def __bool__(self) -> bool:
-        return bool(self.reference or self.name or self.date_of_birth or self.postcode)
+        parts = (
+            self.reference,
+            self.name,
+            self.date_of_birth,
+            self.postcode,
+            self.district,
+            self.number,
+        )
+        return any(parts)
 
 
 def parse_search(text: str) -> Search:
@@ -57,11 +68,17 @@ def parse_search(text: str) -> Search:
     text = _POSTCODE.sub(" ", text)
     born = _DATE.search(text)
     text = _DATE.sub(" ", text)
+    district = _DISTRICT.search(text)  # names have no digits, so this is never part of one
+    text = _DISTRICT.sub(" ", text)
+    number = re.search(r"\b\d{1,6}\b", text)
+    text = re.sub(r"\d", " ", text)
     return Search(
         reference=reference.group(0).upper() if reference else "",
         name=" ".join(text.split()),
         date_of_birth=_date(born) if born else None,
         postcode=f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else "",
+        district=district.group(0).upper() if district else "",
+        number=f"{int(number.group(0)):06d}" if number else "",
     )
 
 
@@ -162,7 +179,10 @@ def _conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
         where.append(col(Referral.allocated_idva_id).is_(None))
     elif f.idva_id is not None:
         where.append(col(Referral.allocated_idva_id) == f.idva_id)
-    return where + _search_conditions(parse_search(f.search))
+    if not f.search.strip():
+        return where
+    # A search with nothing to look for (only punctuation, say) finds nothing, not everything.
+    return where + (_search_conditions(parse_search(f.search)) or [sa.false()])
 
 
 def _search_conditions(search: Search) -> list[sa.ColumnElement[bool]]:
@@ -173,6 +193,10 @@ def _search_conditions(search: Search) -> list[sa.ColumnElement[bool]]:
         where.append(col(Referral.victim_date_of_birth) == search.date_of_birth)
     if search.postcode:
         where.append(col(Referral.victim_postcode) == search.postcode)
+    if search.number:
+        where.append(col(Referral.reference).endswith("-" + search.number))
+    if search.district:
+        where.append(col(Referral.victim_postcode).startswith(search.district + " "))
     codes = name_codes([search.name])
     if codes:
         # Every word searched must sound like a word of the victim's name or one of the aliases.

@@ -188,6 +188,8 @@ def people(database: Database) -> dict[str, str]:
         ("1985-05-05", {"other_dob"}),
         ("cb12ab", {"elsewhere"}),
         ("Price CB1 2AB", {"elsewhere"}),
+        ("cb1", {"elsewhere"}),
+        ("Jade PE7", {"jade", "other_dob"}),
         ("Zachary Quinn", set()),
     ],
 )
@@ -202,6 +204,13 @@ def test_search_by_name_alias_date_of_birth_and_postcode(
 def test_search_by_reference(desk: FlaskClient, people: dict[str, str]) -> None:
     reference = people["alias"]
     assert references(search(desk, reference.lower())) == [reference]
+    assert references(search(desk, str(int(reference[-6:])))) == [reference]
+
+
+def test_a_search_that_asks_for_nothing_finds_nothing(
+    desk: FlaskClient, people: dict[str, str]
+) -> None:
+    assert references(search(desk, "!!")) == []
 
 
 def test_search_results_show_victim_names_and_are_audited(
