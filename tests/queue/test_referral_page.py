@@ -461,3 +461,18 @@ def test_a_form_with_errors_still_catches_a_change_made_meanwhile(
     again = desk.post(url, data={**loaded, "outcome": "duplicate"})
     assert again.status_code == 409
     assert fetch(database, referral.id).state is State.CONSENT_CHECKED
+
+
+def test_the_allocated_idva_can_download_their_referrals_original(
+    idva_client: FlaskClient, database: Database, coordinator: User, idva: User
+) -> None:
+    referral = make_referral(database)
+    message = add_message(database, referral.id)
+    actor = actor_for(coordinator)
+    with database.uow() as uow:
+        casework.check_consent(uow, actor, referral.id, None, ConsentDecision(Consent.GIVEN))
+    with database.uow() as uow:
+        casework.allocate(uow, actor, referral.id, None, idva.id)
+    response = idva_client.get(f"/messages/{message.id}/original")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
