@@ -164,7 +164,8 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
         # Reading may take a while: no transaction is held open meanwhile.
         reading = read(raw, config) if raw is not None else Reading({})
         with database.uow() as uow:
-            message = uow.session.get(InboundMessage, message_id)
+            # Locked: whoever settles second finds it settled and changes nothing.
+            message = uow.session.get(InboundMessage, message_id, with_for_update=True)
             if message is None:
                 raise LookupError(f"no message {message_id}")
             return inbound.settle(uow, actor, message, reading, config.policy)

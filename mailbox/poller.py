@@ -32,7 +32,7 @@ from mailbox.ingest import IngestConfig, arrival, process, store
 from workflow import mailbox_health
 from workflow.actors import Actor
 from workflow.db import Database
-from workflow.inbound import known_uids
+from workflow.inbound import known_uids, left_pending
 from workflow.models import utcnow
 from workflow.models.mail import Disposition
 
@@ -46,6 +46,8 @@ STEPS = ("fetched", "stored", "processed", "before_move", "moved")
 
 Checkpoint = Callable[[str], None]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# A message pending this long was dropped half-way (not being read right now by someone else).
+LEFTOVER_AGE = timedelta(minutes=10)
 
 
 class InsecureMailbox(Exception):
@@ -167,11 +169,22 @@ def poll_once(
     except BaseException:
         _release(database)  # a process that lives on gives the lease back at once
         raise
+    _settle_leftovers(database, cfg, report)
     with database.uow() as uow:
         mailbox_health.record_success(uow.session, utcnow(), report.left)
         uow.commit()
     log.info("%s", report.summary())
     return report
+
+
+def _settle_leftovers(database: Database, cfg: MailboxSettings, report: PollReport) -> None:
+    """Settle messages stored by an earlier cycle, an upload or a command that died half-way."""
+    with database.uow() as uow:
+        waiting = left_pending(uow.session, utcnow() - LEFTOVER_AGE)
+    for message_id in waiting:
+        settled = process(database, message_id, cfg.ingest, POLLER)
+        if settled.disposition is not Disposition.PENDING:
+            report.dispositions[settled.disposition.value] += 1
 
 
 def _release(database: Database) -> None:

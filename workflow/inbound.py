@@ -139,6 +139,15 @@ def known_uids(session: Session, folder: str, uidvalidity: int, uids: list[int])
     return found
 
 
+def left_pending(session: Session, before: datetime) -> list[int]:
+    """Return messages stored before `before` and still not settled (a crash, a passing fault)."""
+    query = select(InboundMessage.id).where(
+        col(InboundMessage.disposition) == Disposition.PENDING,
+        col(InboundMessage.received_at) < before,
+    )
+    return [int(i) for i in session.exec(query.order_by(col(InboundMessage.id))) if i]
+
+
 def record_arrival(session: Session, arrival: Arrival) -> tuple[InboundMessage, bool]:
     """Record a message and its attachments (unless already recorded); say whether it is new."""
     existing = find_arrival(session, arrival)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 
+from mailbox.ingest import arrival, store
 from mailbox.poller import MailboxSettings, poll_once
 from tests.ingest.support import (
     DroppingProxy,
@@ -26,7 +28,7 @@ from tests.support.dovecot import DovecotServer
 from tests.support.net import free_port
 from workflow import mailbox_health
 from workflow.db import Database
-from workflow.models import MailboxFolder
+from workflow.models import InboundMessage, MailboxFolder, utcnow
 from workflow.models.mail import Disposition
 
 pytestmark = pytest.mark.imap
@@ -304,3 +306,20 @@ def test_log_lines_carry_no_message_content(
     ours = [r.getMessage() for r in caplog.records if r.name.startswith(("mailbox", "workflow"))]
     assert ours
     assert not [line for line in ours if "Vera" in line or "ruth.example" in line]
+
+
+def test_a_message_left_pending_elsewhere_is_settled_by_the_next_cycle(
+    database: Database, dovecot: DovecotServer
+) -> None:
+    # An upload whose process died between storing and settling: the raw is kept, and pending.
+    config = MailboxSettings.from_settings(settings(dovecot)).ingest
+    message_id, _ = store(database, arrival(message(1), config, channel="upload"))
+    with database.uow() as uow:
+        row = uow.session.get(InboundMessage, message_id)
+        assert row is not None
+        row.received_at = utcnow() - timedelta(hours=1)
+        uow.commit()
+    report = poll_once(database, settings(dovecot))
+    assert report.dispositions == {"referral": 1}
+    assert [r.disposition for r in recorded(database)] == [Disposition.REFERRAL]
+    assert outbox(database) == []  # an upload is never acknowledged, whoever settles it
