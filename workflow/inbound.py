@@ -349,11 +349,12 @@ def _in_thread(
 ) -> tuple[Disposition, Referral | None, str]:
     kind = reading.record.get("disposition")
     if kind == "referral" and reading.record.get("referral"):
-        return (
-            Disposition.UPDATE,
-            referral,
-            _add_update(session, actor, message, reading, referral, policy),
-        )
+        reason = _add_update(session, actor, message, reading, referral, policy)
+        if not _known_sender(session, message, referral, policy):
+            # A reference in a subject is easy to copy: a stranger's update is checked first.
+            _flag(referral, "update.unverified_sender")
+            reason += " Sent by someone not yet on this referral: check who sent it."
+        return Disposition.UPDATE, referral, reason
     if reading.record.get("unreadable_parts"):
         return (
             Disposition.QUARANTINE,
@@ -370,6 +371,23 @@ def _in_thread(
         f"Reply without a form: message {message.id}",
     )
     return Disposition.UPDATE, referral, "A reply in the thread without a form: read it."
+
+
+def _known_sender(
+    session: Session, message: InboundMessage, referral: Referral, policy: Policy
+) -> bool:
+    """The referrer, anyone who already wrote about this referral, or a professional address."""
+    sender = message.from_address
+    if not sender or sender == referral.referrer_email.lower():
+        return bool(sender)
+    if referrer_rule(sender, policy).result is Result.MET:
+        return True
+    earlier = select(InboundMessage.id).where(
+        col(InboundMessage.referral_id) == referral.id,
+        col(InboundMessage.from_address) == sender,
+        col(InboundMessage.id) != message.id,
+    )
+    return session.exec(earlier.limit(1)).first() is not None
 
 
 def _add_update(

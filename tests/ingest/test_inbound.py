@@ -198,6 +198,18 @@ def test_a_reply_to_our_acknowledgement_is_an_update(database: Database) -> None
     assert update.reason == "New assessment; DASH score unchanged at 24."
 
 
+def test_an_update_from_a_stranger_is_flagged_for_a_person(database: Database) -> None:
+    first = _take(database, message(1))
+    update = _take(database, _reply(2, f"RE: [{first.reference}]", "n", sender=FREEMAIL))
+    assert update.disposition is Disposition.UPDATE
+    assert update.reason.endswith("Sent by someone not yet on this referral: check who sent it.")
+    referral = _referral(database, first.reference)
+    assert "update.unverified_sender" in referral.needs_review
+    # The referrer's own reply is not flagged that way.
+    own = _take(database, _reply(3, f"RE: [{first.reference}]", "y"))
+    assert "someone not yet on this referral" not in own.reason
+
+
 def test_an_unknown_reference_tag_is_not_an_update(database: Database) -> None:
     settled = _take(database, _reply(2, "RE: [REF-2020-999999] referral"))
     assert settled.disposition is Disposition.REFERRAL
