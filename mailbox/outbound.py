@@ -139,17 +139,22 @@ def connect(cfg: SmtpSettings) -> Iterator[smtplib.SMTP]:
             client = smtplib.SMTP_SSL(host, port, timeout=cfg.timeout, context=context)
         else:
             client = smtplib.SMTP(host, port, timeout=cfg.timeout)
+    except OSError as exc:  # smtplib's errors included
+        raise ServerDown(describe(exc)) from exc
+    try:
         if cfg.security == "starttls":
-            client.starttls(context=context)
+            client.starttls(context=context)  # no STARTTLS offered: refused, never clear text
         if cfg.username:
             client.login(cfg.username, cfg.password or "")
-    except (OSError, smtplib.SMTPException) as exc:
+    except OSError as exc:
+        client.close()
         raise ServerDown(describe(exc)) from exc
     try:
         yield client
     finally:
-        with suppress(OSError, smtplib.SMTPException):
+        with suppress(OSError):
             client.quit()
+        client.close()  # quit() leaves the socket open when the server is already gone
 
 
 def describe(exc: BaseException) -> str:

@@ -141,3 +141,15 @@ def test_deliver_helper_reports_only_this_run(database: Database, smtp_server: S
     queue_mail(database, 2)
     assert len(deliver(database, smtp_server)) == 2
     assert deliver(database, smtp_server) == []
+
+
+def test_starttls_is_the_default_and_never_falls_back_to_clear_text(
+    database: Database, smtp_server: SmtpServer
+) -> None:
+    queue_mail(database, 1)
+    cfg = SmtpSettings.from_settings({"SMTP_HOST": smtp_server.host, "SMTP_PORT": smtp_server.port})
+    assert cfg.security == "starttls"
+    report = send_pending(database, cfg)  # this test server offers no STARTTLS
+    assert report.sent == 0 and report.error and smtp_server.messages == []
+    row = queued(database)[0]
+    assert row.status is OutboxStatus.PENDING and "STARTTLS" in row.last_error.upper()
