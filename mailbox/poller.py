@@ -149,15 +149,21 @@ def poll_once(
     if not cfg.configured:
         report.skipped = "polling is off (IMAP_HOST or IMAP_USERNAME is not set)"
         return report
-    with database.uow() as uow:
-        report.skipped = mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease) or ""
-        uow.commit()
+    try:
+        with database.uow() as uow:
+            report.skipped = mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease) or ""
+            uow.commit()
+    except Exception as exc:  # nothing can be stored: leave the mail where it is
+        report.error = f"The database is unavailable ({type(exc).__name__})."
+        log.error("mailbox poll not started: %s", report.error)
+        return report
     if report.skipped:
         log.info("mailbox poll skipped: %s", report.skipped)
         return report
     log.info("mailbox poll starting: %s on %s", cfg.folder, cfg.host)
     try:
         _cycle_with_retries(database, cfg, report, checkpoint)
+        _settle_leftovers(database, cfg, report)
     except Exception as exc:  # the scheduler keeps running whatever happened
         report.error = describe(exc)
         log.warning("mailbox poll failed: %s", report.error)
@@ -169,7 +175,6 @@ def poll_once(
     except BaseException:
         _release(database)  # a process that lives on gives the lease back at once
         raise
-    _settle_leftovers(database, cfg, report)
     with database.uow() as uow:
         mailbox_health.record_success(uow.session, utcnow(), report.left)
         uow.commit()

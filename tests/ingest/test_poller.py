@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -323,3 +324,13 @@ def test_a_message_left_pending_elsewhere_is_settled_by_the_next_cycle(
     assert report.dispositions == {"referral": 1}
     assert [r.disposition for r in recorded(database)] == [Disposition.REFERRAL]
     assert outbox(database) == []  # an upload is never acknowledged, whoever settles it
+
+
+def test_without_a_database_the_mail_is_left_where_it_is(
+    dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    deliver(dovecot, message(1))
+    nowhere = Database(f"sqlite:///{tmp_path / 'missing' / 'referrals.sqlite3'}")
+    report = poll_once(nowhere, settings(dovecot))
+    assert report.error == "The database is unavailable (OperationalError)."
+    assert folder_ids(dovecot, "INBOX") == [msgid(1)]
