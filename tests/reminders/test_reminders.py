@@ -174,3 +174,45 @@ def test_running_twice_or_at_the_same_time_queues_each_reminder_once(
     run_job(committed_database, at + timedelta(minutes=5))
     assert len(reminders(committed_database)) == 30
     assert len(queued(committed_database, "digest")) == 1
+
+
+def test_twenty_quiet_working_days_after_first_contact_bring_a_review_reminder(
+    database: Database, coordinator: User, smtp_server: SmtpServer
+) -> None:
+    idva = make_user(database, Role.IDVA, "ivy@desk.example.org")
+    referral = referral_received(database, london(2026, 11, 27, 15, 0))
+    actor = actor_for(coordinator)
+    with database.uow() as uow:
+        casework.check_consent(uow, actor, referral.id, None, ConsentDecision(Consent.GIVEN))
+    with database.uow() as uow:
+        casework.allocate(uow, actor, referral.id, None, idva.id)
+    with database.uow() as uow:
+        casework.record_first_contact(uow, actor, referral.id, None)
+    # Quiet since Monday 30 November 11:00: 20 working days, skipping 25 and 28 December.
+    stored = step_began(database, referral.id, london(2026, 11, 30, 11, 0))
+    assert stored.due_kind == "review" and stored.due_at == london(2026, 12, 30, 11, 0)
+    assert run_job(database, london(2026, 12, 30, 10, 59)).reminders == 0
+    assert run_job(database, london(2026, 12, 30, 11, 1)).reminders == 1
+    sent = [m for m in deliver(database, smtp_server) if "case review" in m.message["Subject"]]
+    assert [m.rcpt_tos for m in sent] == [[idva.email]]
+
+
+def test_a_reminder_for_an_idva_who_has_left_goes_to_the_coordinators(
+    database: Database, coordinator: User
+) -> None:
+    idva = make_user(database, Role.IDVA, "ivy@desk.example.org")
+    referral = referral_received(database, london(2026, 11, 27, 15, 0))
+    actor = actor_for(coordinator)
+    with database.uow() as uow:
+        casework.check_consent(uow, actor, referral.id, None, ConsentDecision(Consent.GIVEN))
+    with database.uow() as uow:
+        casework.allocate(uow, actor, referral.id, None, idva.id)
+    step_began(database, referral.id, london(2026, 11, 30, 10, 0))
+    with database.uow() as uow:
+        left = uow.session.get(User, idva.id)
+        assert left is not None
+        left.active = False
+        uow.commit()
+    assert run_job(database, london(2026, 12, 2, 10, 1)).reminders == 1
+    reminder = queued(database, "reminder")
+    assert [m.to for m in reminder] == [[coordinator.email]]
