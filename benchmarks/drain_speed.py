@@ -171,12 +171,13 @@ def main() -> None:
     print(
         f"bare fetch: {floor['messages']:.0f} msgs in {floor['seconds']:.2f} s = "
         f"{floor['messages'] / floor['seconds']:.0f} msg/s; peak RSS {floor['rss_peak_mb']:.0f} MB "
-        f"(after imports {floor['rss_start_mb']:.0f} MB)"
+        f"(before fetching: {floor['rss_start_mb']:.0f} MB)"
     )
     print(
         f"drain:      {ours['messages']:.0f} msgs in {ours['seconds']:.2f} s = "
         f"{ours['messages'] / ours['seconds']:.1f} msg/s; peak RSS {ours['rss_peak_mb']:.0f} MB "
-        f"(after imports {ours['rss_start_mb']:.0f} MB); settled {ours['dispositions']}"
+        f"(before draining, imports and schema done: {ours['rss_start_mb']:.0f} MB); "
+        f"settled {ours['dispositions']}"
     )
     print(
         f"ratio: drain takes {ours['seconds'] / floor['seconds']:.1f}x the bare fetch's time; "
