@@ -216,3 +216,30 @@ def test_a_reminder_for_an_idva_who_has_left_goes_to_the_coordinators(
     assert run_job(database, london(2026, 12, 2, 10, 1)).reminders == 1
     reminder = queued(database, "reminder")
     assert [m.to for m in reminder] == [[coordinator.email]]
+
+
+def test_a_referral_that_moves_on_while_the_job_runs_is_not_reminded(
+    committed_database: Database,
+) -> None:
+    from workflow.models import Referral
+    from workflow.states import Event
+    from workflow.transitions import transition
+
+    coordinator = make_user(committed_database, Role.COORDINATOR, "cara@desk.example.org")
+    referral = referral_received(committed_database, london(2026, 11, 27, 15, 0))
+    results: list[object] = []
+    with committed_database.uow() as uow:  # the coordinator's consent check, not yet committed
+        stored = uow.session.get(Referral, referral.id)
+        assert stored is not None
+        transition(uow.session, stored, Event.CHECK_CONSENT, actor_for(coordinator))
+        uow.session.flush()
+        job = threading.Thread(
+            target=lambda: results.append(run_job(committed_database, london(2026, 11, 30, 16)))
+        )
+        job.start()
+        job.join(timeout=0.5)  # the job waits for the change (PostgreSQL) or retries (SQLite)
+        uow.commit()
+    job.join(timeout=30)
+    assert len(results) == 1
+    assert results[0].reminders == 0  # type: ignore[attr-defined]
+    assert reminders(committed_database) == []
