@@ -11,7 +11,7 @@ import html
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -73,7 +73,6 @@ class ReminderReport:
     no_recipient: int = 0
     retried_batches: int = 0
     backfilled: int = 0
-    skipped: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Return the numbers as a dict for the heartbeat."""
