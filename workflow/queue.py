@@ -239,27 +239,37 @@ def queue_page(
     _require_reader(actor)
     now = now or utcnow()
     where = _conditions(f, now)
-    session = uow.session
-    total = session.exec(select(func.count()).select_from(Referral).where(*where)).one()
+    page = max(1, page)
+    numbered = _page_ids(uow, where, now, page)
+    if not numbered and page > 1:  # past the last page: count, then show the last one
+        total = uow.session.exec(select(func.count()).select_from(Referral).where(*where)).one()
+        page = max(1, -(-total // PER_PAGE))
+        numbered = _page_ids(uow, where, now, page)
+    total = numbered[0][1] if numbered else 0
     pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
-    # Ids first, from the queue index alone; then only the page's rows are read in full.
-    ids = list(
-        session.exec(
-            select(Referral.id)
-            .where(*where)
-            .order_by(*urgency(now))
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE)
-        )
-    )
-    found = {r.id: r for r in _columns(uow, col(Referral.id).in_(ids))}
+    ids = [rid for rid, _ in numbered]
+    found = {r.id: r for r in _columns(uow, col(Referral.id).in_(ids))} if ids else {}
     referrals = [found[i] for i in ids]
     if f.search:
         _audit_search(uow, actor, f, total)
     idvas = idva_labels(uow)
     rows = _rows(uow, referrals, now, idvas)
     return QueuePage(rows, total, page, pages, counts_by_state(uow), idvas)
+
+
+def _page_ids(
+    uow: UnitOfWork, where: list[sa.ColumnElement[bool]], now: datetime, page: int
+) -> list[tuple[int, int]]:
+    # Ids first, from the queue index alone, each with the total (one round trip for both);
+    # only the page's rows are then read in full.
+    query = (
+        sa.select(col(Referral.id), func.count().over())
+        .where(*where)
+        .order_by(*urgency(now))
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    return [(rid, total) for rid, total in uow.session.execute(query)]
 
 
 def _audit_search(uow: UnitOfWork, actor: Actor, f: QueueFilter, total: int) -> None:

@@ -251,6 +251,7 @@ def test_pages_of_fifty(desk: FlaskClient, database: Database) -> None:
     second = _page(desk, "/queue?page=2")
     assert len(references(first)) == queue.PER_PAGE and len(references(second)) == 3
     assert "Page 2 of 2" in second and "53 referrals" in first
+    assert references(_page(desk, "/queue?page=99")) == references(second)
     assert not set(references(first)) & set(references(second))
 
 
