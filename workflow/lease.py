@@ -27,7 +27,9 @@ def acquire(
         return True
     exists = session.exec(select(SchedulerLease.name).where(SchedulerLease.name == name)).first()
     if exists is not None:
-        return False
+        # Another job thread of ours may have inserted it between our UPDATE and this SELECT:
+        # now that the row is there, the conditional UPDATE alone decides.
+        return _renew(session, holder, now, ttl, name)
     try:
         with session.begin_nested():
             session.add(
