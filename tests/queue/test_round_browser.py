@@ -14,31 +14,13 @@ from playwright.sync_api import Browser, Page, expect
 from app import create_app
 from tests.factories import PASSWORD, make_referral, make_user
 from tests.queue.builders import add_message
-from tests.support.browser import AXE_JS, serve_app
+from tests.support.browser import check_axe, serve_app
 from workflow.db import Database
 from workflow.models import Referral
 from workflow.models.mail import Disposition
 from workflow.models.staff import Role
 
 pytestmark = pytest.mark.browser
-
-
-def check_axe(page: Page) -> None:
-    """Run axe-core on the page, failing on any violation.
-
-    tests.support.browser.check_axe injects axe with a script tag, which the service's CSP
-    refuses (bypass_csp does not survive the process swap Cross-Origin-Opener-Policy causes);
-    evaluating the script through the DevTools protocol is not subject to the page's CSP.
-    """
-    page.wait_for_load_state()
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text())
-    violations = page.evaluate("() => axe.run(document).then(r => r.violations)")
-    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
-    for v in violations:
-        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
-        lines += [f"    at {n['target']}: {n['html'][:200]}" for n in v["nodes"]]
-    assert not violations, "\n".join(lines)
 
 
 @pytest.fixture
