@@ -1,0 +1,45 @@
+"""Rate limits: a fixed window per key, and first attempts that arrive together."""
+
+import threading
+from datetime import timedelta
+
+from workflow import throttle
+from workflow.db import Database
+from workflow.models import utcnow
+from workflow.models.throttle import Throttle
+
+HOUR = timedelta(hours=1)
+
+
+def test_the_limit_holds_within_the_window_and_resets_after_it(database: Database) -> None:
+    start = utcnow()
+    with database.uow() as uow:
+        results = [throttle.allow(uow.session, "ip:1", 3, HOUR, start) for _ in range(4)]
+        assert results == [True, True, True, False]
+        assert throttle.allow(uow.session, "ip:2", 3, HOUR, start)  # counted apart
+        assert throttle.allow(uow.session, "ip:1", 3, HOUR, start + HOUR)  # a new window
+
+
+def test_first_attempts_at_once_are_all_counted_without_an_error(
+    committed_database: Database,
+) -> None:
+    go = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            go.wait()
+            with committed_database.uow() as uow:
+                throttle.allow(uow.session, "ip:new", 100, HOUR)
+                uow.commit()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with committed_database.uow() as uow:
+        assert uow.session.get(Throttle, "ip:new").count == 8  # type: ignore[union-attr]
