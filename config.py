@@ -55,6 +55,11 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_INTERVAL_SECONDS": _env_int("OUTBOX_INTERVAL_SECONDS", 30),
         # Reminders before allocation go here (comma-separated); unset: each active coordinator.
         "COORDINATORS_EMAIL": env.get("COORDINATORS_EMAIL", ""),
+        # Tuning the mail jobs; read where they are used (mailbox/poller.py, mailbox/outbound.py).
+        "IMAP_TIMEOUT_SECONDS": _env_int("IMAP_TIMEOUT_SECONDS", 30),
+        "IMAP_BACKOFF_SECONDS": _env_int("IMAP_BACKOFF_SECONDS", 30),
+        "IMAP_BATCH": _env_int("IMAP_BATCH", 50),
+        "SMTP_BACKOFF_SECONDS": _env_int("SMTP_BACKOFF_SECONDS", 60),
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),

@@ -1,0 +1,32 @@
+"""Settings come from the environment (contract.md), and unsafe ones stop the service."""
+
+import pytest
+
+import config
+
+
+def test_every_mail_job_setting_can_be_set_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given = {
+        "POLL_INTERVAL_SECONDS": "61",
+        "REMINDER_INTERVAL_SECONDS": "301",
+        "OUTBOX_INTERVAL_SECONDS": "31",
+        "IMAP_TIMEOUT_SECONDS": "11",
+        "IMAP_BACKOFF_SECONDS": "12",
+        "IMAP_BATCH": "13",
+        "SMTP_BACKOFF_SECONDS": "14",
+    }
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("COORDINATORS_EMAIL", "desk@cambs.example.org")
+    settings = config.load({"SECRET_KEY": "x" * 32})
+    assert {name: settings[name] for name in given} == {k: int(v) for k, v in given.items()}
+    assert settings["COORDINATORS_EMAIL"] == "desk@cambs.example.org"
+
+
+def test_clear_text_imap_is_refused_for_a_remote_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMAP_HOST", "mail.example.org")
+    monkeypatch.setenv("IMAP_SECURITY", "none")
+    with pytest.raises(config.ConfigurationError, match="loopback"):
+        config.load({"SECRET_KEY": "x" * 32})
