@@ -61,6 +61,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "IMAP_BATCH": _env_int("IMAP_BATCH", 50),
         "SMTP_BACKOFF_SECONDS": _env_int("SMTP_BACKOFF_SECONDS", 60),
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
+        # Reading one message takes at most this long (in a child process), else it is
+        # quarantined; 0 reads in the calling process with no limit (mailbox/ingest.py).
+        "PARSE_TIMEOUT_SECONDS": _env_int("PARSE_TIMEOUT_SECONDS", 60),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),

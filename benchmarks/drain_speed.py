@@ -91,6 +91,7 @@ def drain(settings: dict[str, object], url: str) -> dict[str, float]:
     """One polling cycle over the whole backlog, into a freshly migrated database."""
     from commands.db import upgrade
     from mailbox.poller import poll_once
+    from mailbox.worker import READERS
     from workflow.db import Database
 
     upgrade(url)
@@ -101,11 +102,15 @@ def drain(settings: dict[str, object], url: str) -> dict[str, float]:
     seconds = time.perf_counter() - start
     if report.error or report.skipped:
         raise SystemExit(f"drain failed: {report.error or report.skipped}")
+    # The reading child's own peak, asked of it (ru_maxrss of children would count this process).
+    reader_peak = READERS.run(_rss_mb, timeout=30) if report.moved else 0.0
+    READERS.close()
     return {
         "seconds": seconds,
         "messages": report.moved,
         "rss_start_mb": start_rss,
         "rss_peak_mb": _rss_mb(),
+        "reader_rss_peak_mb": reader_peak,
         "dispositions": dict(report.dispositions),
     }  # type: ignore[dict-item]
 
@@ -141,6 +146,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--phase", choices=["bare", "drain"])
     parser.add_argument("--settings", default="{}")
+    parser.add_argument(
+        "--parse-timeout", type=int, default=None, help="PARSE_TIMEOUT_SECONDS (0: no child)"
+    )
     args = parser.parse_args()
     if args.phase:
         settings = json.loads(args.settings)
@@ -157,6 +165,8 @@ def main() -> None:
             "IMAP_BATCH": BATCH,
             "MAIL_FROM": "referrals@example-desk.org.uk",
         }
+        if args.parse_timeout is not None:
+            settings["PARSE_TIMEOUT_SECONDS"] = args.parse_timeout
         messages = backlog(args.messages)
         with IMAPClient(server.host, port=server.port, ssl=False) as client:
             client.login(server.user, server.password)
@@ -176,7 +186,8 @@ def main() -> None:
     print(
         f"drain:      {ours['messages']:.0f} msgs in {ours['seconds']:.2f} s = "
         f"{ours['messages'] / ours['seconds']:.1f} msg/s; peak RSS {ours['rss_peak_mb']:.0f} MB "
-        f"(before draining, imports and schema done: {ours['rss_start_mb']:.0f} MB); "
+        f"(before draining, imports and schema done: {ours['rss_start_mb']:.0f} MB), "
+        f"reading child's peak {ours['reader_rss_peak_mb']:.0f} MB (0: read in-process); "
         f"settled {ours['dispositions']}"
     )
     print(

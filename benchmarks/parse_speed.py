@@ -3,7 +3,9 @@
 Not a test. Run from the repository root:
     .venv/bin/python -m benchmarks.parse_speed [CORPUS_DIR] [--rounds N]
 The floor decodes each message's MIME, opens every zip attachment and parses its XML members with
-lxml (no extraction at all); the ratio says how much our reading costs on top of that.
+lxml (no extraction at all); the ratio says how much our reading costs on top of that. It also
+times reading as ingestion does it, in the reused child process that enforces
+PARSE_TIMEOUT_SECONDS (mailbox/worker.py), beside the same reading in this process.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from mailbox.ingest import IngestConfig, read
 from mailbox.mime import parse_bytes, walk
 from mailbox.parse import parse_message
+from mailbox.worker import READERS
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 
@@ -61,6 +65,16 @@ def main() -> None:
     print(f"parse_message: {ours:8.1f} msg/s")
     print(f"floor (unzip + XML parse only): {base:8.1f} msg/s")
     print(f"ratio (floor / parse): {base / ours:.2f}x slower than the floor")
+    in_process, limited = IngestConfig(parse_timeout=0), IngestConfig()
+    start = time.perf_counter()
+    read(messages[0], limited)  # starts the reading child once; it is reused from then on
+    print(f"starting the reading child: {time.perf_counter() - start:.2f} s (once)")
+    here = rate(lambda raw: read(raw, in_process), messages, args.rounds)
+    child = rate(lambda raw: read(raw, limited), messages, args.rounds)
+    READERS.close()
+    print(f"ingest read, in this process: {here:8.1f} msg/s")
+    print(f"ingest read, in the time-limited child: {child:8.1f} msg/s")
+    print(f"ratio (in process / child): {here / child:.2f}x")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -16,9 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from mailbox.documents import detect_type
+from mailbox.extract import Source
 from mailbox.mime import header_text, parse_bytes, walk
 from mailbox.parse import ParsedMessage, parse
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
+from mailbox.worker import READERS, ReaderDied, ReadTimeout
 from workflow import inbound
 from workflow.actors import Actor
 from workflow.db import Database
@@ -41,6 +43,30 @@ UPLOAD_TYPES = {
 }
 
 
+# A message whose reading takes longer than this is quarantined: no attachment stalls the poller.
+DEFAULT_PARSE_TIMEOUT_SECONDS = 60.0
+
+
+def read_now(raw: bytes, max_attachment_bytes: int, own_addresses: frozenset[str]) -> Reading:
+    """Read a raw message into a Reading, here and now; a message that trips the reader is
+    quarantined. Runs in a reading child process (see read) unless the time limit is off."""
+    try:
+        parsed = parse(raw, max_attachment_bytes=max_attachment_bytes, own_addresses=own_addresses)
+    except Exception as exc:  # never a crash: the message waits in quarantine for a person
+        log.warning("a message could not be read: %s", type(exc).__name__)
+        return _unread(f"The message could not be read ({type(exc).__name__}).")
+    return Reading(
+        parsed.record,
+        in_reply_to=parsed.in_reply_to,
+        references=tuple(parsed.references),
+        reason=_why_quarantined(parsed),
+        sources={path: _where(source) for path, source in parsed.sources.items()},
+    )
+
+
+Reader = Callable[[bytes, int, frozenset[str]], Reading]
+
+
 @dataclass(frozen=True)
 class IngestConfig:
     """What reading and settling need from the settings."""
@@ -48,6 +74,8 @@ class IngestConfig:
     policy: Policy = CAMBS
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
     own_addresses: frozenset[str] = frozenset()
+    parse_timeout: float = DEFAULT_PARSE_TIMEOUT_SECONDS  # 0: read in this process, no limit
+    reader: Reader = read_now  # a module-level function: it is called in a child by name
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> IngestConfig:
@@ -61,7 +89,14 @@ class IngestConfig:
                 settings.get("MAX_ATTACHMENT_BYTES") or DEFAULT_MAX_ATTACHMENT_BYTES
             ),
             own_addresses=frozenset(a.lower() for a in own if "@" in a),
+            parse_timeout=float(
+                _given(settings.get("PARSE_TIMEOUT_SECONDS"), DEFAULT_PARSE_TIMEOUT_SECONDS)
+            ),
         )
+
+
+def _given(value: Any, default: float) -> Any:
+    return default if value is None or value == "" else value
 
 
 def arrival(
@@ -121,24 +156,43 @@ def _id(message: InboundMessage) -> int:
 
 
 def read(raw: bytes, config: IngestConfig) -> Reading:
-    """Read a raw message into a Reading; a message that trips the reader is quarantined."""
+    """Read a raw message within the time limit; one that overruns it or kills its reader is
+    quarantined with the reason (its raw bytes were stored before reading began)."""
+    args = (raw, config.max_attachment_bytes, config.own_addresses)
+    if config.parse_timeout <= 0:
+        return config.reader(*args)
     try:
-        parsed = parse(
-            raw,
-            max_attachment_bytes=config.max_attachment_bytes,
-            own_addresses=config.own_addresses,
+        reading: Reading = READERS.run(config.reader, *args, timeout=config.parse_timeout)
+    except ReadTimeout:
+        log.warning("reading a message took over %g s: quarantined", config.parse_timeout)
+        return _unread(
+            f"Parsing took too long (over {config.parse_timeout:g} seconds): the message is kept "
+            "whole for a person to read; its attachments can be downloaded from this page."
         )
-    except Exception as exc:  # never a crash: the message waits in quarantine for a person
-        log.warning("a message could not be read: %s", type(exc).__name__)
-        record = {"disposition": "quarantine", "referral": None}
-        reason = f"The message could not be read ({type(exc).__name__})."
-        return Reading({**record, "unreadable_parts": [], "needs_review": []}, reason=reason)
-    return Reading(
-        parsed.record,
-        in_reply_to=parsed.in_reply_to,
-        references=tuple(parsed.references),
-        reason=_why_quarantined(parsed),
-    )
+    except ReaderDied as exc:
+        log.warning("the reader of a message stopped: %s", exc)
+        return _unread(f"The message could not be read: {exc}.")
+    return reading
+
+
+def _unread(reason: str) -> Reading:
+    """A reading that found nothing, so the message is quarantined with the reason."""
+    # "unreadable_parts" says the form may be in there: a reply in a referral's thread is then
+    # quarantined too, rather than filed as a reply without a form.
+    record: dict[str, Any] = {"disposition": "quarantine", "referral": None, "needs_review": []}
+    return Reading({**record, "unreadable_parts": ["the whole message"]}, reason=reason)
+
+
+# The readers' names for a message's own text, as a coordinator would say it.
+BODY_NAMES = {"body.plain": "the email text", "body.html": "the email text (HTML)"}
+
+
+def _where(source: Source) -> dict[str, str]:
+    """The document and, within it, the cell, line or field (without the document's name)."""
+    where = source.where
+    if source.document and where.startswith(source.document):
+        where = where[len(source.document) :].strip(" ,:")
+    return {"document": BODY_NAMES.get(source.document, source.document), "where": where}
 
 
 def _why_quarantined(parsed: ParsedMessage) -> str:
@@ -199,10 +253,14 @@ def ingest(
 
 
 def reprocess(database: Database, message_id: int, config: IngestConfig, actor: Actor) -> Settled:
-    """Read a quarantined message again (after a fix) and settle it, in one transaction."""
+    """Read a quarantined message again (after a fix), then reopen and settle it in one
+    transaction: no transaction is held open while it is read, which may take a while."""
+    with database.uow() as uow:
+        raw = inbound.reprocessable_raw(uow.session, message_id)
+    reading = read(raw, config)
     with database.uow() as uow:
         message = inbound.reopen(uow.session, actor, message_id)
-        return inbound.settle(uow, actor, message, read(message.raw, config), config.policy)
+        return inbound.settle(uow, actor, message, reading, config.policy)
 
 
 def wrap_upload(filename: str, data: bytes, uploader: str) -> bytes:

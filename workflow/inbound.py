@@ -8,7 +8,7 @@ referral it creates, so a crash leaves the message pending and the next attempt 
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +22,10 @@ from workflow.assessing import apply_rules, latest_dash
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound
 from workflow.intake import add_assessment, receive_referral
-from workflow.models import Attachment, InboundMessage, Outbox, Referral, utcnow
+from workflow.models import Attachment, AuditEvent, InboundMessage, Outbox, Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
-from workflow.models.referral import Source
+from workflow.models.referral import Instrument, Source
 from workflow.policy import Policy
 from workflow.record import to_new_referral
 from workflow.reference import reference_in
@@ -80,6 +80,8 @@ class Reading:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     reason: str = ""  # why it is quarantined, when it is
+    # Field path -> {"document", "where"}: the file and cell or line each value was read from.
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,10 @@ def settle(
     message.disposition = disposition
     message.reason = reason[:2000]
     message.referral_id = referral.id if referral is not None else message.referral_id
-    message.extraction = {**reading.record}
+    message.extraction = {
+        **reading.record,
+        **({"sources": reading.sources} if reading.sources else {}),
+    }
     message.processed_at = utcnow()
     audit.record(
         session,
@@ -403,6 +408,7 @@ def _add_update(
     new = to_new_referral(reading.record["referral"], Source.EMAIL, _review(reading))
     for assessment in new.assessments:
         assessment.source_message_id = message.id
+        assessment.provenance = checklist_sources(reading, assessment.instrument)
         add_assessment(session, referral, assessment)
     apply_rules(session, referral, policy)
     old_score = before.score if before is not None else None
@@ -446,6 +452,17 @@ def _review(reading: Reading) -> list[str]:
     return review
 
 
+def checklist_sources(reading: Reading, instrument: Instrument) -> dict[str, Any]:
+    """Return where each answer of one checklist was read, keyed by question number."""
+    kind = "stalking_screen" if instrument is Instrument.S_DASH_11 else "dash"
+    prefix = f"{kind}.answers."
+    return {
+        path.removeprefix(prefix): dict(where)
+        for path, where in reading.sources.items()
+        if path.startswith(prefix)
+    }
+
+
 def _new_referral(
     session: Session, actor: Actor, message: InboundMessage, reading: Reading, policy: Policy
 ) -> Referral:
@@ -455,6 +472,7 @@ def _new_referral(
         new.fields["referrer_email"] = message.from_address  # the sender is the referrer
     for assessment in new.assessments:
         assessment.source_message_id = message.id
+        assessment.provenance = checklist_sources(reading, assessment.instrument)
     referral = receive_referral(_Joined(session), actor, new, policy)
     sender_is_professional = referrer_rule(message.from_address, policy).result is Result.MET
     if message.channel in ACKNOWLEDGED_CHANNELS and sender_is_professional:
@@ -478,13 +496,23 @@ def _reference(session: Session, message: InboundMessage) -> str | None:
 REPROCESSABLE = frozenset({Disposition.QUARANTINE, Disposition.PENDING})
 
 
-def reopen(session: Session, actor: Actor, message_id: int) -> InboundMessage:
-    """Put a quarantined message back to pending so it is read again (after a fix)."""
-    message = session.get(InboundMessage, message_id)
+def _reprocessable(message: InboundMessage | None) -> InboundMessage:
     if message is None:
         raise NotFound("No such message.")
     if message.disposition not in REPROCESSABLE:
         raise DomainError(f"This message is already settled as {message.disposition.value}.")
+    return message
+
+
+def reprocessable_raw(session: Session, message_id: int) -> bytes:
+    """Return the raw bytes of a message a coordinator may have read again."""
+    return _reprocessable(session.get(InboundMessage, message_id)).raw
+
+
+def reopen(session: Session, actor: Actor, message_id: int) -> InboundMessage:
+    """Put a quarantined message back to pending so it is read again (after a fix)."""
+    # Locked: of two coordinators reading it again at once, the second finds it settled.
+    message = _reprocessable(session.get(InboundMessage, message_id, with_for_update=True))
     audit.record(
         session,
         actor,
@@ -496,6 +524,16 @@ def reopen(session: Session, actor: Actor, message_id: int) -> InboundMessage:
     )
     message.disposition, message.reason = Disposition.PENDING, ""
     return message
+
+
+@dataclass(frozen=True)
+class ReadAgain:
+    """A coordinator had the message read again: when, who, and what it was before."""
+
+    at: datetime
+    by: str
+    was: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -516,11 +554,40 @@ class MessageView:
     attachments: list[tuple[str, int]]
     unreadable_parts: list[str]
     needs_review: list[str]
+    read_again: list[ReadAgain] = field(default_factory=list)
 
     @property
     def reprocessable(self) -> bool:
         """Say whether a coordinator may have it read again."""
         return self.disposition in REPROCESSABLE
+
+    @property
+    def resolved(self) -> bool:
+        """Say whether it was quarantined once and has since been settled otherwise."""
+        return self.disposition not in REPROCESSABLE and any(
+            r.was == Disposition.QUARANTINE.value for r in self.read_again
+        )
+
+
+def _read_again(session: Session, message_id: int) -> list[ReadAgain]:
+    query = (
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.object_type) == "inbound_message",
+            col(AuditEvent.object_id) == message_id,
+            col(AuditEvent.action) == "reprocess",
+        )
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    )
+    return [
+        ReadAgain(
+            e.at,
+            e.actor_label,
+            str((e.before or {}).get("disposition") or ""),
+            str((e.before or {}).get("reason") or ""),
+        )
+        for e in session.exec(query)
+    ]
 
 
 def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
@@ -548,6 +615,7 @@ def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
         attachments=[(name, size) for name, size in files],
         unreadable_parts=list(extraction.get("unreadable_parts") or []),
         needs_review=list(extraction.get("needs_review") or []),
+        read_again=_read_again(session, persisted_id(message)),
     )
     audit.record(
         session, actor, "view", "inbound_message", message.id, f"Viewed message {message.id}"
