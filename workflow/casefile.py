@@ -66,6 +66,8 @@ class CaseFile:
     messages: list[MessageInfo] = field(default_factory=list)
     # Field path -> "document, cell or line", for checking a value against the original.
     sources: dict[str, str] = field(default_factory=dict)
+    # Assessment id -> the same, for that version's answers (each version shows its own).
+    checklist_sources: dict[int, dict[str, str]] = field(default_factory=dict)
     possible_duplicates: list[Referral] = field(default_factory=list)
     duplicate_of: Referral | None = None
     idva_label: str = ""
@@ -128,6 +130,7 @@ def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
         notes=notes_for(uow, referral_id),
         messages=messages,
         sources=_sources(session, messages, assessments),
+        checklist_sources={a.id or 0: checklist_sources(a) for a in assessments},
         possible_duplicates=earlier_referrals(session, referral)[:20],
         duplicate_of=session.get(Referral, referral.duplicate_of_id)
         if referral.duplicate_of_id
@@ -192,20 +195,41 @@ def _where(value: Any) -> str:
     return str(value) if value else ""
 
 
+CHECKLIST_PREFIXES = ("dash.", "stalking_screen.")
+
+
+def _kind(assessment: Assessment) -> str:
+    return "stalking_screen" if assessment.instrument is Instrument.S_DASH_11 else "dash"
+
+
+def checklist_sources(assessment: Assessment) -> dict[str, str]:
+    """Where each answer of this version of a checklist was read: path -> "file, cell or line"."""
+    kind = _kind(assessment)
+    found = {
+        f"{kind}.answers.{question}": _where(where)
+        for question, where in (assessment.provenance or {}).items()
+    }
+    return {path: where for path, where in found.items() if where}
+
+
 def _sources(
     session: Session, messages: list[MessageInfo], assessments: list[Assessment]
 ) -> dict[str, str]:
+    """Where the referral's values were read: its details from the message that made it (a
+    later update adds checklists, not details), each answer from the newest checklist."""
     found: dict[str, str] = {}
     for message in messages:
+        if message.disposition != Disposition.REFERRAL.value:
+            continue
         extraction = session.exec(
             select(InboundMessage.extraction).where(col(InboundMessage.id) == message.id)
         ).first()
         for path, where in ((extraction or {}).get("sources") or {}).items():
-            found[str(path)] = _where(where)
-    for assessment in assessments:
-        kind = "stalking_screen" if assessment.instrument is Instrument.S_DASH_11 else "dash"
-        for question, where in (assessment.provenance or {}).items():
-            found[f"{kind}.answers.{question}"] = _where(where)
+            if not str(path).startswith(CHECKLIST_PREFIXES):
+                found[str(path)] = _where(where)
+    newest = {_kind(a): a for a in sorted(assessments, key=lambda a: (a.version, a.id or 0))}
+    for assessment in newest.values():
+        found.update(checklist_sources(assessment))
     return {path: where for path, where in found.items() if where}
 
 

@@ -192,6 +192,9 @@ def correct_answer(
     before = {path: old.get("answer"), "score": assessment.score, "band": referral.risk_band}
     # A new dict, so the JSON column sees the change.
     assessment.answers = {**assessment.answers, question: {**old, "answer": answer}}
+    # The answer no longer comes from the document: say who set it instead of a stale cell.
+    corrected = {"where": f"corrected by {actor.label}"}
+    assessment.provenance = {**(assessment.provenance or {}), question: corrected}
     score_assessment(assessment)
     _settle(referral, path)
     apply_rules(uow.session, referral, policy)
