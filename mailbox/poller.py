@@ -186,10 +186,24 @@ def _settle_leftovers(database: Database, cfg: MailboxSettings, report: PollRepo
     """Settle messages stored by an earlier cycle, an upload or a command that died half-way."""
     with database.uow() as uow:
         waiting = left_pending(uow.session, utcnow() - LEFTOVER_AGE)
+    renewed = time.monotonic()
     for message_id in waiting:
         settled = process(database, message_id, cfg.ingest, POLLER)
+        renewed = _keep_lease(database, cfg, renewed)
         if settled.disposition is not Disposition.PENDING:
             report.dispositions[settled.disposition.value] += 1
+
+
+def _keep_lease(database: Database, cfg: MailboxSettings, renewed: float) -> float:
+    """Renew the poll lease once a third of it has passed since `renewed`; return when it was
+    last renewed. Reading one message may take up to PARSE_TIMEOUT_SECONDS, so a batch of slow
+    messages could otherwise outlast the lease and let a second cycle start beside this one."""
+    if time.monotonic() - renewed < cfg.lease.total_seconds() / 3:
+        return renewed  # renewed recently enough: no extra write per message
+    with database.uow() as uow:
+        mailbox_health.renew_lease(uow.session, utcnow(), cfg.lease)
+        uow.commit()
+    return time.monotonic()
 
 
 def _release(database: Database) -> None:
@@ -344,10 +358,12 @@ def _batch(
         del fetched
         checkpoint("stored")
     destinations: dict[str, list[int]] = {}
+    renewed = time.monotonic()  # the last batch ended with a renewal, a fetch ago
     for uid in uids:
         if uid not in known:
             continue
         settled = process(database, known[uid], cfg.ingest, POLLER)
+        renewed = _keep_lease(database, cfg, renewed)
         if settled.disposition is Disposition.PENDING:
             continue  # a passing database failure: it stays in the folder for the next cycle
         report.dispositions[settled.disposition.value] += 1

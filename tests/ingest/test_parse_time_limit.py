@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import os
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.support.dovecot import DovecotServer
 from workflow import mailbox_health
 from workflow.actors import Actor
 from workflow.db import Database
+from workflow.models import utcnow
 from workflow.models.mail import Disposition
 
 ROBOT = Actor.system("test")
@@ -101,6 +103,33 @@ def test_the_poller_quarantines_a_stalled_message_and_settles_the_rest(
     assert "Parsing took too long" in stalled[0].reason and STALL in stalled[0].raw
     with database.uow() as uow:
         assert mailbox_health.health(uow.session).quarantined == 1
+
+
+@pytest.mark.imap
+def test_the_poll_lease_is_renewed_while_slow_messages_are_read(
+    database: Database, dovecot: DovecotServer
+) -> None:
+    deliver(dovecot, _stalled(1), _stalled(2), _stalled(3))
+    cfg = MailboxSettings.from_settings(settings(dovecot, IMAP_LEASE_SECONDS=3))
+    cfg = dataclasses.replace(
+        cfg, ingest=dataclasses.replace(cfg.ingest, parse_timeout=LIMIT, reader=stalling)
+    )
+    seen: list[tuple[bool, str | None]] = []
+
+    def look(step: str) -> None:
+        if step == "processed":  # three timeouts later: longer than the 3 s lease
+            with database.uow() as uow:  # rolled back: only looking
+                until = mailbox_health.status(uow.session).lease_until
+                held = until is not None and _aware(until) > utcnow()
+                seen.append((held, mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease)))
+
+    report = poll_once(database, cfg, checkpoint=look)
+    assert report.dispositions == {"quarantine": 3}
+    assert seen == [(True, "another polling cycle is running")]
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def teardown_module() -> None:
