@@ -1,11 +1,15 @@
 """Work out a referral's risk and rule outcomes from its assessments and history."""
 
+from datetime import date
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from workflow.matching import last_marac_referral, received_on
 from workflow.models import Assessment, Referral
 from workflow.models.referral import Instrument
 from workflow.policy import Policy
+from workflow.rules.eligibility import PerpetratorAge
 from workflow.rules.evaluate import MARAC_CRITERIA, ReferralFacts, evaluate
 from workflow.rules.outcome import Result
 from workflow.rules.risk import dash_band, dash_score
@@ -37,6 +41,27 @@ def latest_dash(session: Session, referral: Referral) -> Assessment | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None  # not a date we can read: the rule says the age is not given
+
+
+def _whole(value: Any) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def perpetrator_age(perpetrator: dict[str, Any]) -> PerpetratorAge:
+    """Return what a stored perpetrator says about their age (an ISO date of birth, an age)."""
+    return PerpetratorAge(
+        str(perpetrator.get("name") or ""),
+        _date(perpetrator.get("date_of_birth")),
+        _whole(perpetrator.get("age")),
+    )
+
+
 def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
     """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons."""
     dash = latest_dash(session, referral)
@@ -54,6 +79,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         police_incidents_12m=referral.police_incidents_12m,
         last_incident=referral.last_incident,
         last_marac_referral=received_on(earlier) if earlier else None,
+        perpetrators=tuple(perpetrator_age(p) for p in referral.perpetrators),
     )
     outcomes = evaluate(facts, policy)
     referral.dash_score = score

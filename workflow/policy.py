@@ -68,6 +68,8 @@ class Policy:
     escalation_incidents: int = 3
     repeat_window_days: int = 365
     minimum_age: int = 16
+    # MARAC perpetrators are partners, ex-partners or family aged 16+; younger ones are flagged.
+    perpetrator_minimum_age: int = 16
     abuse_recency_days: int = 92
     area_in: frozenset[str] = CAMBS_IN
     area_check: frozenset[str] = CAMBS_CHECK

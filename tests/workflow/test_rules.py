@@ -137,6 +137,34 @@ def test_abuse_recency(days: int, result: Result) -> None:
     assert eligibility.recency_rule(last, TODAY, CAMBS).result is result
 
 
+@pytest.mark.parametrize(
+    ("born", "age", "result", "said"),
+    [
+        (date(2010, 11, 29), None, Result.CHECK, "Ryan is 15: MARAC is for abuse by someone"),
+        (date(2010, 11, 28), None, Result.MET, "16 or over"),
+        (None, 15, Result.CHECK, "Ryan is 15"),
+        (None, 40, Result.MET, "16 or over"),
+        (None, None, Result.CHECK, "No perpetrator's date of birth or age given"),
+    ],
+)
+def test_a_perpetrator_under_16_is_flagged_not_refused(
+    born: date | None, age: int | None, result: Result, said: str
+) -> None:
+    found = eligibility.perpetrator_age_rule(
+        [eligibility.PerpetratorAge("Ryan", born, age)], TODAY, CAMBS
+    )
+    assert found.result is result and said in found.reason
+
+
+def test_a_second_perpetrator_under_16_is_named_in_the_reason() -> None:
+    both = [
+        eligibility.PerpetratorAge("Ryan", date(1990, 1, 1)),
+        eligibility.PerpetratorAge("", date(2012, 1, 1)),
+    ]
+    found = eligibility.perpetrator_age_rule(both, TODAY, CAMBS)
+    assert found.result is Result.CHECK and found.reason.startswith("Perpetrator 2 is 14")
+
+
 def test_evaluate_gives_every_rule_a_reason() -> None:
     facts = ReferralFacts("marac", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", 15)
     outcomes = evaluate(facts, CAMBS)
@@ -145,6 +173,7 @@ def test_evaluate_gives_every_rule_a_reason() -> None:
         "area",
         "recency",
         "referrer",
+        "perpetrator_age",
         "visible_high_risk",
         "professional_judgement",
         "potential_escalation",

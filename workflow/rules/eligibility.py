@@ -1,6 +1,8 @@
 """Eligibility: the victim's age, where they live, how recent the abuse is, who referred them."""
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from workflow.policy import Policy
@@ -81,4 +83,49 @@ def referrer_rule(email: str | None, policy: Policy) -> RuleOutcome:
         "referrer",
         Result.CHECK,
         f"{domain} is not on the professional-domain list: verify the referrer.",
+    )
+
+
+@dataclass(frozen=True)
+class PerpetratorAge:
+    """What a referral says about one perpetrator's age: a date of birth, an age, or neither."""
+
+    name: str
+    date_of_birth: date | None = None
+    age: int | None = None
+
+
+def perpetrators_under_age(
+    perpetrators: Sequence[PerpetratorAge], referral_date: date, policy: Policy
+) -> list[str]:
+    """Return "<name> is <age>" for each perpetrator known to be under the MARAC minimum age."""
+    young = []
+    for n, p in enumerate(perpetrators, start=1):
+        age = age_on(p.date_of_birth, referral_date) if p.date_of_birth else p.age
+        if age is not None and age < policy.perpetrator_minimum_age:
+            young.append(f"{p.name or f'Perpetrator {n}'} is {age}")
+    return young
+
+
+def perpetrator_age_rule(
+    perpetrators: Sequence[PerpetratorAge], referral_date: date, policy: Policy
+) -> RuleOutcome:
+    """MARAC perpetrators are 16 or over. A younger one is flagged for a person, never refused:
+    the coordinator decides the route (for example a child who abuses a parent)."""
+    young = perpetrators_under_age(perpetrators, referral_date, policy)
+    if young:
+        return RuleOutcome(
+            "perpetrator_age",
+            Result.CHECK,
+            f"{'; '.join(young)}: MARAC is for abuse by someone aged "
+            f"{policy.perpetrator_minimum_age} or over. Not refused: decide the route.",
+        )
+    if all(p.date_of_birth is None and p.age is None for p in perpetrators):
+        return RuleOutcome(
+            "perpetrator_age", Result.CHECK, "No perpetrator's date of birth or age given."
+        )
+    return RuleOutcome(
+        "perpetrator_age",
+        Result.MET,
+        f"Every perpetrator whose age is given is {policy.perpetrator_minimum_age} or over.",
     )

@@ -1,10 +1,11 @@
 """Apply every rule to one referral's facts and return the outcomes in a stable order."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from workflow.policy import Policy
 from workflow.rules import eligibility, risk
+from workflow.rules.eligibility import PerpetratorAge
 from workflow.rules.outcome import Result, RuleOutcome
 
 
@@ -23,6 +24,7 @@ class ReferralFacts:
     police_incidents_12m: int | None = None
     last_incident: date | None = None
     last_marac_referral: date | None = None
+    perpetrators: tuple[PerpetratorAge, ...] = field(default=())
 
 
 MARAC_CRITERIA = (
@@ -41,6 +43,10 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
         eligibility.recency_rule(facts.last_incident, facts.referral_date, policy),
         eligibility.referrer_rule(facts.referrer_email, policy),
     ]
+    if facts.pathway == "marac":
+        outcomes.append(
+            eligibility.perpetrator_age_rule(facts.perpetrators, facts.referral_date, policy)
+        )
     if facts.pathway == "marac" or facts.dash_score is not None:
         criteria = [
             risk.visible_high_risk(facts.dash_score, policy),
