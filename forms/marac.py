@@ -7,6 +7,7 @@ from wtforms.validators import StopValidation
 
 from forms.referral_common import (
     MEDIUM,
+    OLDEST_PLAUSIBLE_AGE,
     SHARED_PAGES,
     YES_NO,
     DateField,
@@ -23,9 +24,12 @@ from forms.referral_common import (
     text,
     victim_fields,
 )
-from workflow.checklists import DASH
+from workflow.assessing import perpetrator_age
+from workflow.checklists import DASH, STALKING_SCREEN
 from workflow.intake import NewAssessment, NewReferral
 from workflow.models.referral import Consent, Instrument, Pathway, Source
+from workflow.policy import Policy
+from workflow.rules.eligibility import perpetrators_under_age
 from workflow.rules.risk import dash_score
 
 PERPETRATOR_RELATIONSHIPS = [
@@ -46,8 +50,26 @@ LAWFUL_BASES = [
 ]
 
 
+def _age(label: str) -> Any:
+    return number(
+        label,
+        None,
+        OLDEST_PLAUSIBLE_AGE,
+        description="Only if you do not know their date of birth. Your best estimate will do.",
+    )
+
+
 class PerpetratorForm(PageForm):
-    widths = (("perpetrator_name", "govuk-!-width-two-thirds"),)
+    """The perpetrator, and a second one if there is one (a fixed block: works without JS)."""
+
+    intro = "If more than one person is abusing the victim, give the second one below."
+    widths = (
+        ("perpetrator_name", "govuk-!-width-two-thirds"),
+        ("perpetrator_age", "govuk-input--width-3"),
+        ("second_perpetrator_name", "govuk-!-width-two-thirds"),
+        ("second_perpetrator_age", "govuk-input--width-3"),
+    )
+    headings = (("second_perpetrator_name", "A second perpetrator (optional)"),)
 
     perpetrator_name = text("Perpetrator's full name", "Enter the perpetrator's name")
     perpetrator_date_of_birth = DateField(
@@ -55,17 +77,59 @@ class PerpetratorForm(PageForm):
         description="For example, 14 6 1985",
         validators=[plausible_birth_date],
     )
+    perpetrator_age = _age("Perpetrator's age (optional)")
     perpetrator_relationship = radios(
         "What is the perpetrator's relationship to the victim?",
         PERPETRATOR_RELATIONSHIPS,
         "Select the perpetrator's relationship to the victim",
     )
     perpetrator_address = area("Perpetrator's address, if known (optional)", max_length=MEDIUM)
-    other_perpetrators = area(
-        "Any other perpetrators (optional)",
-        max_length=2000,
-        description="Name, date of birth and relationship to the victim of each.",
+    # check_empty: its own check below runs on an empty name (needed once the block is begun).
+    second_perpetrator_name = text("Second perpetrator's full name (optional)", check_empty=True)
+    second_perpetrator_date_of_birth = DateField(
+        "Second perpetrator's date of birth, if known (optional)",
+        description="For example, 14 6 1985",
+        validators=[plausible_birth_date],
     )
+    second_perpetrator_age = _age("Second perpetrator's age (optional)")
+    second_perpetrator_relationship = radios(
+        "What is the second perpetrator's relationship to the victim? (optional)",
+        PERPETRATOR_RELATIONSHIPS,
+    )
+    second_perpetrator_address = area(
+        "Second perpetrator's address, if known (optional)", max_length=MEDIUM
+    )
+    other_perpetrators = area(
+        "Any more perpetrators (optional)",
+        max_length=2000,
+        description="Name, date of birth or age, and relationship to the victim of each.",
+    )
+
+    def validate_perpetrator_age(self, field: Any) -> None:
+        _one_age(self.perpetrator_date_of_birth, field)
+
+    def validate_second_perpetrator_age(self, field: Any) -> None:
+        _one_age(self.second_perpetrator_date_of_birth, field)
+
+    def validate_second_perpetrator_name(self, field: Any) -> None:
+        if self._second_given() and not (field.data or "").strip():
+            raise StopValidation("Enter the second perpetrator's name, or 'Not known'")
+
+    def validate_second_perpetrator_relationship(self, field: Any) -> None:
+        if self._second_given() and not field.data:
+            raise StopValidation("Select the second perpetrator's relationship to the victim")
+
+    def _second_given(self) -> bool:
+        return any(
+            self[f"second_perpetrator_{part}"].data not in (None, "")
+            for part in ("name", "date_of_birth", "age", "relationship", "address")
+        )
+
+
+def _one_age(date_of_birth: Any, age: Any) -> None:
+    """A date of birth or an age, not both: two that disagree would leave the rule guessing."""
+    if age.data is not None and date_of_birth.data is not None:
+        raise StopValidation("Enter the date of birth or the age, not both")
 
 
 class ChildrenForm(PageForm):
@@ -183,6 +247,40 @@ DASH_PAGES = [
     for n in range(4)
 ]
 DASH_SLUGS = tuple(p.slug for p in DASH_PAGES)
+STALKING_Q = 8  # DASH Q8: constantly texts, calls, contacts, follows, stalks or harasses
+STALKING_INTRO = (
+    "You answered Yes to question 8 of the DASH: the perpetrator stalks or harasses the victim. "
+    "These 11 stalking screening questions (S-DASH) help the MARAC judge the risk. They are "
+    "optional: leave any you cannot answer."
+)
+
+
+def stalking_reported(stored: dict[str, Any]) -> bool:
+    """Whether the saved DASH answers say the perpetrator stalks or harasses the victim."""
+    page = DASH_SLUGS[(STALKING_Q - 1) // 6]
+    return (stored.get(page) or {}).get(f"q{STALKING_Q}") == ["yes"]
+
+
+def _screen(name: str, questions: Any) -> type[PageForm]:
+    form = checklist_form(name, questions, with_source=False, optional=True)
+    form.intro = STALKING_INTRO
+    return form
+
+
+STALKING_PAGES = [
+    Page(
+        "stalking-1",
+        "Stalking screening questions 1 to 6",
+        _screen("MaracStalking1", STALKING_SCREEN[:6]),
+        when=stalking_reported,
+    ),
+    Page(
+        "stalking-2",
+        "Stalking screening questions 7 to 11",
+        _screen("MaracStalking2", STALKING_SCREEN[6:]),
+        when=stalking_reported,
+    ),
+]
 
 FLOW = Flow(
     "marac",
@@ -192,10 +290,12 @@ FLOW = Flow(
         Page("perpetrator", "The perpetrator", PerpetratorForm),
         Page("children", "Children in the household", ChildrenForm),
         *DASH_PAGES,
+        *STALKING_PAGES,
         Page("criteria", "Reason for referral", CriteriaForm),
         Page("consent", "Consent and the victim's knowledge of the referral", ConsentForm),
         Page("safety", "Who is safe to speak to", SafetyForm),
     ],
+    own_notes=lambda forms, policy: young_perpetrators(forms, policy),
 )
 
 
@@ -214,16 +314,8 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
     d: dict[str, Any] = {slug: f.data for slug, f in forms.items()}
     fields = victim_fields(forms)
     p, ch, cr, co, sa = d["perpetrator"], d["children"], d["criteria"], d["consent"], d["safety"]
-    dob = p["perpetrator_date_of_birth"]
     fields.update(
-        perpetrators=[
-            {
-                "name": p["perpetrator_name"],
-                "date_of_birth": dob.isoformat() if dob else "",
-                "relationship_to_victim": p["perpetrator_relationship"],
-                "address": p["perpetrator_address"] or "",
-            }
-        ],
+        perpetrators=perpetrators(p),
         children_in_household=ch["children_count"],
         children=[{"details": ch["children_details"]}] if ch["children_details"] else [],
         consent=Consent(co["consent"]),
@@ -249,4 +341,43 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         checklist_answers([forms[slug] for slug in DASH_SLUGS]),
         completed_date=date.today(),
     )
-    return NewReferral(Pathway.MARAC, Source.WEB_FORM, fields, [dash])
+    return NewReferral(Pathway.MARAC, Source.WEB_FORM, fields, [dash, *stalking_screen(forms)])
+
+
+def stalking_screen(forms: dict[str, PageForm]) -> list[NewAssessment]:
+    """The S-DASH asked after DASH Q8, when the referrer answered any of it."""
+    pages = [forms[p.slug] for p in STALKING_PAGES if p.slug in forms]
+    answers = checklist_answers(pages)
+    if not any(a["answer"] or a["comment"] or a["sub"] for a in answers.values()):
+        return []
+    return [NewAssessment(Instrument.S_DASH_11, answers, completed_date=date.today())]
+
+
+def _person(data: dict[str, Any], prefix: str) -> dict[str, Any]:
+    dob, age = data[f"{prefix}_date_of_birth"], data[f"{prefix}_age"]
+    person = {
+        "name": data[f"{prefix}_name"] or "",
+        "date_of_birth": dob.isoformat() if dob else "",
+        "relationship_to_victim": data[f"{prefix}_relationship"] or "",
+        "address": data[f"{prefix}_address"] or "",
+    }
+    return {**person, "age": age} if age is not None else person
+
+
+def perpetrators(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """The perpetrator page as Referral.perpetrators: the first, and the second if given."""
+    found = [_person(page, "perpetrator")]
+    if page["second_perpetrator_name"]:
+        found.append(_person(page, "second_perpetrator"))
+    return found
+
+
+def young_perpetrators(forms: dict[str, PageForm], policy: Policy) -> list[str]:
+    """Note for check-your-answers that a perpetrator under 16 is flagged, not refused."""
+    people = [perpetrator_age(p) for p in perpetrators(forms["perpetrator"].data)]
+    if perpetrators_under_age(people, date.today(), policy):
+        return [
+            f"A perpetrator is under {policy.perpetrator_minimum_age}. We still take the "
+            "referral: the coordinator will decide the right route for it."
+        ]
+    return []

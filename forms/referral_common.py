@@ -312,6 +312,12 @@ class PageForm(FlaskForm):
     intro: str = ""
     widths: tuple[tuple[str, str], ...] = ()
     inline: tuple[str, ...] = ()
+    # A sub-heading shown before a field: (field name, heading), e.g. a second person's block.
+    headings: tuple[tuple[str, str], ...] = ()
+
+    def heading_before(self, form_field: Field) -> str:
+        """Return the sub-heading to show before this field, or ''."""
+        return dict(self.headings).get(form_field.name, "")
 
     def params_for(self, form_field: Field) -> dict[str, Any]:
         """Return GOV.UK macro params for a field (widths, inline radios, number boxes)."""
@@ -512,15 +518,20 @@ class AboutVictimForm(PageForm):
 # --- Checklists --------------------------------------------------------------------------------
 
 
-def checklist_form(name: str, questions: Sequence[Question], with_source: bool) -> type[PageForm]:
-    """Build the form for a run of checklist questions: an answer, sub-options, source, comment."""
+def checklist_form(
+    name: str, questions: Sequence[Question], with_source: bool, optional: bool = False
+) -> type[PageForm]:
+    """Build the form for a run of checklist questions: an answer, sub-options, source, comment.
+
+    With `optional` a question may be left unanswered (an extra checklist offered, not demanded).
+    """
     attrs: dict[str, Any] = {"inline": tuple(f"q{q.number}" for q in questions)}
     for q in questions:
         n = q.number
         attrs[f"q{n}"] = radios(
             f"{n}. {q.text}",
             list(ANSWER_LABELS.items()),
-            f"Select Yes, No or Don't know for question {n}",
+            None if optional else f"Select Yes, No or Don't know for question {n}",
             description=q.hint,
         )
         if q.sub_options:
@@ -602,6 +613,12 @@ class Page:
     slug: str
     title: str
     form: type[PageForm]
+    # A follow-on page asked only when earlier answers call for it (None: always asked).
+    when: Callable[[dict[str, Any]], bool] | None = None
+
+    def asked(self, stored: dict[str, Any]) -> bool:
+        """Return whether this page is part of the referral, given the answers saved so far."""
+        return self.when is None or self.when(stored)
 
 
 @dataclass
@@ -613,6 +630,16 @@ class Flow:
     pages: list[Page] = field(default_factory=list)
     # Stops of this form's own, checked after the shared ones when a page is saved.
     own_stop: Callable[[str, PageForm, Policy], Stop | None] | None = None
+    # Notes of this form's own for check-your-answers, after the shared ones.
+    own_notes: Callable[[dict[str, PageForm], Policy], list[str]] | None = None
+
+    def notes(self, forms: dict[str, PageForm], policy: Policy) -> list[str]:
+        """Say what the coordinator will check before acting, for check-your-answers."""
+        return notes(forms, policy) + (self.own_notes(forms, policy) if self.own_notes else [])
+
+    def asked(self, stored: dict[str, Any]) -> list[Page]:
+        """Return the pages this referral asks, given the answers saved so far."""
+        return [p for p in self.pages if p.asked(stored)]
 
     def stop_after(self, slug: str, form: PageForm, policy: Policy) -> Stop | None:
         """Return why the referral cannot go on after this page, if it cannot."""
@@ -631,19 +658,20 @@ class Flow:
         """Return the page with this slug, if the form has one."""
         return next((p for p in self.pages if p.slug == slug), None)
 
-    def step(self, slug: str) -> int:
-        """Return the 1-based position of a page."""
-        return [p.slug for p in self.pages].index(slug) + 1
+    def step(self, slug: str, stored: dict[str, Any]) -> int:
+        """Return the 1-based position of a page among the pages asked."""
+        return [p.slug for p in self.asked(stored)].index(slug) + 1
 
-    def next_slug(self, slug: str) -> str | None:
-        """Return the page after this one, or None after the last."""
-        n = self.step(slug)
-        return self.pages[n].slug if n < len(self.pages) else None
+    def next_slug(self, slug: str, stored: dict[str, Any]) -> str | None:
+        """Return the page asked after this one, or None after the last (or one not asked)."""
+        slugs = [p.slug for p in self.asked(stored)]
+        n = slugs.index(slug) + 1 if slug in slugs else len(slugs)
+        return slugs[n] if n < len(slugs) else None
 
-    def previous_slug(self, slug: str) -> str | None:
-        """Return the page before this one, or None on the first."""
-        n = self.step(slug)
-        return self.pages[n - 2].slug if n > 1 else None
+    def previous_slug(self, slug: str, stored: dict[str, Any]) -> str | None:
+        """Return the page asked before this one, or None on the first."""
+        n = self.step(slug, stored)
+        return self.asked(stored)[n - 2].slug if n > 1 else None
 
     def load(self, page: Page, stored: dict[str, Any]) -> PageForm:
         """Rebuild a page's form from the answers saved in a draft (no CSRF: they are ours)."""
@@ -652,9 +680,13 @@ class Flow:
         return page.form(formdata=formdata, meta={"csrf": False})
 
     def validated(self, stored: dict[str, Any]) -> tuple[dict[str, PageForm], list[Page]]:
-        """Rebuild and validate every page; return the forms and the pages not yet complete."""
+        """Rebuild and validate every page asked; return the forms and the pages not complete.
+
+        A follow-on page no longer asked (its trigger answer changed) is left out, and so are
+        any answers saved on it.
+        """
         forms, missing = {}, []
-        for page in self.pages:
+        for page in self.asked(stored):
             form = self.load(page, stored)
             if page.slug not in stored or not form.validate():
                 missing.append(page)

@@ -15,6 +15,7 @@ from forms.referral_common import (
     checklist_answers,
     checklist_form,
     not_in_future,
+    plausible_birth_date,
     radios,
     text,
     ticks,
@@ -64,7 +65,7 @@ class SuspectForm(PageForm):
     suspect_date_of_birth = DateField(
         "Suspect's date of birth, if known (optional)",
         description="For example, 14 6 1985",
-        validators=[not_in_future("Suspect's date of birth")],
+        validators=[plausible_birth_date],
     )
     suspect_relationship = radios(
         "What is the suspect's relationship to the victim?",

@@ -21,7 +21,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
-from forms.referral_common import Flow, Page, PageForm, notes, posted_fields
+from forms.referral_common import Flow, Page, PageForm, posted_fields
 from views.deps import client_address, policy, uow
 from views.security import public
 from workflow import drafts, throttle
@@ -41,16 +41,11 @@ COOKIE_DAYS = 30  # the browser's copy of the key; the server expires the draft 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
 PATHWAYS = {"stalking": Pathway.STALKING_IDVA, "marac": Pathway.MARAC}
-# Overridable in the app's settings; the defaults allow a busy police hub behind one address.
-DEFAULTS = {
-    "REFERRAL_DRAFT_HOURS": 48,
-    "REFERRAL_STARTS_PER_HOUR": 60,
-    "REFERRAL_SENDS_PER_HOUR": 30,
-}
 
 
 def _setting(name: str) -> int:
-    return int(current_app.config.get(name, DEFAULTS[name]))
+    """REFERRAL_DRAFT_HOURS, REFERRAL_STARTS_PER_HOUR or REFERRAL_SENDS_PER_HOUR (config.py)."""
+    return int(current_app.config[name])
 
 
 def _lifetime() -> timedelta:
@@ -121,7 +116,8 @@ def _allowed(what: str) -> bool:
 
 
 def _too_many(flow: Flow | None = None) -> Any:
-    return render_template("referral/limit.html", flow=flow), 429
+    # The count is per hour: Retry-After tells a client (or a proxy) when to come back.
+    return render_template("referral/limit.html", flow=flow), 429, {"Retry-After": "3600"}
 
 
 @bp.get("/")
@@ -143,7 +139,7 @@ def start(kind: str) -> Any:
 
 
 def _resume_slug(flow: Flow, draft: ReferralDraft) -> str:
-    missing = [p.slug for p in flow.pages if p.slug not in draft.pages]
+    missing = [p.slug for p in flow.asked(draft.pages) if p.slug not in draft.pages]
     return missing[0] if missing else "check"
 
 
@@ -162,7 +158,7 @@ def begin(kind: str) -> Any:
             return token
 
     token = _retried(attempt)
-    first = next((p.slug for p in flow.pages if p.slug not in carried), flow.pages[0].slug)
+    first = next((p.slug for p in flow.asked(carried) if p.slug not in carried), flow.pages[0].slug)
     return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token)
 
 
@@ -184,7 +180,9 @@ def page(kind: str, slug: str) -> Any:
     form = step.form(meta={"csrf": False}) if request.method == "POST" else None
     if form is not None and form.validate():
         kept = _retried(lambda: _save(kind, slug, form))
-        return _lost(kind, kept) if kept is None or kept.submitted_at else _after(flow, slug, form)
+        if kept is None or kept.submitted_at:
+            return _lost(kind, kept)
+        return _after(flow, slug, form, kept.pages)
     return _show(flow, step, form)
 
 
@@ -195,16 +193,20 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         if draft is None or draft.submitted_at:
             return _lost(kind, draft)
+        if not step.asked(draft.pages):  # a follow-on page its answers no longer call for
+            return redirect(url_for(".check", kind=kind))
         form = form or flow.load(step, draft.pages)
         score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
+        stored = draft.pages
     return render_template(
         "referral/page.html",
         flow=flow,
         page=step,
         form=form,
         score_before=score,
-        back=flow.previous_slug(slug),
-        step=flow.step(slug),
+        back=flow.previous_slug(slug, stored),
+        step=flow.step(slug, stored),
+        steps=len(flow.asked(stored)),
         policy=policy(),
     )
 
@@ -232,12 +234,18 @@ def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
         return draft
 
 
-def _after(flow: Flow, slug: str, form: Any) -> Any:
+def _after(flow: Flow, slug: str, form: Any, stored: dict[str, Any]) -> Any:
     stop = flow.stop_after(slug, form, policy())
     if stop:
         return redirect(url_for(".stopped", kind=flow.kind, reason=stop.value))
-    following = flow.next_slug(slug)
-    if following is None or request.args.get("change"):
+    if request.args.get("change"):
+        # A changed answer may call for a follow-on page (DASH Q8 now Yes): ask it first.
+        unanswered = next((p.slug for p in flow.asked(stored) if p.slug not in stored), None)
+        if unanswered:
+            return redirect(url_for(".page", kind=flow.kind, slug=unanswered, change=1))
+        return redirect(url_for(".check", kind=flow.kind))
+    following = flow.next_slug(slug, stored)
+    if following is None:
         return redirect(url_for(".check", kind=flow.kind))
     return redirect(url_for(".page", kind=flow.kind, slug=following))
 
@@ -279,7 +287,7 @@ def check(kind: str) -> Any:
             return _lost(kind, draft)
         forms, missing = flow.validated(draft.pages)
         stop = flow.first_stop({s: f for s, f in forms.items() if s in draft.pages}, policy())
-        submit_token = draft.submit_token
+        submit_token, pages = draft.submit_token, flow.asked(draft.pages)
     if stop:
         return redirect(url_for(".stopped", kind=kind, reason=stop.value))
     if missing:
@@ -290,7 +298,8 @@ def check(kind: str) -> Any:
         flow=flow,
         forms=forms,
         submit_token=submit_token,
-        notes=notes(forms, policy()),
+        pages=pages,
+        notes=flow.notes(forms, policy()),
         risk=_risk(kind, draft.pages),
     )
 

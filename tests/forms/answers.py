@@ -66,13 +66,21 @@ def dash_pages(yes: int) -> dict[str, dict[str, Any]]:
     return pages
 
 
+# The optional stalking screening the MARAC form asks after a Yes to DASH Q8: partly answered.
+MARAC_STALKING: dict[str, dict[str, Any]] = {
+    "stalking-1": {"q1": "yes", "q5": "yes", "q5_comment": "Follows her car", "q6": "dont_know"},
+    "stalking-2": {},
+}
+
+
 def marac(yes: int = 18) -> dict[str, dict[str, Any]]:
-    """A complete MARAC referral whose DASH scores `yes`."""
+    """A complete MARAC referral whose DASH scores `yes` (Q8 is Yes from 8 up)."""
     return {
         **SHARED,
         "perpetrator": {"perpetrator_name": "Ryan Allen", "perpetrator_relationship": "ex_partner"},
         "children": {"children_count": "2"},
         **dash_pages(yes),
+        **(MARAC_STALKING if yes >= 8 else {}),
         "criteria": {
             "reason_for_referral": "Assault last week; threats to kill.",
             "professional_judgement": "no",

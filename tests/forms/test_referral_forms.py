@@ -1,5 +1,6 @@
 """The public referral forms through the Flask test client: rules, drafts, sending once."""
 
+import re
 import threading
 from datetime import date, timedelta
 from html import unescape
@@ -29,6 +30,16 @@ from workflow.db import Database
 from workflow.models import Assessment, Outbox, Referral, ReferralDraft, utcnow
 from workflow.models.referral import Instrument, Pathway
 from workflow.models.staff import Role
+
+LEAFLET_NUMBERS = {
+    "0808 802 0300",
+    "0808 2000 247",
+    "0808 801 0327",
+    "0800 999 5428",
+    "0808 802 4040",
+    "01480 847718",
+    "999",
+}
 
 
 def send(client: FlaskClient, kind: str, csrf: str) -> Any:
@@ -108,9 +119,10 @@ def test_a_marac_referral_is_scored_by_the_server(
     assert outcomes(referral)["visible_high_risk"] == visible_high_risk
     assert next(o for o in referral.rule_outcomes if o["rule"] == "routing")["reason"] == routing
     with database.uow() as work:
-        dash = work.session.exec(select(Assessment)).one()
+        dash, screen = work.session.exec(select(Assessment).order_by(Assessment.id)).all()
     assert dash.instrument is Instrument.SAFELIVES_DASH_24 and dash.score == yes
     assert dash.answers["3"]["sub"] == ["kill_self"]
+    assert screen.instrument is Instrument.S_DASH_11 and screen.score == 2  # asked after Q8 Yes
     assert referral.children_in_household == 2 and referral.police_incidents_12m == 1
 
 
@@ -157,7 +169,10 @@ def test_an_under_16_is_signposted_and_nothing_is_sent(
     assert response.headers["Location"].endswith("/refer/stalking/stop/under-16")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     check_page(html)
-    assert "aged 16 and over" in html and "0808 800 5000" in html
+    assert "aged 16 and over" in html and "children's social care" in html
+    assert "safeguarding lead" in html
+    # Only the leaflet's numbers (domain.md) and 999: none made up for the under-16 advice.
+    assert set(re.findall(r"\b0\d{3}[\d ]{3,9}\d\b|\b999\b", html)) <= LEAFLET_NUMBERS
     assert client.get("/refer/stalking/check").status_code == 302
     assert referrals(database) == []
 
@@ -281,6 +296,11 @@ PAGE_ERRORS = [
         "Enter the postcode, or tick that you do not know it",
     ),
     ("contact", {**STALKING["contact"], "victim_postcode_unknown": "y"}, "Either enter it or tick"),
+    (
+        "suspect",
+        {**STALKING["suspect"], "suspect_date_of_birth": ["1", "1", "1066"]},
+        "Date of birth must be after",
+    ),
     (
         "behaviour",
         {**STALKING["behaviour"], "behaviour_last": ["1", "1", "2099"]},
