@@ -64,6 +64,11 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Reading one message takes at most this long (in a child process), else it is
         # quarantined; 0 reads in the calling process with no limit (mailbox/ingest.py).
         "PARSE_TIMEOUT_SECONDS": _env_int("PARSE_TIMEOUT_SECONDS", 60),
+        # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
+        # and how many referrals one client address may start and send in an hour.
+        "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),
+        "REFERRAL_STARTS_PER_HOUR": _env_int("REFERRAL_STARTS_PER_HOUR", 60),
+        "REFERRAL_SENDS_PER_HOUR": _env_int("REFERRAL_SENDS_PER_HOUR", 30),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),

@@ -25,6 +25,28 @@ def test_every_mail_job_setting_can_be_set_from_the_environment(
     assert settings["COORDINATORS_EMAIL"] == "desk@cambs.example.org"
 
 
+def test_the_public_referral_form_limits_can_be_set_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("REFERRAL_DRAFT_HOURS", "REFERRAL_STARTS_PER_HOUR", "REFERRAL_SENDS_PER_HOUR"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = config.load({"SECRET_KEY": "x" * 32})
+    assert (
+        defaults["REFERRAL_DRAFT_HOURS"],
+        defaults["REFERRAL_STARTS_PER_HOUR"],
+        defaults["REFERRAL_SENDS_PER_HOUR"],
+    ) == (48, 60, 30)
+    given = {
+        "REFERRAL_DRAFT_HOURS": "8",
+        "REFERRAL_STARTS_PER_HOUR": "5",
+        "REFERRAL_SENDS_PER_HOUR": "2",
+    }
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    settings = config.load({"SECRET_KEY": "x" * 32})
+    assert {name: settings[name] for name in given} == {k: int(v) for k, v in given.items()}
+
+
 def test_clear_text_imap_is_refused_for_a_remote_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IMAP_HOST", "mail.example.org")
     monkeypatch.setenv("IMAP_SECURITY", "none")
