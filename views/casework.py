@@ -101,7 +101,7 @@ def consent(referral_id: int) -> Any:
             not_sought_reason=form.not_sought_reason.data or "",
             lawful_basis=form.lawful_basis.data or "",
         )
-        casework.check_consent(work, actor(), referral_id, version, decision)
+        casework.check_consent(work, actor(), referral_id, version, decision, policy())
 
     return act(referral_id, form, "staff/consent.html", run, "Consent check recorded.")
 
@@ -118,7 +118,14 @@ def allocate(referral_id: int) -> Any:
         idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
         base_url = current_app.config["BASE_URL"]
         casework.allocate(
-            work, actor(), referral_id, version, idva, form.meeting_date.data, base_url
+            work,
+            actor(),
+            referral_id,
+            version,
+            idva,
+            form.meeting_date.data,
+            base_url,
+            policy(),
         )
 
     return act(referral_id, form, "staff/allocate.html", run, "Referral allocated.")
@@ -131,7 +138,9 @@ def close(referral_id: int) -> Any:
 
     def run(work: UnitOfWork, version: int) -> None:
         outcome = Outcome(form.outcome.data)
-        casework.close(work, actor(), referral_id, version, outcome, form.reason.data or "")
+        casework.close(
+            work, actor(), referral_id, version, outcome, form.reason.data or "", policy()
+        )
 
     return act(referral_id, form, "staff/close.html", run, "Referral closed.")
 
@@ -143,7 +152,7 @@ def note(referral_id: int) -> Any:
     if form.validate_on_submit():
         try:
             with uow() as work:
-                notes.add_note(work, actor(), referral_id, form.text.data or "")
+                notes.add_note(work, actor(), referral_id, form.text.data or "", policy())
         except NotFound:
             abort(404)
         except PermissionDenied:

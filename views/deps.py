@@ -26,8 +26,9 @@ def actor() -> Actor:
 
 
 def policy() -> Policy:
-    """Return the local policy in force."""
-    return current_app.config.get("POLICY", CAMBS)
+    """Return the local policy in force: the app's POLICY setting, else the Cambs defaults."""
+    configured: Policy | None = current_app.config.get("POLICY")
+    return configured or CAMBS
 
 
 def client_address() -> str:

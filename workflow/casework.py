@@ -13,6 +13,7 @@ from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.models import Referral, User, utcnow
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
+from workflow.policy import CAMBS, Policy
 from workflow.states import Event, State
 from workflow.transitions import check_version, transition
 
@@ -68,6 +69,7 @@ def check_consent(
     referral_id: int,
     expected_version: int | None,
     decision: ConsentDecision,
+    policy: Policy = CAMBS,
 ) -> Referral:
     """Record the consent decision and move the referral to consent checked."""
     require_role(actor, CASEWORKERS)
@@ -77,7 +79,9 @@ def check_consent(
     referral.victim_aware = True if decision.consent is Consent.GIVEN else decision.victim_aware
     referral.consent_not_sought_reason = decision.not_sought_reason.strip()
     referral.lawful_basis = decision.lawful_basis.strip()
-    transition(uow.session, referral, Event.CHECK_CONSENT, actor, f"Consent {decision.consent}")
+    transition(
+        uow.session, referral, Event.CHECK_CONSENT, actor, f"Consent {decision.consent}", policy
+    )
     uow.commit()
     return referral
 
@@ -90,6 +94,7 @@ def allocate(
     idva_id: int,
     meeting_date: date | None = None,
     base_url: str = "",
+    policy: Policy = CAMBS,
 ) -> Referral:
     """Allocate the referral to an active IDVA (and, for MARAC, a meeting date), telling them."""
     require_role(actor, CASEWORKERS)
@@ -101,7 +106,7 @@ def allocate(
     referral.allocated_idva_id = idva.id
     if referral.pathway is Pathway.MARAC:
         referral.meeting_date = meeting_date
-    transition(uow.session, referral, event, actor, f"Allocated to {idva.email}")
+    transition(uow.session, referral, event, actor, f"Allocated to {idva.email}", policy)
     _notify_idva(uow.session, referral, idva, base_url)
     uow.commit()
     return referral
@@ -139,6 +144,7 @@ def close(
     expected_version: int | None,
     outcome: Outcome,
     reason: str = "",
+    policy: Policy = CAMBS,
 ) -> Referral:
     """Close the referral with an outcome from the fixed list."""
     require_role(actor, CASEWORKERS | {Role.IDVA})
@@ -146,20 +152,25 @@ def close(
     if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
         raise PermissionDenied("You can only close referrals allocated to you.")
     referral.outcome = Outcome(outcome)
-    transition(uow.session, referral, Event.CLOSE, actor, reason or outcome.value)
+    transition(uow.session, referral, Event.CLOSE, actor, reason or outcome.value, policy)
     uow.commit()
     return referral
 
 
 def reopen(
-    uow: UnitOfWork, actor: Actor, referral_id: int, expected_version: int | None, reason: str
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    reason: str,
+    policy: Policy = CAMBS,
 ) -> Referral:
     """Reopen a closed referral; it starts again at received so each check is made afresh."""
     require_role(actor, CASEWORKERS)
     if not reason.strip():
         raise GuardFailed("Give the reason for reopening.")
     referral = load(uow.session, referral_id, expected_version)
-    transition(uow.session, referral, Event.REOPEN, actor, reason)
+    transition(uow.session, referral, Event.REOPEN, actor, reason, policy)
     referral.outcome = None
     referral.closed_at = None
     uow.commit()
@@ -167,7 +178,11 @@ def reopen(
 
 
 def record_first_contact(
-    uow: UnitOfWork, actor: Actor, referral_id: int, expected_version: int | None
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    policy: Policy = CAMBS,
 ) -> Referral:
     """Record that the allocated IDVA has made first contact with the victim."""
     require_role(actor, CASEWORKERS | {Role.IDVA})
@@ -176,7 +191,7 @@ def record_first_contact(
         raise GuardFailed("First contact is recorded once the referral is allocated.")
     referral.first_contact_at = utcnow()
     referral.updated_at = referral.first_contact_at
-    note_activity(referral, referral.first_contact_at)  # the next deadline is the review
+    note_activity(referral, referral.first_contact_at, policy)  # the next deadline is the review
     audit.record(uow.session, actor, "change", "referral", referral.id, "first contact made")
     uow.commit()
     return referral

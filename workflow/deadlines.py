@@ -147,14 +147,22 @@ def current_deadline(referral: Referral, policy: Policy = CAMBS) -> Deadline | N
     return Deadline(kind, add_working_days(started, days, policy), started)
 
 
-def refresh_deadline(referral: Referral, policy: Policy = CAMBS) -> Deadline | None:
-    """Store the referral's current deadline in `due_at`/`due_kind` for the queue to query."""
-    deadline = current_deadline(referral, policy)
-    referral.due_at = deadline.due_at if deadline else None
+def _columns(referral: Referral, deadline: Deadline | None) -> tuple[datetime | None, str]:
     # "" only when closed: an open referral with no rule for its step says "none", so the
     # reminder job's backfill can tell it from one whose due time was never worked out.
     kind = deadline.kind.value if deadline else NO_DEADLINE
-    referral.due_kind = "" if referral.state not in OPEN_STATES else kind
+    return deadline.due_at if deadline else None, kind if referral.state in OPEN_STATES else ""
+
+
+def due_columns(referral: Referral, policy: Policy = CAMBS) -> tuple[datetime | None, str]:
+    """Return the (due_at, due_kind) the queue stores for the referral's current step."""
+    return _columns(referral, current_deadline(referral, policy))
+
+
+def refresh_deadline(referral: Referral, policy: Policy = CAMBS) -> Deadline | None:
+    """Store the referral's current deadline in `due_at`/`due_kind` for the queue to query."""
+    deadline = current_deadline(referral, policy)
+    referral.due_at, referral.due_kind = _columns(referral, deadline)
     return deadline
 
 

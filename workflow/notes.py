@@ -1,22 +1,26 @@
 """Notes on a referral, and linking a referral as a duplicate of another."""
 
-from sqlmodel import col, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select, update
 
 from workflow import audit
 from workflow.actors import Actor
 from workflow.casefile import may_read
 from workflow.casework import CASEWORKERS, load, require_role
 from workflow.db import UnitOfWork
+from workflow.deadlines import due_columns
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.models import Note, Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.staff import Role
+from workflow.policy import Policy
 
 MAX_NOTE = 10_000
+ACTIVITY_ATTEMPTS = 5
 
 
-def add_note(uow: UnitOfWork, actor: Actor, referral_id: int, text: str) -> Note:
-    """Add a note; notes never conflict, so no version is checked."""
+def add_note(uow: UnitOfWork, actor: Actor, referral_id: int, text: str, policy: Policy) -> Note:
+    """Add a note; notes never conflict, so no version is checked. A note is activity."""
     require_role(actor, CASEWORKERS | {Role.IDVA})
     referral = uow.session.get(Referral, referral_id)
     if referral is None:
@@ -29,9 +33,37 @@ def add_note(uow: UnitOfWork, actor: Actor, referral_id: int, text: str) -> Note
         raise GuardFailed(f"A note must be {MAX_NOTE:,} characters or fewer.")
     note = _note(referral, actor, text.strip())
     uow.session.add(note)
+    count_as_activity(uow.session, referral, policy)
     audit.record(uow.session, actor, "note", "referral", referral_id, "Note added")
     uow.commit()
     return note
+
+
+def count_as_activity(session: Session, referral: Referral, policy: Policy) -> None:
+    """Restart the referral's review clock and store its new due time, without a new version.
+
+    The clock is written beside the version, not through it: a note neither fails because
+    someone changed the referral meanwhile nor makes their open form stale. The write is
+    conditional on the version it was worked out from, so it never overwrites the due time of
+    a change committed meanwhile; it is worked out again from that change instead.
+    """
+    for _ in range(ACTIVITY_ATTEMPTS):
+        now = utcnow()
+        # Set as loaded, not as changed: the ORM must not write the row (and move the version).
+        set_committed_value(referral, "last_activity_at", now)
+        due_at, due_kind = due_columns(referral, policy)
+        written = session.execute(
+            update(Referral)
+            .where(col(Referral.id) == referral.id, col(Referral.version) == referral.version)
+            .values(last_activity_at=now, due_at=due_at, due_kind=due_kind)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(written, "rowcount", 0) == 1:
+            set_committed_value(referral, "due_at", due_at)
+            set_committed_value(referral, "due_kind", due_kind)
+            return
+        session.refresh(referral)  # changed meanwhile: work it out from the change
+    raise GuardFailed("The referral is changing too often to add a note; try again.")
 
 
 def _note(referral: Referral, actor: Actor, text: str, kind: str = "note") -> Note:
