@@ -1,0 +1,328 @@
+"""axe-core on every page: the app's own URL map is walked, for every role that may see each page.
+
+A GET route is either visited here (with realistic data, for each role its guard allows) or listed
+in SKIPPED with the reason; a new page that is neither fails the test, so it cannot be missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from app import create_app
+from tests.factories import PASSWORD, SYSTEM, actor_for, make_referral, make_user, new_referral
+from tests.queue.builders import add_message
+from tests.support.browser import check_axe, serve_app
+from workflow import casework, corrections, lease, notes, outbox
+from workflow.casework import ConsentDecision
+from workflow.db import Database
+from workflow.intake import NewAssessment, receive_referral
+from workflow.models import Outbox, Referral, utcnow
+from workflow.models.mail import Disposition, OutboxStatus
+from workflow.models.referral import Consent, Instrument, Outcome, Pathway
+from workflow.models.staff import Role
+from workflow.policy import CAMBS
+
+pytestmark = pytest.mark.browser
+
+ANONYMOUS = "anonymous"
+# Every rule still runs; only the passes are not listed node by node, which nearly halves the time.
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
+# Pages any signed-in member of staff may use (views/security.py guards them by login alone).
+ANY_STAFF = frozenset({"staff.home", "auth.change_password"})
+SKIPPED = {
+    "static": "our CSS, JavaScript and images: files, not pages",
+    "assets": "GOV.UK Frontend fonts and images: files, not pages",
+    "staff.attachment_download": "sent as a download (Content-Disposition: attachment), never "
+    "rendered; tests/queue/test_referral_page.py checks the headers",
+    "staff.message_download": "the original .eml, sent as a download and never rendered",
+    "referral_forms.page": "a public form page needs a draft in progress: "
+    "tests/browser/test_referral_forms.py walks every page and error state with axe",
+    "referral_forms.check": "check your answers of a draft: tests/browser/test_referral_forms.py",
+    "referral_forms.done": "the confirmation after sending: tests/browser/test_referral_forms.py",
+    "referral_forms.stopped": "the stop pages of the public forms: "
+    "tests/browser/test_referral_forms.py",
+}
+
+
+@dataclass
+class Desk:
+    """The realistic data the pages show: who is who, and the ids each page is asked about."""
+
+    emails: dict[str, str]
+    referrals: dict[str, int]
+    messages: dict[str, int]
+    idva_referrals: list[int] = field(default_factory=list)
+
+
+def _sdash(yes: int) -> dict[str, dict[str, Any]]:
+    return {str(n): {"answer": "yes" if n <= yes else "no"} for n in range(1, 12)}
+
+
+def _stalking(db: Database) -> Referral:
+    new = new_referral(
+        Pathway.STALKING_IDVA,
+        dash_yes=12,
+        victim_name="Priya Shah",
+        reason_for_referral="Followed to work daily; unwanted gifts left at the door.",
+    )
+    new.assessments.append(NewAssessment(Instrument.S_DASH_11, _sdash(7)))
+    with db.uow() as uow:
+        return receive_referral(uow, SYSTEM, new, CAMBS)
+
+
+def _seed(db: Database) -> Desk:
+    users = {role: make_user(db, Role(role), f"{role}@desk.example.org") for role in ROLES}
+    coordinator, idva = actor_for(users["coordinator"]), users["idva"]
+    # A new MARAC referral read from a scanned form, two values still to check.
+    fresh = make_referral(db, dash_yes=17, needs_review=["dash.answers.7", "victim.postcode"])
+    message = add_message(
+        db,
+        fresh.id,
+        attachments=[
+            ("MARAC referral.pdf", "application/pdf", b"%PDF-1.7 scanned"),
+            ("DASH.docx", "application/vnd.openxmlformats-officedocument", b"PK\x03\x04"),
+        ],
+        extraction={"needs_review": ["dash.answers.7", "victim.postcode"]},
+    )
+    # The same victim again within a year: a repeat MARAC.
+    repeat = make_referral(db, dash_yes=15, referrer_email="rob.carter@nhs.net")
+    # A stalking referral with an S-DASH, consent checked and allocated, with notes and contact.
+    stalking = _stalking(db)
+    with db.uow() as uow:
+        casework.check_consent(uow, coordinator, stalking.id, None, ConsentDecision(Consent.GIVEN))
+    with db.uow() as uow:
+        casework.allocate(uow, coordinator, stalking.id, None, idva.id or 0)
+    with db.uow() as uow:
+        notes.add_note(uow, actor_for(idva), stalking.id, "Spoke to her; safe to text.", CAMBS)
+    with db.uow() as uow:
+        casework.record_first_contact(uow, actor_for(idva), stalking.id, None)
+    with db.uow() as uow:
+        corrections.correct_field(
+            uow, coordinator, stalking.id, None, "police_incidents_12m", "2", "Police log", CAMBS
+        )
+    # A closed referral, and one from an address not on the professional list.
+    closed = make_referral(db, dash_yes=4, victim_name="Tom Reed")
+    with db.uow() as uow:
+        casework.close(uow, coordinator, closed.id, None, Outcome.NOT_ELIGIBLE, "Below threshold")
+    unverified = make_referral(
+        db, dash_yes=11, victim_name="Ana Silva", referrer_email="worried.friend@gmail.com"
+    )
+    overdue = make_referral(
+        db, dash_yes=20, victim_name="Kim Lowe", received_at=utcnow() - timedelta(days=9)
+    )
+    quarantined = add_message(
+        db,
+        None,
+        Disposition.QUARANTINE,
+        reason="An attachment could not be read: broken.docx is not a Word document.",
+        extraction={"unreadable_parts": ["broken.docx"]},
+        attachments=[("broken.docx", "application/octet-stream", b"not a zip")],
+    )
+    self_referral = add_message(db, None, Disposition.REJECT_SELF_REFERRAL)
+    with db.uow() as uow:
+        failed = outbox.enqueue(
+            uow.session,
+            kind="allocation",
+            to=["left.the.service@desk.example.org"],
+            subject=f"Referral {stalking.reference} has been allocated to you",
+            body_text="Sign in to read it.",
+            referral_id=stalking.id,
+        )
+        assert isinstance(failed, Outbox)
+        failed.status, failed.last_error = OutboxStatus.FAILED, "550 5.1.1 No such user"
+        lease.job_started(uow.session, "send-reminders", "test", utcnow())
+        lease.job_finished(uow.session, "send-reminders", utcnow(), {"reminders": 2})
+        uow.commit()
+    return Desk(
+        emails={role: user.email for role, user in users.items()},
+        referrals={
+            "fresh": fresh.id or 0,
+            "repeat": repeat.id or 0,
+            "stalking": stalking.id or 0,
+            "closed": closed.id or 0,
+            "unverified": unverified.id or 0,
+            "overdue": overdue.id or 0,
+        },
+        messages={
+            "referral": message.id or 0,
+            "quarantined": quarantined.id or 0,
+            "self": self_referral.id or 0,
+        },
+        idva_referrals=[stalking.id or 0],
+    )
+
+
+def _referrals(desk: Desk, role: str) -> list[dict[str, Any]]:
+    ids = desk.idva_referrals if role == Role.IDVA.value else list(desk.referrals.values())
+    return [{"referral_id": i} for i in ids]
+
+
+def _open(desk: Desk, role: str) -> list[dict[str, Any]]:
+    # Forms that act on an open referral: the new one, and the allocated one.
+    return [{"referral_id": desk.referrals["fresh"]}, {"referral_id": desk.referrals["stalking"]}]
+
+
+# Endpoint -> the URL values to visit it with, for a role.
+Variants = Callable[[Desk, str], list[dict[str, Any]]]
+VARIANTS: dict[str, Variants] = {
+    "staff.queue": lambda d, r: [
+        {},
+        {"state": "received"},
+        {"overdue": "1"},
+        {"flag": "needs_review"},
+        {"state": "closed"},
+        {"pathway": "stalking_idva", "band": "high"},  # nothing found
+        {"page": 99},
+    ],
+    "staff.referral": _referrals,
+    "staff.caseload": lambda d, r: [{}],
+    "staff.needs_a_person": lambda d, r: [{}],
+    "staff.home": lambda d, r: [{}],
+    "intake.upload": lambda d, r: [{}],
+    "intake.message": lambda d, r: [{"message_id": m} for m in d.messages.values()],
+    "casework.consent": _open,
+    "casework.allocate": _open,
+    "casework.close": _open,
+    "casework.duplicate": _open,
+    "casework.note": lambda d, r: _referrals(d, r)[:1] if r == "idva" else _open(d, r),
+    "casework.correct": lambda d, r: [
+        {"referral_id": d.referrals["fresh"], "path": "dash.answers.7"},
+        {"referral_id": d.referrals["fresh"], "path": "victim.postcode"},
+        {"referral_id": d.referrals["fresh"], "path": "victim.date_of_birth"},
+        {"referral_id": d.referrals["stalking"], "path": "stalking_screen.answers.3"},
+    ],
+    "admin.users": lambda d, r: [{}],
+    "admin.new_user": lambda d, r: [{}],
+    "auth.change_password": lambda d, r: [{}],
+    "auth.login": lambda d, r: [{}],
+    "referral_forms.index": lambda d, r: [{}],
+    "referral_forms.start": lambda d, r: [{"kind": "marac"}, {"kind": "stalking"}],
+}
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """A page that must refuse, and how its refusal looks."""
+
+    role: str
+    path: Callable[[Desk], str]
+    status: int
+
+
+ERRORS = (
+    ErrorPage(ANONYMOUS, lambda d: "/no-such-page", 404),
+    ErrorPage("coordinator", lambda d: "/referrals/999999", 404),
+    ErrorPage("coordinator", lambda d: "/intake/messages/999999", 404),
+    ErrorPage("coordinator", lambda d: f"/referrals/{d.referrals['fresh']}/correct/no.such", 404),
+    ErrorPage("idva", lambda d: "/queue", 403),
+    ErrorPage("idva", lambda d: f"/referrals/{d.referrals['fresh']}", 403),
+    ErrorPage("admin", lambda d: f"/referrals/{d.referrals['fresh']}", 403),
+    ErrorPage("manager", lambda d: "/admin/users", 403),
+)
+
+
+def _roles(app: Flask, endpoint: str) -> tuple[str, ...]:
+    view = app.view_functions[endpoint]
+    if getattr(view, "is_public", False):
+        return (ANONYMOUS,)
+    if endpoint in ANY_STAFF:
+        return ROLES
+    return tuple(getattr(view, "allowed_roles", ()))
+
+
+def _get_endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())}
+
+
+@pytest.fixture
+def live(committed_database: Database) -> Iterator[tuple[Flask, str, Desk]]:
+    app: Flask = create_app(
+        {
+            "DATABASE_URL": committed_database.url,
+            "SECRET_KEY": "browser-test-secret-key",
+            "BASE_URL": "http://desk.example",
+        }
+    )
+    app.extensions["database"] = committed_database
+    desk = _seed(committed_database)
+    with serve_app(app) as base_url:
+        yield app, base_url, desk
+
+
+def _signed_in(chromium: Browser, base_url: str, email: str | None) -> BrowserContext:
+    context = chromium.new_context()
+    if email is not None:
+        page = context.new_page()
+        page.goto(base_url + "/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        assert "/sign-in" not in page.url, f"{email} could not sign in"
+        page.close()
+    return context
+
+
+def _visit(page: Page, url: str, status: int, failures: list[str]) -> None:
+    response = page.goto(url)
+    if response is None or response.status != status:
+        got = response.status if response else "no response"
+        failures.append(f"{url}: expected {status}, got {got}")
+        return
+    if "/sign-in" in page.url and "/sign-in" not in url:
+        failures.append(f"{url}: sent to sign in")
+        return
+    try:
+        check_axe(page, AXE_OPTIONS)
+    except AssertionError as violation:
+        failures.append(str(violation))
+
+
+def _urls(app: Flask, endpoint: str, values: list[dict[str, Any]]) -> list[str]:
+    with app.test_request_context():
+        return [url_for(endpoint, **v) for v in values]
+
+
+def test_every_staff_page_has_no_axe_violations_for_every_role_that_may_see_it(
+    live: tuple[Flask, str, Desk], chromium: Browser
+) -> None:
+    app, base_url, desk = live
+    endpoints = _get_endpoints(app)
+    stale = set(SKIPPED) - endpoints
+    assert not stale, f"SKIPPED names routes that no longer exist: {sorted(stale)}"
+    unplanned = endpoints - set(SKIPPED) - set(VARIANTS)
+    assert not unplanned, f"GET routes neither visited nor skipped with a reason: {unplanned}"
+
+    plan: dict[str, list[str]] = {}  # role -> the URLs it visits
+    for endpoint in sorted(endpoints - set(SKIPPED)):
+        roles = _roles(app, endpoint)
+        assert roles, f"{endpoint} declares no role that may see it"
+        for role in roles:
+            urls = _urls(app, endpoint, VARIANTS[endpoint](desk, role))
+            assert urls, f"{endpoint} has nothing to visit as {role}"
+            plan.setdefault(role, []).extend(urls)
+
+    failures: list[str] = []
+    visited = 0
+    for role in (ANONYMOUS, *ROLES):
+        context = _signed_in(chromium, base_url, None if role == ANONYMOUS else desk.emails[role])
+        try:
+            page = context.new_page()
+            for url in plan.get(role, []):
+                _visit(page, base_url + url, 200, failures)
+                visited += 1
+            for error in (e for e in ERRORS if e.role == role):
+                _visit(page, base_url + error.path(desk), error.status, failures)
+                visited += 1
+        finally:
+            context.close()
+    assert not failures, "\n".join(failures)
+    assert visited >= 60  # every role's pages, not a walk that quietly visited nothing
