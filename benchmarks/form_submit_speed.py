@@ -3,8 +3,9 @@
 Not a test. Run from the repository root with PostgreSQL on 127.0.0.1:5432:
     .venv/bin/python -m benchmarks.form_submit_speed [--clients 8] [--rounds 5] [--workers 3]
 Starts gunicorn over a throwaway PostgreSQL database. Each client is a referrer with its own
-session filling in the MARAC form (14 pages, the DASH included). Every round all clients fill in a
-draft at once, then all press Send at once; the send phase gives submissions per second. The
+session filling in the MARAC form (16 pages: the DASH, and the stalking questions its Q8 Yes
+calls for). Every round all clients fill in a draft at once, then all press Send at once; the
+send phase gives submissions per second. The
 baseline is the referral landing page (a template, no database) on the same server and load.
 """
 
@@ -194,7 +195,8 @@ def benchmark(url: str, clients_n: int, rounds: int, workers: int) -> None:
     engine.dispose()
     print(
         f"form_submit_speed: gunicorn {workers} workers x 4 threads, PostgreSQL, "
-        f"{clients_n} concurrent referrers, {rounds} rounds (MARAC form, 14 pages with the DASH); "
+        f"{clients_n} concurrent referrers, {rounds} rounds (MARAC form, {len(marac())} pages"
+        " with the DASH and the stalking questions); "
         "times are round trips without following redirects"
     )
     print(line("minimal page GET /refer/", len(minimal), minimal_wall, minimal, "req/s"))
