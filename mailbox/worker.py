@@ -11,6 +11,7 @@ What the child logs is sent back with its answer and logged here, in the service
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import threading
@@ -21,6 +22,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _SPAWN = multiprocessing.get_context("spawn")
+# Starting a child (a fresh interpreter importing the readers) is not reading: it has its own,
+# generous limit, so a busy machine does not turn a slow start into a quarantined message.
+START_SECONDS = 120.0
 # A long-lived child is replaced now and then, so memory a huge message left behind is returned.
 JOBS_PER_CHILD = 500
 
@@ -47,11 +51,15 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def _serve(conn: Connection) -> None:
-    """The child's loop: take (function, arguments), answer (ok, result or error, logs)."""
+def _serve(conn: Connection, preload: tuple[str, ...]) -> None:
+    """The child's loop: import the readers and say so, then take (function, arguments) and
+    answer (ok, result or error, logs)."""
     collect = _Collect()
     root = logging.getLogger()
     root.handlers, root.level = [collect], logging.INFO
+    for module in preload:
+        importlib.import_module(module)
+    conn.send("ready")
     while True:
         try:
             func, args = conn.recv()
@@ -66,15 +74,22 @@ def _serve(conn: Connection) -> None:
 
 
 class _Child:
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...]) -> None:
         parent, child = _SPAWN.Pipe()
         self.process = _SPAWN.Process(
-            target=_serve, args=(child,), name="message-reader", daemon=True
+            target=_serve, args=(child, preload), name="message-reader", daemon=True
         )
         self.process.start()
         child.close()
         self.conn = parent
         self.jobs = 0
+        try:
+            ready = self.conn.poll(START_SECONDS) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise ReaderDied("the reading process did not start")
 
     def send(self, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.jobs += 1
@@ -94,6 +109,8 @@ class _Child:
         return self.process.is_alive() and self.jobs < JOBS_PER_CHILD
 
     def stop(self) -> None:
+        if self.conn.closed:
+            return  # stopped already
         self.conn.close()
         if self.process.is_alive():
             self.process.kill()
@@ -104,9 +121,10 @@ class _Child:
 class Readers:
     """Idle child processes, each taken by one caller at a time (threads may share the pool)."""
 
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
         self._lock = threading.Lock()
         self._idle: list[_Child] = []
+        self._preload = preload  # modules each child imports before its clock starts
 
     def run(self, func: Callable[..., Any], *args: Any, timeout: float) -> Any:
         """Return func(*args) computed in a child; raise ReadTimeout or ReaderDied.
@@ -121,7 +139,7 @@ class Readers:
             except (BrokenPipeError, EOFError, OSError):
                 # The idle child died between messages: not this message's fault, try a new one.
                 child.stop()
-                child = _Child()
+                child = _Child(self._preload)
                 child.send(func, args)
             status, value, records = child.answer(timeout)
         except BaseException:
@@ -140,7 +158,7 @@ class Readers:
                 if child.usable:
                     return child
                 child.stop()
-        return _Child()
+        return _Child(self._preload)
 
     def _give(self, child: _Child) -> None:
         if not child.usable:
@@ -164,4 +182,4 @@ def _relog(records: list[logging.LogRecord]) -> None:
             logger.handle(record)
 
 
-READERS = Readers()
+READERS = Readers(preload=("mailbox.ingest",))
