@@ -176,6 +176,15 @@ def _permanent(exc: smtplib.SMTPException) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
+def message_id_for(mail: Outbox, mail_from: str) -> str:
+    """Return the row's Message-ID: the one stored on it, else a new one made from the row."""
+    if mail.message_id:
+        return mail.message_id
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    # Stable per row even before it is stored: a resend after a crash carries the same one.
+    return f"<outbox.{mail.id}.{int(mail.created_at.timestamp())}@{domain}>"
+
+
 def build_message(mail: Outbox, mail_from: str, now: datetime) -> EmailMessage:
     """Return the RFC 5322 message for an outbox row, plain text with an HTML alternative."""
     message = EmailMessage(policy=SMTP)
@@ -183,9 +192,7 @@ def build_message(mail: Outbox, mail_from: str, now: datetime) -> EmailMessage:
     message["To"] = ", ".join(mail.to)
     message["Subject"] = mail.subject
     message["Date"] = email.utils.format_datetime(now)
-    domain = mail_from.rpartition("@")[2] or "localhost"
-    # Stable per row: a resend after a crash carries the same Message-ID.
-    message["Message-ID"] = f"<outbox.{mail.id}.{int(mail.created_at.timestamp())}@{domain}>"
+    message["Message-ID"] = message_id_for(mail, mail_from)
     for name, value in mail.headers.items():
         if name.lower() not in RESERVED:
             message[name] = value
@@ -223,6 +230,9 @@ def _claim(database: Database, outbox_id: int, now: datetime, cfg: SmtpSettings)
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None  # another sender took it, or it is no longer due
         mail = uow.session.get(Outbox, outbox_id)
+        if mail is not None and not mail.message_id:
+            # Kept before the hand-over, so a reply can never arrive about an id we lack.
+            mail.message_id = message_id_for(mail, cfg.mail_from)
         uow.commit()
         return mail
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workflow import audit
@@ -332,17 +331,13 @@ def thread_referral(session: Session, message: InboundMessage, reading: Reading)
 
 
 def _acknowledged(session: Session, ids: list[str]) -> Referral | None:
-    """The referral whose acknowledgement (its Message-ID kept in the outbox) this answers."""
-    for message_id in reversed(ids):  # the nearest ancestor is last in References
-        text = sa.cast(col(Outbox.headers), sa.Text)
-        mail = session.exec(
-            select(Outbox).where(
-                col(Outbox.referral_id).is_not(None), text.contains(message_id, autoescape=True)
-            )
-        ).first()
-        if mail is not None:
-            return session.get(Referral, mail.referral_id)
-    return None
+    """The referral whose mail from us (its Message-ID kept on the outbox row) this answers."""
+    mail = session.exec(
+        select(Outbox)
+        .where(col(Outbox.message_id).in_(ids), col(Outbox.referral_id).is_not(None))
+        .order_by(col(Outbox.id).desc())  # the newest of our mails in the thread
+    ).first()
+    return session.get(Referral, mail.referral_id) if mail is not None else None
 
 
 def _in_thread(

@@ -6,8 +6,10 @@ import pytest
 from sqlmodel import col, select
 
 from mailbox.ingest import IngestConfig, ingest, reprocess, wrap_upload
+from mailbox.outbound import send_pending
 from tests.ingest.support import FREEMAIL, POLICE, hostile_messages, message, msgid, outbox
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
+from tests.support.smtp import SmtpServer
 from workflow import inbound, mailbox_health
 from workflow.actors import Actor
 from workflow.db import Database
@@ -186,13 +188,18 @@ def test_a_reply_in_the_thread_of_the_original_message_is_an_update(database: Da
     assert update.reason == "DASH score 24 -> 0: check the change in risk."
 
 
-def test_a_reply_to_our_acknowledgement_is_an_update(database: Database) -> None:
+def test_a_reply_to_our_acknowledgement_is_an_update(
+    database: Database, smtp_server: SmtpServer
+) -> None:
     first = _take(database, message(1))
-    with database.uow() as uow:  # what the sender records when it sends the acknowledgement
-        ack = uow.session.exec(select(Outbox)).one()
-        ack.headers = {**ack.headers, "Message-ID": "<ack.77%_x@example-desk.org.uk>"}
-        uow.commit()
-    headers = {"In-Reply-To": "<ack.77%_x@example-desk.org.uk>"}
+    settings = {**smtp_server.env(), "MAIL_FROM": "referrals@example-desk.org.uk"}
+    assert send_pending(database, settings).sent == 1
+    [sent] = smtp_server.messages
+    ack_id = sent.message["Message-ID"]
+    with database.uow() as uow:  # the sender kept the Message-ID it sent on the outbox row
+        assert uow.session.exec(select(Outbox)).one().message_id == ack_id
+    # Only the acknowledgement's Message-ID ties the reply to the referral: no tag, no References.
+    headers = {"In-Reply-To": ack_id}
     update = _take(database, _reply(2, "RE: Referral received", "y", headers=headers))
     assert (update.disposition, update.reference) == (Disposition.UPDATE, first.reference)
     assert update.reason == "New assessment; DASH score unchanged at 24."

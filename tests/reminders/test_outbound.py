@@ -153,3 +153,25 @@ def test_starttls_is_the_default_and_never_falls_back_to_clear_text(
     assert report.sent == 0 and report.error and smtp_server.messages == []
     row = queued(database)[0]
     assert row.status is OutboxStatus.PENDING and "STARTTLS" in row.last_error.upper()
+
+
+def test_each_mail_keeps_the_message_id_it_went_out_with_across_a_retry(
+    database: Database, smtp_server: SmtpServer
+) -> None:
+    queue_mail(database, 2)
+    assert [row.message_id for row in queued(database)] == ["", ""]
+    cfg = settings_for(smtp_server, backoff=timedelta(seconds=60))
+    smtp_server.refuse("451 4.3.0 Try again later")
+    start = utcnow()
+    send_pending(database, cfg, now=lambda: start)
+    refused = {row.id: row.message_id for row in queued(database)}
+    assert all(
+        m.startswith("<outbox.") and m.endswith("@desk.example.org>") for m in refused.values()
+    )
+    assert len(set(refused.values())) == 2  # one per mail
+    smtp_server.refuse(None)
+    assert send_pending(database, cfg, now=lambda: start + timedelta(seconds=61)).sent == 2
+    sent = {m.message["Subject"]: m.message["Message-ID"] for m in smtp_server.messages}
+    rows = {row.subject: row for row in queued(database)}
+    assert {subject: rows[subject].message_id for subject in sent} == sent
+    assert {row.id: row.message_id for row in rows.values()} == refused  # the retry kept it

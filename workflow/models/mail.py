@@ -40,6 +40,10 @@ class InboundMessage(SQLModel, table=True):
     extraction: dict[str, Any] | None = Field(default=None, sa_type=json_dict())
     received_at: datetime = Field(default_factory=utcnow, index=True)
     processed_at: datetime | None = None
+    # A self-referral or quarantined message a person has settled: who, when and what they did.
+    dealt_with_at: datetime | None = None
+    dealt_with_by: str = Field(default="", max_length=254)
+    dealt_with_note: str = Field(default="", max_length=2000)
 
 
 class Attachment(SQLModel, table=True):
@@ -70,6 +74,9 @@ class Outbox(SQLModel, table=True):
     body_html: str = Field(default="", sa_type=sa.Text)
     headers: dict[str, str] = Field(default_factory=dict, sa_type=json_dict())
     referral_id: int | None = Field(default=None, foreign_key="referral.id", index=True)
+    # The Message-ID it goes out with, fixed when first claimed for sending: a resend carries the
+    # same one, and a reply naming it (In-Reply-To, References) is recognised as about this mail.
+    message_id: str = Field(default="", max_length=998, index=True)
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING, sa_type=enum_type(OutboxStatus), index=True
     )
