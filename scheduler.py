@@ -1,4 +1,4 @@
-"""The one scheduler process: mailbox polling, overdue reminders and outbox sending.
+"""The one scheduler process: mailbox polling, overdue reminders, outbox sending, draft purging.
 
 Every job first takes (or renews) the scheduler lease in the database; a second scheduler started
 by mistake, or on another machine against the same database, finds the lease held and skips its
@@ -24,7 +24,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
 from mailbox.outbound import send_pending
-from workflow import lease
+from workflow import drafts, lease
 from workflow.db import Database
 from workflow.errors import StaleReferral
 from workflow.models import utcnow
@@ -34,6 +34,7 @@ from workflow.reminders import ReminderSettings, send_reminders
 log = logging.getLogger("scheduler")
 T = TypeVar("T")
 BOOKKEEPING_ATTEMPTS = 6
+DRAFT_PURGE_SECONDS = 3600.0  # drafts last hours (REFERRAL_DRAFT_HOURS): hourly is soon enough
 
 
 def new_holder() -> str:
@@ -130,6 +131,18 @@ class Jobs:
 
         self.run("send-outbox", work)
 
+    def purge_drafts(self) -> None:
+        """Delete expired referral-form drafts (victim details must not outlive their draft)."""
+
+        def work() -> dict[str, Any]:
+            # Starting a draft purges too, but a quiet week starts none: this bounds how long
+            # an abandoned draft's details stay in the database.
+            return {
+                "purged": self._book(lambda session: drafts.purge_expired(session, self.clock()))
+            }
+
+        self.run("purge-drafts", work)
+
     def release(self) -> None:
         """Give the lease back so another scheduler can take over at once."""
         self._book(lambda session: lease.release(session, self.holder))
@@ -146,6 +159,7 @@ def add_jobs(scheduler: BaseScheduler, jobs: Jobs) -> BaseScheduler:
         "poll-mailbox": (jobs.poll_mailbox, _seconds(s, "POLL_INTERVAL_SECONDS", 60)),
         "send-reminders": (jobs.send_reminders, _seconds(s, "REMINDER_INTERVAL_SECONDS", 300)),
         "send-outbox": (jobs.send_outbox, _seconds(s, "OUTBOX_INTERVAL_SECONDS", 30)),
+        "purge-drafts": (jobs.purge_drafts, DRAFT_PURGE_SECONDS),
         # Renewing on its own keeps the lease while a long job runs.
         "lease": (jobs.holds_lease, jobs.lease_ttl.total_seconds() / 3),
     }

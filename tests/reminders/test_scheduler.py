@@ -6,14 +6,17 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+from sqlmodel import select
 
 from scheduler import Jobs, add_jobs
 from tests.factories import make_user
 from tests.reminders.clock import london, queued, referral_received
 from tests.support.smtp import SmtpServer
-from workflow import lease, outbox
+from workflow import drafts, lease, outbox
 from workflow.db import Database
 from workflow.models import utcnow
+from workflow.models.drafts import ReferralDraft
+from workflow.models.referral import Pathway
 from workflow.models.staff import Role
 
 
@@ -76,7 +79,7 @@ def test_two_schedulers_started_together_do_only_one_s_work(
     assert "send-outbox" in loser.skipped
     with committed_database.uow() as uow:
         runs = lease.last_runs(uow.session)
-    assert set(runs) == {"poll-mailbox", "send-reminders", "send-outbox"}
+    assert set(runs) == {"poll-mailbox", "send-reminders", "send-outbox", "purge-drafts"}
     assert {run.holder for run in runs.values()} == {winners[0].holder}
     assert runs["send-outbox"].finished_at is not None and runs["send-outbox"].ok
     assert runs["poll-mailbox"].counts["skipped"]  # IMAP is not set in this test
@@ -122,3 +125,21 @@ def test_send_outbox_command_says_when_smtp_is_unset(app: Flask, database: Datab
     app.config["SMTP_HOST"] = None
     result = app.test_cli_runner().invoke(args=["send-outbox"])
     assert result.exit_code == 0 and "SMTP_HOST is not set" in result.output
+
+
+def test_expired_drafts_are_purged_by_the_job_holding_the_lease(database: Database) -> None:
+    with database.uow() as uow:
+        drafts.start(uow.session, Pathway.MARAC, timedelta(hours=48))
+        drafts.start(uow.session, Pathway.STALKING_IDVA, timedelta(hours=1))
+        uow.commit()
+    later = utcnow() + timedelta(hours=2)  # the second has expired, and no one starts a draft
+    holder = Jobs(database, {}, holder="holder", clock=lambda: later)
+    other = Jobs(database, {}, holder="other", clock=lambda: later)
+    holder.purge_drafts()
+    other.purge_drafts()
+    assert holder.ran == ["purge-drafts"] and other.skipped == ["purge-drafts"]
+    with database.uow() as uow:
+        left = uow.session.exec(select(ReferralDraft.pathway)).all()
+        run = lease.last_runs(uow.session)["purge-drafts"]
+    assert left == [Pathway.MARAC]
+    assert run.ok and run.holder == "holder" and run.counts == {"purged": 1}
