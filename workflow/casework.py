@@ -187,8 +187,12 @@ def record_first_contact(
     """Record that the allocated IDVA has made first contact with the victim."""
     require_role(actor, CASEWORKERS | {Role.IDVA})
     referral = load(uow.session, referral_id, expected_version)
+    if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
+        raise PermissionDenied("You can only record contact on referrals allocated to you.")
     if referral.state is not State.ALLOCATED:
         raise GuardFailed("First contact is recorded once the referral is allocated.")
+    if referral.first_contact_at is not None:
+        raise GuardFailed("First contact is already recorded.")
     referral.first_contact_at = utcnow()
     referral.updated_at = referral.first_contact_at
     note_activity(referral, referral.first_contact_at, policy)  # the next deadline is the review

@@ -92,8 +92,12 @@ def _seed(db: Database) -> Desk:
         ],
         extraction={"needs_review": ["dash.answers.7", "victim.postcode"]},
     )
-    # The same victim again within a year: a repeat MARAC.
+    # The same victim again within a year: a repeat MARAC, allocated, no contact made yet.
     repeat = make_referral(db, dash_yes=15, referrer_email="rob.carter@nhs.net")
+    with db.uow() as uow:
+        casework.check_consent(uow, coordinator, repeat.id, None, ConsentDecision(Consent.GIVEN))
+    with db.uow() as uow:
+        casework.allocate(uow, coordinator, repeat.id, None, idva.id or 0)
     # A stalking referral with an S-DASH, consent checked and allocated, with notes and contact.
     stalking = _stalking(db)
     with db.uow() as uow:
@@ -156,7 +160,7 @@ def _seed(db: Database) -> Desk:
             "quarantined": quarantined.id or 0,
             "self": self_referral.id or 0,
         },
-        idva_referrals=[stalking.id or 0],
+        idva_referrals=[stalking.id or 0, repeat.id or 0],
     )
 
 

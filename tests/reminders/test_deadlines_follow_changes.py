@@ -15,7 +15,7 @@ from workflow.db import Database
 from workflow.deadlines import DeadlineKind, add_working_days
 from workflow.models import Referral, User
 from workflow.models.mail import Disposition
-from workflow.models.referral import Consent, Pathway
+from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, DeadlineRule, Policy
 
@@ -151,7 +151,9 @@ def test_a_note_is_activity_and_moves_the_review_reminder(database: Database) ->
     # A note is not a change of the referral: someone's form loaded before it still goes through.
     assert stored.version == referral.version
     with database.uow() as uow:
-        casework.record_first_contact(uow, actor_for(idva), referral.id, referral.version)
+        casework.close(
+            uow, actor_for(idva), referral.id, referral.version, Outcome.SUPPORT_COMPLETED
+        )
 
 
 def test_a_note_on_a_referral_waiting_for_consent_leaves_its_deadline(database: Database) -> None:
