@@ -252,3 +252,19 @@ class DuplicateForm(VersionedForm):
         validators=[InputRequired("Enter why it is a duplicate"), Length(max=2000)],
     )
     submit = SubmitField("Link as duplicate", widget=GovSubmitInput())
+
+
+class DealtWithForm(FlaskForm):
+    """Take a self-referral or a quarantined message off the "Needs a person" list."""
+
+    note = TextAreaField(
+        "What did you do?",
+        description=(
+            "For example: replied with the helplines, not safe to reply, asked the referrer "
+            "to send the form again, junk mail"
+        ),
+        widget=GovTextArea(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Enter what you did"), Length(max=2000)],
+    )
+    submit = SubmitField("Mark as dealt with", widget=GovSubmitInput())

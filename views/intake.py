@@ -17,7 +17,7 @@ from mailbox.ingest import IngestConfig, ingest, wrap_upload
 from mailbox.ingest import reprocess as read_again
 from views.deps import actor, database, uow
 from views.security import role_required
-from workflow import inbound
+from workflow import inbound, needs_person
 from workflow.errors import DomainError, NotFound
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -70,9 +70,12 @@ def message(message_id: int) -> Any:
     try:
         with uow() as work:
             view = inbound.view_message(work, actor(), message_id)
+            settled_by_person = needs_person.dealt_with(work, message_id)
     except NotFound:
         abort(404)
-    return render_template("intake/message.html", message=view, outcomes=OUTCOMES)
+    return render_template(
+        "intake/message.html", message=view, outcomes=OUTCOMES, dealt_with=settled_by_person
+    )
 
 
 @bp.post("/messages/<int:message_id>/reprocess")

@@ -14,6 +14,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -22,13 +23,19 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from forms.casework import OUTCOME_LABELS, ExportForm, QueueFilterForm, SearchForm
+from forms.casework import (
+    OUTCOME_LABELS,
+    DealtWithForm,
+    ExportForm,
+    QueueFilterForm,
+    SearchForm,
+)
 from views.deps import actor, uow
 from views.security import role_required
 from workflow import casefile, corrections, mailbox_health, needs_person, queue
 from workflow.casefile import Download
 from workflow.db import UnitOfWork
-from workflow.errors import NotFound, PermissionDenied
+from workflow.errors import DomainError, NotFound, PermissionDenied
 from workflow.models.referral import Pathway, Source
 from workflow.queue_keys import FLAG_LABELS, flags
 from workflow.states import State, allowed_events
@@ -161,6 +168,25 @@ def needs_a_person() -> Any:
     return render_template(
         "staff/needs_person.html", waiting=waiting, reply=needs_person.HELPLINE_REPLY
     )
+
+
+@bp.route("/needs-a-person/messages/<int:message_id>/dealt-with", methods=["GET", "POST"])
+@role_required("coordinator", "manager")
+def dealt_with(message_id: int) -> Any:
+    form = DealtWithForm()
+    try:
+        with uow() as work:
+            if form.validate_on_submit():
+                needs_person.mark_dealt_with(work, actor(), message_id, form.note.data or "")
+                flash(f"Message {message_id} marked as dealt with.")
+                return redirect(url_for("staff.needs_a_person"))
+            message = needs_person.waiting_message(work, actor(), message_id)
+    except NotFound:
+        abort(404)
+    except DomainError as refused:  # dealt with meanwhile by someone else, or never waiting
+        flash(str(refused))
+        return redirect(url_for("staff.needs_a_person"))
+    return render_template("staff/dealt_with.html", form=form, message=message)
 
 
 @bp.get("/referrals/<int:referral_id>")

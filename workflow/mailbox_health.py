@@ -120,7 +120,11 @@ def note_last_uid(session: Session, folder: str, uid: int) -> None:
 
 
 def _count(session: Session, disposition: Disposition) -> int:
-    query = select(func.count()).where(col(InboundMessage.disposition) == disposition)
+    # A message a person has dealt with no longer waits, whatever its disposition.
+    query = select(func.count()).where(
+        col(InboundMessage.disposition) == disposition,
+        col(InboundMessage.dealt_with_at).is_(None),
+    )
     return int(session.exec(query).one())
 
 

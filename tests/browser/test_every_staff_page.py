@@ -189,6 +189,10 @@ VARIANTS: dict[str, Variants] = {
     "staff.referral": _referrals,
     "staff.caseload": lambda d, r: [{}],
     "staff.needs_a_person": lambda d, r: [{}],
+    "staff.dealt_with": lambda d, r: [
+        {"message_id": d.messages["quarantined"]},
+        {"message_id": d.messages["self"]},
+    ],
     "staff.home": lambda d, r: [{}],
     "intake.upload": lambda d, r: [{}],
     "intake.message": lambda d, r: [{"message_id": m} for m in d.messages.values()],

@@ -40,6 +40,10 @@ class InboundMessage(SQLModel, table=True):
     extraction: dict[str, Any] | None = Field(default=None, sa_type=json_dict())
     received_at: datetime = Field(default_factory=utcnow, index=True)
     processed_at: datetime | None = None
+    # A self-referral or quarantined message a person has settled: who, when and what they did.
+    dealt_with_at: datetime | None = None
+    dealt_with_by: str = Field(default="", max_length=254)
+    dealt_with_note: str = Field(default="", max_length=2000)
 
 
 class Attachment(SQLModel, table=True):
