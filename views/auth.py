@@ -1,10 +1,11 @@
 """Signing in and out, and changing a password."""
 
+import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -29,6 +30,18 @@ class StaffUser(UserMixin):  # type: ignore[misc]
     email: str
     role: str
     must_change_password: bool
+    password_stamp: str
+
+
+def _staff_user(user: User) -> StaffUser:
+    return StaffUser(
+        user.id or 0, user.email, user.role.value, user.must_change_password, _stamp(user)
+    )
+
+
+def _stamp(user: User) -> str:
+    """A short digest of the stored hash: it changes whenever the password does."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def init_app(app: Flask) -> None:
@@ -45,12 +58,16 @@ def _load_user(user_id: str) -> StaffUser | None:
         user = work.session.get(User, int(user_id))
         if user is None or not user.active:
             return None
-        return StaffUser(user.id or 0, user.email, user.role.value, user.must_change_password)
+        return _staff_user(user)
+
+
+# A path on this site only. Browsers read "//host", "///host" and "/\host" as another site and
+# drop tabs and newlines first, so a second slash, any backslash or control character is refused.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/"):
+    if not target or not _LOCAL_PATH.fullmatch(target):
         return url_for("staff.home")
     return target
 
@@ -73,9 +90,11 @@ def login() -> Any:
         except staff.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
-    session.clear()
-    login_user(StaffUser(user.id or 0, user.email, user.role.value, user.must_change_password))
+        signed_in = _staff_user(user)
+    session.clear()  # nothing from before sign-in survives into the signed-in session
+    login_user(signed_in)
     session["signed_in_at"] = session["seen_at"] = time.time()
+    session["password_stamp"] = signed_in.password_stamp
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -95,10 +114,13 @@ def change_password() -> Any:
     if form.validate_on_submit():
         try:
             with uow() as work:
-                staff.change_password(
+                user = staff.change_password(
                     work, int(current_user.id), form.current.data or "", form.new.data or ""
                 )
+                stamp = _stamp(user)
             current_user.must_change_password = False
+            # This session goes on under the new password; every other one is signed out.
+            session["password_stamp"] = current_user.password_stamp = stamp
             flash("Your password has been changed.")
             return redirect(url_for("staff.home"))
         except DomainError as error:

@@ -23,6 +23,9 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# A download (an attachment as received, the CSV) is someone else's bytes: should a browser ever
+# render one, it runs in a sandbox with no script, no forms and nothing it may load.
+DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +37,8 @@ def init_app(app: Flask) -> None:
 def _headers(response: Response) -> Response:
     from flask import current_app
 
-    response.headers["Content-Security-Policy"] = CSP
+    attachment = response.headers.get("Content-Disposition", "").startswith("attachment")
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP if attachment else CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -63,6 +67,12 @@ def _expire_session() -> Any:
         session.clear()
         flash("You were signed out because you had not used the service for a while.")
         return redirect(url_for("auth.login", next=request.path))
+    if session.get("password_stamp") != current_user.password_stamp:
+        # The password changed in another session (or by a reset): this one ends with it.
+        logout_user()
+        session.clear()
+        flash("You were signed out because your password was changed.")
+        return redirect(url_for("auth.login"))
     session["seen_at"] = now
     if current_user.must_change_password and request.endpoint not in _PASSWORD_EXEMPT:
         return redirect(url_for("auth.change_password"))

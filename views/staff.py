@@ -7,6 +7,8 @@ in Flask's session cookie, which is signed, not encrypted.
 """
 
 import io
+import unicodedata
+from pathlib import PurePath
 from typing import Any
 
 from flask import (
@@ -213,6 +215,57 @@ def referral(referral_id: int) -> Any:
     )
 
 
+# Types a person's own programs open; anything else (HTML, SVG, XML, scripts, an unknown or
+# mistyped part) goes out as plain bytes, so no browser is ever invited to render a sender's file.
+DOWNLOAD_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-outlook",
+        "application/ms-tnef",
+        "application/vnd.ms-tnef",
+        "application/rtf",
+        "application/zip",
+        "message/rfc822",
+        "text/plain",
+        "text/csv",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+    }
+)
+MAX_FILENAME = 150
+
+
+def download_type(content_type: str) -> str:
+    """Return the type to send a received file with: a known document type, else bytes."""
+    media = content_type.split(";")[0].strip().lower()
+    return media if media in DOWNLOAD_TYPES else "application/octet-stream"
+
+
+def download_filename(name: str, fallback: str) -> str:
+    """Return a sender's file name fit for Content-Disposition.
+
+    The name is the sender's choice: line breaks would split the header (Werkzeug refuses them,
+    and the file could not be downloaded at all), path separators and quotes confuse browsers,
+    and invisible or right-to-left characters can disguise "report.exe" as "exe.pdf".
+    """
+    kept = "".join(
+        "_" if ch in '/\\"' else ch
+        for ch in unicodedata.normalize("NFC", name)
+        if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+    ).strip(" .")
+    if not kept:
+        return fallback
+    if len(kept) > MAX_FILENAME:
+        suffix = PurePath(kept).suffix[:16]
+        kept = kept[: MAX_FILENAME - len(suffix)] + suffix
+    return kept
+
+
 def _download(fetch: Any, object_id: int) -> Any:
     try:
         with uow() as work:
@@ -221,12 +274,13 @@ def _download(fetch: Any, object_id: int) -> Any:
         abort(404)
     except PermissionDenied:
         abort(403)
-    # Always a download, never shown in the browser: a hostile HTML part cannot run as our page.
+    # Always a download, never shown in the browser: a hostile HTML part cannot run as our page
+    # (and security.py gives every attachment response a sandboxing CSP as well).
     return send_file(
         io.BytesIO(file.content),
-        mimetype=file.content_type,
+        mimetype=download_type(file.content_type),
         as_attachment=True,
-        download_name=file.filename,
+        download_name=download_filename(file.filename, f"download-{object_id}"),
         etag=False,
         max_age=0,
     )

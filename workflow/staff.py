@@ -1,13 +1,15 @@
 """Staff accounts: creation, sign-in with lockout, and password changes. Hashes are argon2id."""
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
-from workflow import audit
+from workflow import audit, throttle
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
@@ -25,6 +27,13 @@ MIN_PASSWORD_LENGTH = 12
 
 class SignInRefused(DomainError):
     """Sign-in failed; the message never says whether the account exists."""
+
+
+WRONG_CREDENTIALS = "Enter a correct email address and password."
+LOCKED = (
+    "This account is locked after too many failed attempts. "
+    "Try again in 15 minutes or ask an administrator."
+)
 
 
 def check_password_strength(password: str, email: str) -> None:
@@ -67,20 +76,30 @@ def authenticate(uow: UnitOfWork, email: str, password: str, now: datetime | Non
     user = uow.session.exec(select(User).where(col(User.email) == email)).first()
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        raise SignInRefused("Enter a correct email address and password.")
+        _refuse_unknown(uow, email, now)
     if _locked(user, now):
-        raise SignInRefused(
-            "This account is locked after too many failed attempts. "
-            "Try again in 15 minutes or ask an administrator."
-        )
+        _verify(_DUMMY_HASH, password)  # as slow as a wrong password, so timing tells nothing
+        raise SignInRefused(LOCKED)
     if not _verify(user.password_hash, password):
         _record_failure(uow, user, now)
-        raise SignInRefused("Enter a correct email address and password.")
+        raise SignInRefused(WRONG_CREDENTIALS)
     user.failed_logins = 0
     user.last_login_at = now
     audit.record(uow.session, Actor.of(user), "login", "user", user.id)
     uow.commit()
     return user
+
+
+def _refuse_unknown(uow: UnitOfWork, email: str, now: datetime) -> NoReturn:
+    """Refuse an email with no active account exactly as a real one would be refused.
+
+    Failures are counted per email as for an account, so the sixth in a row says "locked" for an
+    unknown address too: the lockout message must not tell an attacker which accounts exist.
+    """
+    key = "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    within = throttle.allow(uow.session, key, MAX_FAILED_LOGINS, LOCKOUT, now)
+    uow.commit()
+    raise SignInRefused(WRONG_CREDENTIALS if within else LOCKED)
 
 
 def _verify(password_hash: str, password: str) -> bool:
