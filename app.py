@@ -7,6 +7,7 @@ from flask import Flask, send_from_directory
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import config
@@ -41,6 +42,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             ),
         ]
     )
+    if settings["PROXY_HOPS"]:
+        # The client's own address for the rate limits, and https as the proxy saw it.
+        hops = settings["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.extensions["database"] = Database(settings["DATABASE_URL"])
     CSRFProtect(app)
     WTFormsHelpers(app)

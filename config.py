@@ -73,6 +73,10 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
         "BEHIND_TLS": env.get("BEHIND_TLS", "1" if production else "0") == "1",
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (app.py). Behind
+        # nginx every client is 127.0.0.1 to gunicorn, so without this the sign-in and referral
+        # limits would count the whole county as one address. 0: no proxy, headers ignored.
+        "PROXY_HOPS": _env_int("PROXY_HOPS", 1 if production else 0),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
     }
     settings.update(overrides or {})

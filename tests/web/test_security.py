@@ -108,10 +108,7 @@ def test_oversized_and_throttled_requests_carry_the_headers(app: Flask, database
 
 
 def test_hsts_and_secure_cookie_behind_tls(database: Database, database_url: str) -> None:
-    app = create_app(
-        {"DATABASE_URL": database_url, "SECRET_KEY": "k" * 32, "TESTING": True, "BEHIND_TLS": True}
-    )
-    app.extensions["database"] = database
+    app = _app(database, database_url, BEHIND_TLS=True)
     make_user(database, Role.COORDINATOR)
     client = app.test_client()
     response = sign_in(client, "coordinator@example.org")
@@ -297,3 +294,47 @@ def test_an_idva_cannot_reach_another_idvas_referral_by_any_route(
             select(AuditEvent).where(col(AuditEvent.action).in_(["view", "download", "note"]))
         ).all()
         assert all(e.actor_id != intruder.id for e in refused)
+
+
+def _app(database: Database, database_url: str, **settings: Any) -> Flask:
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "k" * 32, "TESTING": True, **settings}
+    )
+    app.extensions["database"] = database
+    return app
+
+
+def test_behind_a_proxy_each_client_has_its_own_sign_in_limit(
+    database: Database, database_url: str
+) -> None:
+    app = _app(database, database_url, PROXY_HOPS=1)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+
+    def attempt(address: str) -> int:
+        return client.post(
+            "/sign-in",
+            data={"email": "nobody@example.org", "password": "x"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    statuses = [attempt("192.0.2.10") for _ in range(21)]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    assert attempt("198.51.100.7") == 200  # another referrer behind the same proxy
+
+
+def test_without_a_proxy_a_forged_forwarded_for_is_ignored(
+    database: Database, database_url: str
+) -> None:
+    app = _app(database, database_url, PROXY_HOPS=0)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    statuses = [
+        client.post(
+            "/sign-in",
+            data={"email": "nobody@example.org", "password": "x"},
+            headers={"X-Forwarded-For": f"192.0.2.{n}"},
+        ).status_code
+        for n in range(21)
+    ]
+    assert statuses[-1] == 429
