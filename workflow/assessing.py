@@ -66,7 +66,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
     """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons."""
     dash = latest_dash(session, referral)
     score = dash.score if dash else None
-    earlier = last_marac_referral(session, referral, policy.repeat_window_days)
+    earlier = last_marac_referral(session, referral)
     facts = ReferralFacts(
         pathway=referral.pathway,
         referral_date=received_on(referral),
@@ -88,5 +88,9 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         o.rule in MARAC_CRITERIA and o.result is Result.MET for o in outcomes
     )
     referral.rule_outcomes = [o.as_json() for o in outcomes]
-    if earlier is not None:
-        referral.details = {**referral.details, "repeat_of": earlier.reference}
+    repeat = any(o.rule == "repeat_marac" and o.result is Result.MET for o in outcomes)
+    details = {k: v for k, v in referral.details.items() if k != "repeat_of"}
+    if repeat and earlier is not None:
+        details["repeat_of"] = earlier.reference
+    if details != referral.details:
+        referral.details = details

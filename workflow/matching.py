@@ -2,8 +2,9 @@
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import UTC, date
 from difflib import SequenceMatcher
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from workflow.models.referral import Pathway
 # Close enough to be the same name typed twice (Jayde/Jade, Alen/Allen), not close enough to merge
 # different people with a shared surname; a person always decides on anything this flags.
 SIMILAR_NAME = 0.85
+LONDON = ZoneInfo("Europe/London")
 
 
 def normalise_name(name: str) -> str:
@@ -69,18 +71,23 @@ def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
     return [c for c in candidates if same_victim(c, referral)]
 
 
-def last_marac_referral(session: Session, referral: Referral, window_days: int) -> Referral | None:
-    """Return the same victim's latest MARAC referral within the window before this one."""
-    since = referral.received_at - timedelta(days=window_days)
+def last_marac_referral(session: Session, referral: Referral) -> Referral | None:
+    """Return the same victim's latest MARAC referral received before this one.
+
+    Whether it makes this one a repeat is the rule's decision (workflow.rules.risk.repeat_marac),
+    on London dates, so the window's boundary day is decided in one place.
+    """
     for earlier in earlier_referrals(session, referral):
-        if (
-            earlier.pathway == Pathway.MARAC
-            and since <= earlier.received_at <= referral.received_at
-        ):
+        if earlier.pathway == Pathway.MARAC and earlier.received_at <= referral.received_at:
             return earlier
     return None
 
 
 def received_on(referral: Referral) -> date:
-    """Return the date a referral was received, for date-based rules."""
-    return referral.received_at.date()
+    """Return the London date a referral was received, for date-based rules.
+
+    received_at is UTC: at 00:30 on a summer morning it is still the day before in UTC.
+    """
+    received = referral.received_at
+    aware = received if received.tzinfo is not None else received.replace(tzinfo=UTC)
+    return aware.astimezone(LONDON).date()

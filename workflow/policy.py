@@ -11,6 +11,13 @@ CAMBS_CHECK = frozenset(
     {"CB6", "CB8", "CB9", "PE6", "PE8", "PE9", "PE13", "PE14", "PE19", "PE28"}
     | {"SG8", "SG19", "MK44", "IP28"}
 )
+# Named as out in domain.md; everything else is out too, except that a district in one of the
+# postcode areas below that is on none of the lists (PE17, CB30, a typo) is a check, not out:
+# it is more likely mistyped than elsewhere.
+CAMBS_OUT = frozenset({"CB10", "CB11"}) | frozenset(
+    f"PE{n}" for n in (10, 11, 12, *range(20, 26), *range(30, 39))
+)
+CAMBS_POSTCODE_AREAS = frozenset({"CB", "PE"})
 
 # Sender domains of agencies that refer professionally. A sender outside the list is accepted but
 # flagged for the coordinator to verify, never refused.
@@ -66,13 +73,19 @@ class Policy:
     idva_from: int = 14
     marac_from: int = 17
     escalation_incidents: int = 3
-    repeat_window_days: int = 365
+    # A repeat is a further incident within 12 calendar months of the victim's last MARAC
+    # referral (SafeLives), counted in London dates, the boundary day included.
+    repeat_window_months: int = 12
     minimum_age: int = 16
     # MARAC perpetrators are partners, ex-partners or family aged 16+; younger ones are flagged.
     perpetrator_minimum_age: int = 16
-    abuse_recency_days: int = 92
+    # "Current abuse": the last incident within 3 calendar months of the referral date.
+    abuse_recency_months: int = 3
     area_in: frozenset[str] = CAMBS_IN
     area_check: frozenset[str] = CAMBS_CHECK
+    area_out: frozenset[str] = CAMBS_OUT
+    # Postcode areas whose unlisted districts are checked by a person rather than ruled out.
+    area_postcode_areas: frozenset[str] = CAMBS_POSTCODE_AREAS
     professional_domains: tuple[str, ...] = field(default=PROFESSIONAL_DOMAINS)
     # Deadlines count office time on working days (England and Wales bank holidays, London time).
     deadline_rules: tuple[DeadlineRule, ...] = DEADLINE_RULES

@@ -2,7 +2,7 @@
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from typing import Any
 
@@ -239,7 +239,9 @@ def test_an_unknown_referrer_address_is_accepted_flagged_and_not_acknowledged(
 
 
 def test_a_repeat_marac_is_flagged(client: FlaskClient, database: Database) -> None:
-    earlier = make_referral(database, victim_postcode="PE1 1AA")
+    # Referred before the form's incident of 20 November 2026: a further incident, so a repeat.
+    first = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    earlier = make_referral(database, victim_postcode="PE1 1AA", received_at=first)
     csrf = fill(client, "marac", marac(5))
     send(client, "marac", csrf)
     latest = referrals(database)[-1]

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from workflow.policy import CAMBS, Policy
+from workflow.policy import CAMBS, CAMBS_CHECK, CAMBS_IN, CAMBS_OUT, Policy
 from workflow.rules import eligibility, risk
+from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
 
@@ -23,6 +24,30 @@ def test_dash_band_boundaries(yes: int, band: str) -> None:
 
 def test_dont_know_and_blank_score_nothing() -> None:
     assert risk.dash_score({"1": "yes", "2": "dont_know", "3": None, "4": "no"}) == 1
+
+
+def test_only_the_24_questions_score() -> None:
+    all_yes = {str(n): "yes" for n in range(1, 25)}
+    extra = {"acpo:children": "yes", "acpo:hurt_children": "yes", "25": "yes", "0": "yes"}
+    assert risk.dash_score(all_yes | extra) == 24
+    assert risk.dash_score({}) == 0
+
+
+@pytest.mark.parametrize(
+    ("score", "result", "said"),
+    [
+        (None, Result.CHECK, "No DASH score"),
+        (0, Result.NOT_MET, "below the IDVA threshold of 14"),
+        (13, Result.NOT_MET, "below the IDVA threshold of 14"),
+        (14, Result.MET, "IDVA service with consent"),
+        (16, Result.MET, "IDVA service with consent"),
+        (17, Result.MET, "MARAC"),  # 17 meets visible high risk, so marac_met is True
+    ],
+)
+def test_cambs_routing_table(score: int | None, result: Result, said: str) -> None:
+    marac_met = risk.visible_high_risk(score, CAMBS).result is Result.MET
+    found = risk.routing(score, marac_met, CAMBS)
+    assert found.result is result and said in found.reason
 
 
 @pytest.mark.parametrize(("score", "result"), [(16, Result.NOT_MET), (17, Result.MET)])
@@ -63,10 +88,43 @@ def test_potential_escalation_at_three_incidents(incidents: int, result: Result)
     assert risk.potential_escalation(incidents, CAMBS).result is result
 
 
-@pytest.mark.parametrize(("days", "result"), [(365, Result.MET), (366, Result.NOT_MET)])
-def test_repeat_marac_window(days: int, result: Result) -> None:
-    earlier = date.fromordinal(TODAY.toordinal() - days)
-    assert risk.repeat_marac(earlier, TODAY, CAMBS).result is result
+@pytest.mark.parametrize(
+    ("last_marac", "referred", "result"),
+    [
+        (date(2025, 11, 28), date(2026, 11, 28), Result.MET),  # 12 months to the day
+        (date(2025, 11, 28), date(2026, 11, 29), Result.NOT_MET),  # the day after
+        (date(2023, 3, 1), date(2024, 3, 1), Result.MET),  # 366 days across 29 February
+        (date(2023, 3, 1), date(2024, 3, 2), Result.NOT_MET),
+        (date(2024, 2, 29), date(2025, 2, 28), Result.MET),  # leap day: ends 28 February
+        (date(2024, 2, 29), date(2025, 3, 1), Result.NOT_MET),
+        (date(2026, 11, 28), date(2026, 11, 28), Result.MET),  # same day
+    ],
+)
+def test_repeat_marac_window_is_twelve_calendar_months(
+    last_marac: date, referred: date, result: Result
+) -> None:
+    assert risk.repeat_marac(last_marac, referred, CAMBS).result is result
+
+
+@pytest.mark.parametrize(
+    ("incident", "result"),
+    [
+        (date(2026, 11, 1), Result.MET),  # further incident inside the window, referred later
+        (date(2026, 11, 2), Result.NOT_MET),  # incident after the window closed
+        (date(2025, 10, 31), Result.CHECK),  # before the last referral: not a further incident
+        (None, Result.NOT_MET),  # no incident date: the referral date is used
+    ],
+)
+def test_repeat_marac_counts_the_further_incident_not_the_referral(
+    incident: date | None, result: Result
+) -> None:
+    # Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026.
+    found = risk.repeat_marac(date(2025, 11, 1), date(2026, 11, 20), CAMBS, incident)
+    assert found.result is result
+
+
+def test_repeat_marac_without_an_earlier_referral() -> None:
+    assert risk.repeat_marac(None, TODAY, CAMBS).result is Result.NOT_MET
 
 
 @pytest.mark.parametrize(
@@ -87,6 +145,25 @@ def test_leap_day_birthday_counts_from_first_of_march() -> None:
     assert eligibility.age_on(date(2008, 2, 29), date(2024, 2, 29)) == 16
 
 
+# Someone born on 29 February turns 16 in a leap year (16 is a multiple of 4), so the minimum
+# age falls on 29 February itself; other birthdays fall on 1 March in common years.
+@pytest.mark.parametrize(
+    ("referred", "result"),
+    [
+        (date(2024, 2, 28), Result.NOT_MET),
+        (date(2024, 2, 29), Result.MET),
+        (date(2024, 3, 1), Result.MET),
+    ],
+)
+def test_leap_day_victim_on_the_referral_date(referred: date, result: Result) -> None:
+    assert eligibility.age_rule(date(2008, 2, 29), referred, CAMBS).result is result
+
+
+def test_leap_day_birthday_in_a_common_year_is_first_of_march() -> None:
+    assert eligibility.age_on(date(2008, 2, 29), date(2025, 2, 28)) == 16
+    assert eligibility.age_on(date(2008, 2, 29), date(2025, 3, 1)) == 17
+
+
 @pytest.mark.parametrize(
     ("postcode", "result"),
     [
@@ -105,6 +182,25 @@ def test_leap_day_birthday_counts_from_first_of_march() -> None:
         ("not a postcode", Result.CHECK),
         ("", Result.CHECK),
         (None, Result.CHECK),
+        # Every listed district, spaced, unspaced and in lower case.
+        *[(f"{d} 1AA", Result.MET) for d in sorted(CAMBS_IN)],
+        *[(f"{d.lower()}1aa", Result.MET) for d in sorted(CAMBS_IN)],
+        *[(f" {d}  9ZZ ", Result.CHECK) for d in sorted(CAMBS_CHECK)],
+        *[(f"{d}1AA", Result.NOT_MET) for d in sorted(CAMBS_OUT)],
+        ("PE25 1AA", Result.NOT_MET),  # last of PE20-PE25
+        ("PE38 1AA", Result.NOT_MET),  # last of PE30-PE38
+        ("CB1", Result.MET),  # outward code only: the whole district is in
+        ("CB6", Result.CHECK),
+        ("CB1 2", Result.CHECK),  # partial inward code
+        ("CB 1AA", Result.CHECK),
+        ("PE1O 1AA", Result.CHECK),  # letter O for zero: a typo, not out of area
+        ("PE17 1AA", Result.CHECK),  # a PE district on no list (retired): check, not out
+        ("CB30 1AA", Result.CHECK),  # no such district
+        ("SW1A 1AA", Result.NOT_MET),
+        ("NR1 1AA", Result.NOT_MET),  # Norwich
+        ("SG1 1AA", Result.NOT_MET),  # Stevenage: only SG8 and SG19 are border
+        ("MK40 1AA", Result.NOT_MET),
+        ("IP1 1AA", Result.NOT_MET),
     ],
 )
 def test_area_in_check_out(postcode: str | None, result: Result) -> None:
@@ -131,10 +227,22 @@ def test_professional_referrer_by_domain(email: str, result: Result) -> None:
     assert eligibility.referrer_rule(email, CAMBS).result is result
 
 
-@pytest.mark.parametrize(("days", "result"), [(92, Result.MET), (93, Result.NOT_MET)])
-def test_abuse_recency(days: int, result: Result) -> None:
-    last = date.fromordinal(TODAY.toordinal() - days)
-    assert eligibility.recency_rule(last, TODAY, CAMBS).result is result
+@pytest.mark.parametrize(
+    ("last", "referred", "result"),
+    [
+        (date(2026, 8, 28), date(2026, 11, 28), Result.MET),  # 3 months to the day
+        (date(2026, 8, 27), date(2026, 11, 28), Result.NOT_MET),
+        (date(2026, 2, 28), date(2026, 5, 31), Result.MET),  # 31 May less 3 months: 28 Feb
+        (date(2026, 2, 27), date(2026, 5, 31), Result.NOT_MET),
+        (date(2026, 11, 28), date(2026, 11, 28), Result.MET),
+        (date(2026, 11, 29), date(2026, 11, 28), Result.CHECK),  # after the referral: a typo
+        (None, date(2026, 11, 28), Result.CHECK),
+    ],
+)
+def test_abuse_recency_is_three_calendar_months(
+    last: date | None, referred: date, result: Result
+) -> None:
+    assert eligibility.recency_rule(last, referred, CAMBS).result is result
 
 
 @pytest.mark.parametrize(
@@ -186,3 +294,18 @@ def test_evaluate_gives_every_rule_a_reason() -> None:
 def test_stalking_referral_without_dash_skips_marac_criteria() -> None:
     facts = ReferralFacts("stalking_idva", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", None)
     assert [o.rule for o in evaluate(facts, CAMBS)] == ["age", "area", "recency", "referrer"]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2026, 5, 31), -3, date(2026, 2, 28)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 1, 15), -1, date(2025, 12, 15)),
+    ],
+)
+def test_add_months(day: date, months: int, expected: date) -> None:
+    assert add_months(day, months) == expected

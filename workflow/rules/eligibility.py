@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflow.policy import Policy
+from workflow.rules.calendar import add_months
 from workflow.rules.outcome import Result, RuleOutcome
 
 # A full or outward-only UK postcode; the outward code (district) is what the area list holds.
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
+# Only central London areas have districts ending in a letter (SW1A, EC1V, W1T); "PE1O" elsewhere
+# is a typo, so it is checked by a person rather than ruled out of area.
+_LETTER_DISTRICT_AREAS = frozenset({"E", "EC", "N", "NW", "SE", "SW", "W", "WC"})
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -35,7 +39,17 @@ def age_rule(date_of_birth: date | None, referral_date: date, policy: Policy) ->
 def postcode_district(postcode: str | None) -> str | None:
     """Return the outward code of a UK postcode, or None when it is not one."""
     match = _POSTCODE.match((postcode or "").strip().upper())
-    return match.group(1) if match else None
+    if not match:
+        return None
+    district = match.group(1)
+    if district[-1].isalpha() and _area(district) not in _LETTER_DISTRICT_AREAS:
+        return None
+    return district
+
+
+def _area(district: str) -> str:
+    """Return the postcode area: the leading letters of a district (PE of PE29)."""
+    return re.sub(r"[0-9].*$", "", district)
 
 
 def area_rule(postcode: str | None, policy: Policy) -> RuleOutcome:
@@ -51,22 +65,36 @@ def area_rule(postcode: str | None, policy: Policy) -> RuleOutcome:
             Result.CHECK,
             f"{district} crosses the county boundary: check the address is in the area.",
         )
+    if district not in policy.area_out and _area(district) in policy.area_postcode_areas:
+        return RuleOutcome(
+            "area",
+            Result.CHECK,
+            f"{district} is not a district on the area lists: check the postcode and address.",
+        )
     return RuleOutcome(
         "area", Result.NOT_MET, f"{district} is outside Cambridgeshire & Peterborough."
     )
 
 
 def recency_rule(last_incident: date | None, referral_date: date, policy: Policy) -> RuleOutcome:
-    """The abuse must be current: the last incident within the recency window."""
+    """The abuse must be current: the last incident within the recency window (calendar months,
+    the boundary day included: referred 28 November, an incident on 28 August is current)."""
     if last_incident is None:
         return RuleOutcome("recency", Result.CHECK, "Date of the last incident not given.")
     days = (referral_date - last_incident).days
-    if days > policy.abuse_recency_days:
+    if days < 0:
+        # An incident after the referral date is a typo or a misread date: a person decides.
+        return RuleOutcome(
+            "recency",
+            Result.CHECK,
+            f"Last incident {last_incident.isoformat()} is after the referral date: check it.",
+        )
+    months = policy.abuse_recency_months
+    if last_incident < add_months(referral_date, -months):
         return RuleOutcome(
             "recency",
             Result.NOT_MET,
-            f"Last incident {days} days ago; current abuse means within "
-            f"{policy.abuse_recency_days} days.",
+            f"Last incident {days} days ago; current abuse means within {months} months.",
         )
     return RuleOutcome("recency", Result.MET, f"Last incident {days} days ago.")
 

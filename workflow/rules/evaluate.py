@@ -54,7 +54,9 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
                 facts.professional_judgement, facts.professional_judgement_reason
             ),
             risk.potential_escalation(facts.police_incidents_12m, policy),
-            risk.repeat_marac(facts.last_marac_referral, facts.referral_date, policy),
+            risk.repeat_marac(
+                facts.last_marac_referral, facts.referral_date, policy, facts.last_incident
+            ),
         ]
         marac_met = any(c.result is Result.MET for c in criteria)
         outcomes += [*criteria, risk.routing(facts.dash_score, marac_met, policy)]

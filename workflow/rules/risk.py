@@ -5,9 +5,13 @@ from datetime import date
 from enum import StrEnum
 
 from workflow.policy import Policy
+from workflow.rules.calendar import add_months
 from workflow.rules.outcome import Result, RuleOutcome
 
 DASH_QUESTIONS = 24
+# The SafeLives question numbers. An ACPO 27 or local variant is mapped onto these before it is
+# scored; an item with no SafeLives twin (ACPO's extra questions on children) never adds to it.
+DASH_NUMBERS = frozenset(str(n) for n in range(1, DASH_QUESTIONS + 1))
 ANSWERS = ("yes", "no", "dont_know")
 
 
@@ -18,8 +22,13 @@ class Band(StrEnum):
 
 
 def dash_score(answers: Mapping[str, str | None]) -> int:
-    """Count the Yes answers: the DASH score. "Don't know" and blanks score nothing."""
-    return sum(1 for answer in answers.values() if answer == "yes")
+    """Count the Yes answers to the 24 questions: the DASH score. "Don't know", No and blanks
+    score nothing, so the score is at most 24 whatever else the answers hold."""
+    return sum(
+        1
+        for number, answer in answers.items()
+        if number in DASH_NUMBERS and (answer or "").strip().lower() == "yes"
+    )
 
 
 def dash_band(score: int, policy: Policy) -> Band:
@@ -77,18 +86,37 @@ def potential_escalation(incidents_12m: int | None, policy: Policy) -> RuleOutco
 
 
 def repeat_marac(
-    last_marac_referral: date | None, referral_date: date, policy: Policy
+    last_marac_referral: date | None,
+    referral_date: date,
+    policy: Policy,
+    last_incident: date | None = None,
 ) -> RuleOutcome:
-    """Criterion 4: the same victim had a MARAC referral within the repeat window."""
+    """Criterion 4: a further incident within 12 months of the victim's last MARAC referral.
+
+    SafeLives counts the further incident's date, not the new referral's, so the last incident
+    is used when given (the referral date otherwise). The window is calendar months in London
+    dates and includes its last day: referred 10 March 2026, an incident on 10 March 2027 is a
+    repeat, on 11 March it is not. An incident before the last referral is not a further one.
+    """
     if last_marac_referral is None:
         return RuleOutcome("repeat_marac", Result.NOT_MET, "No earlier MARAC referral found.")
-    days = (referral_date - last_marac_referral).days
-    met = 0 <= days <= policy.repeat_window_days
+    months = policy.repeat_window_months
+    ends = add_months(last_marac_referral, months)
+    since = f"last MARAC referral of this victim {last_marac_referral.isoformat()}"
+    if last_incident is not None and last_incident < last_marac_referral:
+        return RuleOutcome(
+            "repeat_marac",
+            Result.CHECK,
+            f"The incident given ({last_incident.isoformat()}) is before the {since}: "
+            "check whether there has been a further incident.",
+        )
+    when = last_incident or referral_date
+    met = last_marac_referral <= when <= ends
     return RuleOutcome(
         "repeat_marac",
         Result.MET if met else Result.NOT_MET,
-        f"Last MARAC referral of this victim was {days} days earlier "
-        f"(repeat within {policy.repeat_window_days}).",
+        f"{'Incident' if last_incident else 'Referral'} {when.isoformat()}; {since} "
+        f"(repeat up to {ends.isoformat()}, {months} months).",
     )
 
 
@@ -102,6 +130,18 @@ def routing(score: int | None, marac_met: bool, policy: Policy) -> RuleOutcome:
             Result.MET,
             f"DASH {policy.idva_from}-{policy.marac_from - 1}: IDVA service with consent.",
         )
+    if score is None:
+        return RuleOutcome(
+            "routing",
+            Result.CHECK,
+            "No DASH score and no MARAC criterion met: ask for the DASH checklist or decide.",
+        )
+    # Below the IDVA threshold with no MARAC criterion: neither service takes it on these facts;
+    # the coordinator advises the referrer (single-agency support, helplines) or the referrer
+    # adds professional judgement. Never a silent rejection: it is a result a person reads.
     return RuleOutcome(
-        "routing", Result.NOT_MET, "Below the IDVA and MARAC thresholds: signpost or advise."
+        "routing",
+        Result.NOT_MET,
+        f"DASH {score}, below the IDVA threshold of {policy.idva_from}, and no MARAC criterion "
+        "met: advise the referrer (signpost, or professional judgement if they have a concern).",
     )
