@@ -55,6 +55,13 @@ def _guard_consent(referral: Referral, decision: ConsentDecision) -> None:
             "The stalking IDVA service needs the victim's consent. Without it, close the "
             "referral with the outcome 'no consent'."
         )
+    if not referral.marac_criteria_met:
+        # Cambs: DASH 14-16 with no other MARAC criterion goes to the IDVA service, which is
+        # voluntary; only a case that meets a MARAC criterion may be shared without consent.
+        raise GuardFailed(
+            "This referral meets no MARAC criterion, so it needs the victim's consent. Record a "
+            "MARAC criterion (for example professional judgement with the reason) or close it."
+        )
     if decision.victim_aware is None:
         raise GuardFailed("Say whether the victim is aware of the referral.")
     if not decision.not_sought_reason.strip():

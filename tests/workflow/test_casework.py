@@ -110,6 +110,38 @@ def test_marac_without_consent_must_say_why_and_on_what_basis(
         casework.check_consent(uow, coordinator, r.id, r.version, decision)
 
 
+@pytest.mark.parametrize(
+    ("dash_yes", "judgement", "allowed"),
+    [
+        (16, False, False),  # Cambs 14-16: the IDVA service, with consent
+        (17, False, True),  # visible high risk: MARAC, consent not essential
+        (10, True, True),  # professional judgement with a reason meets a criterion
+        (None, False, False),
+    ],
+)
+def test_marac_without_consent_needs_a_marac_criterion(
+    database: Database,
+    coordinator,  # type: ignore[no-untyped-def]
+    dash_yes: int | None,
+    judgement: bool,
+    allowed: bool,
+) -> None:
+    reason = "Threats escalating since separation" if judgement else ""
+    r = make_referral(
+        database,
+        dash_yes=dash_yes,
+        professional_judgement=judgement,
+        professional_judgement_reason=reason,
+    )
+    decision = ConsentDecision(Consent.REFUSED, True, "Victim declined support", "Art 6(1)(e)")
+    with database.uow() as uow:
+        if allowed:
+            assert casework.check_consent(uow, coordinator, r.id, r.version, decision).consent
+        else:
+            with pytest.raises(GuardFailed, match="meets no MARAC criterion"):
+                casework.check_consent(uow, coordinator, r.id, r.version, decision)
+
+
 def test_marac_may_proceed_without_consent_with_basis(database: Database, coordinator) -> None:  # type: ignore[no-untyped-def]
     r = make_referral(database)
     decision = ConsentDecision(
