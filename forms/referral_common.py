@@ -35,7 +35,7 @@ from workflow.checklists import ANSWER_LABELS, Question
 from workflow.policy import Policy
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result
-from workflow.screening import Stop, check_age, check_area
+from workflow.screening import Stop, check_age, check_area, london_today
 
 SHORT, MEDIUM, LONG = 200, 500, 4000
 OLDEST_PLAUSIBLE_AGE = 120
@@ -577,7 +577,7 @@ def checklist_answers(forms: Iterable[PageForm]) -> dict[str, dict[str, Any]]:
 def shared_stop(slug: str, form: PageForm, policy: Policy) -> Stop | None:
     """Stop a referral early when the victim is too young or lives outside the area."""
     if slug == "victim":
-        return check_age(form.data["victim_date_of_birth"], date.today(), policy)
+        return check_age(form.data["victim_date_of_birth"], london_today(), policy)
     if slug == "contact":
         return check_area(form.data["victim_postcode"], policy)[0]
     return None

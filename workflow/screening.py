@@ -4,12 +4,15 @@ They reuse the intake rules (workflow.rules) and decide only when to stop and ex
 rule outcomes are still worked out by intake when the referral arrives.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from workflow.policy import Policy
 from workflow.rules.eligibility import age_rule, area_rule
 from workflow.rules.outcome import Result, RuleOutcome
+
+LONDON = ZoneInfo("Europe/London")
 
 # A suspect in one of these relationships makes it domestic abuse, not the non-DA stalking service.
 DOMESTIC_RELATIONSHIPS = frozenset({"partner", "ex_partner", "family"})
@@ -20,6 +23,12 @@ class Stop(StrEnum):
     OUT_OF_AREA = "out-of-area"
     NO_CONSENT = "no-consent"
     DOMESTIC_ABUSE = "domestic-abuse"
+
+
+def london_today(now: datetime | None = None) -> date:
+    """Return today's date in London: the server's clock is UTC, an hour behind in summer, when
+    a victim whose sixteenth birthday it is would otherwise be stopped as fifteen until 1 am."""
+    return (now or datetime.now(UTC)).astimezone(LONDON).date()
 
 
 def check_age(date_of_birth: date | None, today: date, policy: Policy) -> Stop | None:

@@ -1,6 +1,6 @@
 """Each rule at its boundaries, with the Cambs defaults and with a different local policy."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,6 +9,7 @@ from workflow.rules import eligibility, risk
 from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
+from workflow.screening import Stop, check_age, london_today
 
 TODAY = date(2026, 11, 28)
 
@@ -309,3 +310,12 @@ def test_stalking_referral_without_dash_skips_marac_criteria() -> None:
 )
 def test_add_months(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+def test_the_web_form_checks_age_on_the_london_date() -> None:
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London: a victim born 1 July 2010 is 16.
+    today = london_today(datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    assert today == date(2026, 7, 1)
+    assert check_age(date(2010, 7, 1), today, CAMBS) is None
+    assert check_age(date(2010, 7, 2), today, CAMBS) is Stop.UNDER_AGE
+    assert london_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)
