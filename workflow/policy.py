@@ -52,6 +52,10 @@ class DeadlineRule:
 
 # Cambs-flavoured defaults (issue 6): consent checked within 1 working day; allocated within 1 for
 # MARAC and high risk, 2 otherwise; first contact within 2 of allocation; a review after 20 quiet.
+# Open question for the service: domain.md's local IDVA protocols say first contact within 2
+# working days *of referral*; here the clock starts at allocation, so consent check and allocation
+# (up to 2-3 working days) come before it. Kept as issue 6 set it until the service confirms.
+# MARAC minutes (3 working days) and "heard at the next sitting" have no deadline here yet.
 DEADLINE_RULES = (
     DeadlineRule("consent_check", 1),
     DeadlineRule("allocation", 1, pathway="marac"),
