@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
 from forms.referral_common import Flow, Page, PageForm, posted_fields
+from views import errors
 from views.deps import client_address, policy, uow
 from views.security import public
 from workflow import drafts, throttle
@@ -215,7 +216,10 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
 def _page_expired(_error: CSRFError) -> Any:
     """A page left open past its session (or a staff time-out): keep what was typed, ask again."""
     kind = (request.view_args or {}).get("kind", "")
-    flow = _flow(kind)
+    if kind not in FLOWS:  # no such form: aborting here would escape as a 500
+        heading, message = errors.PAGES[404]
+        return render_template("errors/error.html", heading=heading, message=message), 404
+    flow = FLOWS[kind]
     flash("For your security this page had expired. Check your answers and press the button again.")
     step = flow.page((request.view_args or {}).get("slug", ""))
     if request.endpoint == "referral_forms.page" and step is not None:

@@ -338,3 +338,32 @@ def test_without_a_proxy_a_forged_forwarded_for_is_ignored(
         for n in range(21)
     ]
     assert statuses[-1] == 429
+
+
+def test_every_post_without_its_csrf_token_changes_nothing(app: Flask, database: Database) -> None:
+    referral = make_referral(database)
+    desk = app.test_client()
+    _coordinator(desk, database)
+    with database.uow() as uow:
+        before = uow.session.get(Referral, referral.id).version  # type: ignore[union-attr]
+    posts = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or set())]
+    assert len(posts) > 10
+    for rule in posts:
+        values = {name: referral.id if "id" in name else "x" for name in rule.arguments}
+        url = rule.build({**values, "kind": "stalking"} if "kind" in values else values)[1]  # type: ignore[index]
+        response = desk.post(url, data={"version": str(before), "text": "note", "q": "a"})
+        public = getattr(app.view_functions[rule.endpoint], "is_public", False)
+        # The public referral forms say "this page had expired" and show the page again (or
+        # go back to its start); every other form is refused with 400.
+        refused = (200, 302) if public and rule.endpoint != "auth.login" else (400,)
+        assert response.status_code in refused, (rule.rule, response.status_code)
+    with database.uow() as uow:
+        assert uow.session.get(Referral, referral.id).version == before  # type: ignore[union-attr]
+    assert desk.get("/queue").status_code == 200  # sign-out refused too: still signed in
+
+
+def test_an_expired_post_to_a_form_that_does_not_exist_is_a_404(app: Flask) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().post("/refer/nope/start")
+    assert response.status_code == 404
+    _assert_private(response.headers, "404 from the expired-page handler")
