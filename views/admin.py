@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from sqlmodel import col, select
 
 from forms.admin import NewUserForm
@@ -19,9 +19,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @role_required("admin")
 def users() -> Any:
+    return _users_page()
+
+
+def _users_page(created_password: str = "") -> Any:
     with uow() as work:
         accounts = list(work.session.exec(select(User).order_by(col(User.email))))
-    return render_template("admin/users.html", users=accounts)
+    return render_template("admin/users.html", users=accounts, created_password=created_password)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -43,6 +47,7 @@ def new_user() -> Any:
         except DomainError as error:
             form.email.errors = [str(error)]
         else:
-            flash(f"Account created. Give this first password to the person privately: {password}")
-            return redirect(url_for("admin.users"))
+            # Shown in this response only, never flashed: a flash travels in the session cookie,
+            # which is signed, not encrypted. Sending the form again is refused as a duplicate.
+            return _users_page(created_password=password)
     return render_template("admin/new_user.html", form=form)

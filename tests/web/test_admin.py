@@ -50,3 +50,19 @@ def test_a_duplicate_account_is_refused_clearly(client: FlaskClient, database: D
     sign_in(client, "admin@example.org")
     response = post_form(client, "/admin/users/new", {"email": "idva@example.org", "role": "idva"})
     assert check_page(response.get_data(as_text=True)).error_summary
+
+
+def test_the_first_password_never_travels_in_the_session_cookie(
+    client: FlaskClient, database: Database
+) -> None:
+    make_user(database, Role.ADMIN)
+    sign_in(client, "admin@example.org")
+    created = post_form(
+        client, "/admin/users/new", {"email": "ida@example.org", "name": "Ida", "role": "idva"}
+    )
+    assert created.status_code == 200
+    password = re.search(r"first password to the person privately: (\S+)", created.text)
+    assert password, created.text
+    with client.session_transaction() as session:
+        assert password.group(1) not in repr(dict(session))
+    assert created.headers["Cache-Control"] == "no-store"
