@@ -12,7 +12,7 @@ from workflow.policy import Policy
 from workflow.rules.eligibility import PerpetratorAge
 from workflow.rules.evaluate import MARAC_CRITERIA, ReferralFacts, evaluate
 from workflow.rules.outcome import Result
-from workflow.rules.risk import dash_band, dash_score
+from workflow.rules.risk import dash_band, dash_score, dash_unanswered
 
 DASH_INSTRUMENTS = (Instrument.SAFELIVES_DASH_24, Instrument.ACPO_DASH_27)
 
@@ -80,6 +80,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         last_incident=referral.last_incident,
         last_marac_referral=received_on(earlier) if earlier else None,
         perpetrators=tuple(perpetrator_age(p) for p in referral.perpetrators),
+        dash_unanswered=dash_unanswered(answer_values(dash)) if dash else 0,
     )
     outcomes = evaluate(facts, policy)
     referral.dash_score = score

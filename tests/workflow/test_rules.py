@@ -319,3 +319,29 @@ def test_the_web_form_checks_age_on_the_london_date() -> None:
     assert check_age(date(2010, 7, 1), today, CAMBS) is None
     assert check_age(date(2010, 7, 2), today, CAMBS) is Stop.UNDER_AGE
     assert london_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("yes", "blank", "result"),
+    [
+        (16, 0, Result.NOT_MET),
+        (16, 1, Result.CHECK),  # one blank could make it 17
+        (14, 2, Result.NOT_MET),  # two blanks cannot
+        (14, 3, Result.CHECK),
+        (17, 5, Result.MET),
+    ],
+)
+def test_blank_dash_answers_that_could_reach_marac_are_checked(
+    yes: int, blank: int, result: Result
+) -> None:
+    answers: dict[str, str | None] = {str(n): "no" for n in range(1, 25)}
+    answers.update({str(n): "yes" for n in range(1, yes + 1)})
+    answers.update({str(n): None for n in range(25 - blank, 25)})
+    answers["24"] = answers["24"] if blank else "dont_know"  # Don't know is an answer
+    score, unanswered = risk.dash_score(answers), risk.dash_unanswered(answers)
+    assert (score, unanswered) == (yes, blank)
+    assert risk.visible_high_risk(score, CAMBS, unanswered).result is result
+
+
+def test_a_missing_question_counts_as_unanswered() -> None:
+    assert risk.dash_unanswered({"1": "yes", "2": "dont_know", "acpo:children": "yes"}) == 22

@@ -25,6 +25,7 @@ class ReferralFacts:
     last_incident: date | None = None
     last_marac_referral: date | None = None
     perpetrators: tuple[PerpetratorAge, ...] = field(default=())
+    dash_unanswered: int = 0  # of the 24 questions, those with no answer at all
 
 
 MARAC_CRITERIA = (
@@ -49,7 +50,7 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
         )
     if facts.pathway == "marac" or facts.dash_score is not None:
         criteria = [
-            risk.visible_high_risk(facts.dash_score, policy),
+            risk.visible_high_risk(facts.dash_score, policy, facts.dash_unanswered),
             risk.professional_judgement(
                 facts.professional_judgement, facts.professional_judgement_reason
             ),

@@ -40,13 +40,30 @@ def dash_band(score: int, policy: Policy) -> Band:
     return Band.STANDARD
 
 
-def visible_high_risk(score: int | None, policy: Policy) -> RuleOutcome:
-    """Criterion 1: the DASH score reaches the MARAC threshold."""
+def dash_unanswered(answers: Mapping[str, str | None]) -> int:
+    """Count the 24 questions with no Yes, No or Don't know (left blank, or not on the form)."""
+    given = {n for n, a in answers.items() if n in DASH_NUMBERS and (a or "").strip().lower()}
+    return DASH_QUESTIONS - len(given)
+
+
+def visible_high_risk(score: int | None, policy: Policy, unanswered: int = 0) -> RuleOutcome:
+    """Criterion 1: the DASH score reaches the MARAC threshold.
+
+    Blank questions score nothing, so a score below the threshold that the blanks could lift to
+    it is a check for a person (ask the referrer), never read as "not high risk".
+    """
     if score is None:
         return RuleOutcome(
             "visible_high_risk", Result.CHECK, "No DASH checklist with the referral."
         )
     met = score >= policy.marac_from
+    if not met and score + unanswered >= policy.marac_from:
+        return RuleOutcome(
+            "visible_high_risk",
+            Result.CHECK,
+            f"DASH score {score} with {unanswered} questions unanswered could reach the MARAC "
+            f"threshold of {policy.marac_from}: ask the referrer for the missing answers.",
+        )
     verb = "reaches" if met else "is below"
     return RuleOutcome(
         "visible_high_risk",
