@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.deadlines import refresh_deadline
 from workflow.matching import last_marac_referral, received_on
 from workflow.models import Assessment, Referral
 from workflow.models.referral import Instrument
@@ -63,7 +64,8 @@ def perpetrator_age(perpetrator: dict[str, Any]) -> PerpetratorAge:
 
 
 def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
-    """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons."""
+    """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons,
+    and its due time: a new band or MARAC criterion can change how long the current step takes."""
     dash = latest_dash(session, referral)
     score = dash.score if dash else None
     earlier = last_marac_referral(session, referral)
@@ -95,3 +97,4 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         details["repeat_of"] = earlier.reference
     if details != referral.details:
         referral.details = details
+    refresh_deadline(referral, policy)

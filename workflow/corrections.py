@@ -16,7 +16,6 @@ from workflow.actors import Actor
 from workflow.assessing import apply_rules, score_assessment
 from workflow.casework import CASEWORKERS, load, require_role
 from workflow.db import UnitOfWork
-from workflow.deadlines import refresh_deadline
 from workflow.errors import GuardFailed, NotFound
 from workflow.intake import normalise_postcode
 from workflow.models import Assessment, Referral, utcnow
@@ -113,12 +112,6 @@ def _settle(referral: Referral, path: str) -> None:
     referral.updated_at = utcnow()  # the row changes, so its version moves on
 
 
-def _rerun_rules(uow: UnitOfWork, referral: Referral, policy: Policy) -> None:
-    apply_rules(uow.session, referral, policy)
-    # A new band or MARAC criteria can change how long the current step may take.
-    refresh_deadline(referral, policy)
-
-
 def _require_reason(reason: str) -> str:
     if not reason.strip():
         raise GuardFailed("Give the reason for the correction.")
@@ -146,7 +139,7 @@ def correct_field(
     after = editable.parse(value)
     setattr(referral, editable.attribute, after)
     _settle(referral, path)
-    _rerun_rules(uow, referral, policy)
+    apply_rules(uow.session, referral, policy)
     audit.record(
         uow.session,
         actor,
@@ -204,7 +197,7 @@ def correct_answer(
     assessment.provenance = {**(assessment.provenance or {}), question: corrected}
     score_assessment(assessment)
     _settle(referral, path)
-    _rerun_rules(uow, referral, policy)
+    apply_rules(uow.session, referral, policy)
     audit.record(
         uow.session,
         actor,

@@ -19,7 +19,6 @@ from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
 from workflow.assessing import apply_rules, latest_dash
 from workflow.db import UnitOfWork
-from workflow.deadlines import refresh_deadline
 from workflow.errors import DomainError, NotFound
 from workflow.intake import add_assessment, receive_referral
 from workflow.models import Attachment, AuditEvent, InboundMessage, Outbox, Referral, utcnow
@@ -406,8 +405,7 @@ def _add_update(
         assessment.source_message_id = message.id
         assessment.provenance = checklist_sources(reading, assessment.instrument)
         add_assessment(session, referral, assessment)
-    apply_rules(session, referral, policy)
-    refresh_deadline(referral, policy)  # a change of risk can shorten the current step
+    apply_rules(session, referral, policy)  # a change of risk can shorten the current step
     old_score = before.score if before is not None else None
     change = {
         "message_id": message.id,

@@ -10,7 +10,7 @@ from workflow import audit
 from workflow.actors import Actor
 from workflow.assessing import apply_rules, score_assessment
 from workflow.db import UnitOfWork
-from workflow.deadlines import note_state_entered, refresh_deadline
+from workflow.deadlines import note_state_entered
 from workflow.models import Assessment, Referral, StateChange, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.referral import Instrument, Pathway, Source
@@ -90,9 +90,8 @@ def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Po
     session.flush()
     for assessment in new.assessments:
         add_assessment(session, referral, assessment)
-    apply_rules(session, referral, policy)
     note_state_entered(referral, referral.received_at)
-    refresh_deadline(referral, policy)
+    apply_rules(session, referral, policy)  # and the first due time, from the state's clock
     session.add(
         StateChange(
             referral_id=persisted_id(referral),
