@@ -14,9 +14,11 @@ from workflow.errors import StaleReferral
 
 def make_engine(url: str) -> sa.Engine:
     """Create an engine; SQLite gets the settings that let the web and scheduler share a file."""
+    # hide_parameters: a failed statement's error text would otherwise carry the victim's name,
+    # address and phone into logs and tracebacks.
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
