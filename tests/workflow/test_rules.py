@@ -89,8 +89,9 @@ def test_potential_escalation_at_three_incidents(incidents: int, result: Result)
     assert risk.potential_escalation(incidents, CAMBS).result is result
 
 
+# A dated further incident, referred the day it happened (the referral date only bounds it).
 @pytest.mark.parametrize(
-    ("last_marac", "referred", "result"),
+    ("last_marac", "incident", "result"),
     [
         (date(2025, 11, 28), date(2026, 11, 28), Result.MET),  # 12 months to the day
         (date(2025, 11, 28), date(2026, 11, 29), Result.NOT_MET),  # the day after
@@ -98,30 +99,42 @@ def test_potential_escalation_at_three_incidents(incidents: int, result: Result)
         (date(2023, 3, 1), date(2024, 3, 2), Result.NOT_MET),
         (date(2024, 2, 29), date(2025, 2, 28), Result.MET),  # leap day: ends 28 February
         (date(2024, 2, 29), date(2025, 3, 1), Result.NOT_MET),
-        (date(2026, 11, 28), date(2026, 11, 28), Result.MET),  # same day
+        (date(2026, 11, 27), date(2026, 11, 28), Result.MET),  # the day after the referral
+        (date(2026, 11, 28), date(2026, 11, 28), Result.CHECK),  # same day: same incident?
     ],
 )
 def test_repeat_marac_window_is_twelve_calendar_months(
-    last_marac: date, referred: date, result: Result
+    last_marac: date, incident: date, result: Result
 ) -> None:
-    assert risk.repeat_marac(last_marac, referred, CAMBS).result is result
+    assert risk.repeat_marac(last_marac, incident, CAMBS, incident).result is result
 
 
+# Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026. Issue 15 (the
+# corrected domain.md): no incident date was "met" on the referral date, which let the case
+# past the consent guard; it is now a check, as is an incident on the last referral's day.
 @pytest.mark.parametrize(
-    ("incident", "result"),
+    ("incident", "result", "said"),
     [
-        (date(2026, 11, 1), Result.MET),  # further incident inside the window, referred later
-        (date(2026, 11, 2), Result.NOT_MET),  # incident after the window closed
-        (date(2025, 10, 31), Result.CHECK),  # before the last referral: not a further incident
-        (None, Result.NOT_MET),  # no incident date: the referral date is used
+        (date(2026, 11, 1), Result.MET, "Incident 2026-11-01"),  # further, inside the window
+        (date(2025, 11, 2), Result.MET, "Incident 2025-11-02"),  # the day after the referral
+        (date(2026, 11, 2), Result.NOT_MET, "repeat up to 2026-11-01"),  # after the window
+        (date(2025, 11, 1), Result.CHECK, "possible duplicate"),  # the day of the referral
+        (date(2025, 10, 31), Result.CHECK, "possible duplicate"),  # before it
+        (date(2026, 11, 21), Result.CHECK, "after this referral's date"),  # a mistyped date
+        (None, Result.CHECK, "No incident date given"),
     ],
 )
-def test_repeat_marac_counts_the_further_incident_not_the_referral(
-    incident: date | None, result: Result
+def test_repeat_marac_counts_only_a_dated_further_incident(
+    incident: date | None, result: Result, said: str
 ) -> None:
-    # Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026.
     found = risk.repeat_marac(date(2025, 11, 1), date(2026, 11, 20), CAMBS, incident)
-    assert found.result is result
+    assert found.result is result and said in found.reason
+
+
+@pytest.mark.parametrize("referred", [date(2025, 11, 1), date(2026, 11, 1), date(2030, 1, 1)])
+def test_repeat_marac_without_an_incident_date_is_never_met(referred: date) -> None:
+    found = risk.repeat_marac(date(2025, 11, 1), referred, CAMBS, None)
+    assert found.result is Result.CHECK
 
 
 def test_repeat_marac_without_an_earlier_referral() -> None:
