@@ -245,9 +245,10 @@ def test_professional_referrer_by_domain(email: str, result: Result) -> None:
     ("last", "referred", "result"),
     [
         (date(2026, 8, 28), date(2026, 11, 28), Result.MET),  # 3 months to the day
-        (date(2026, 8, 27), date(2026, 11, 28), Result.NOT_MET),
+        (date(2026, 8, 27), date(2026, 11, 28), Result.CHECK),  # confirm current risk
         (date(2026, 2, 28), date(2026, 5, 31), Result.MET),  # 31 May less 3 months: 28 Feb
-        (date(2026, 2, 27), date(2026, 5, 31), Result.NOT_MET),
+        (date(2026, 2, 27), date(2026, 5, 31), Result.CHECK),
+        (date(2020, 1, 1), date(2026, 5, 31), Result.CHECK),  # never "ineligible" (issue 15)
         (date(2026, 11, 28), date(2026, 11, 28), Result.MET),
         (date(2026, 11, 29), date(2026, 11, 28), Result.CHECK),  # after the referral: a typo
         (None, date(2026, 11, 28), Result.CHECK),
@@ -303,6 +304,36 @@ def test_evaluate_gives_every_rule_a_reason() -> None:
         "routing",
     ]
     assert all(o.reason for o in outcomes)
+
+
+OLD = date(2026, 1, 1)  # the last incident, almost 11 months before TODAY
+
+
+# Issue 15: the 3-month rule is the IDVA service's, as a check: the stalking pathway and DASH
+# 14-16 routed to the IDVA service; never MARAC (it tagged MARAC cases "ineligible").
+@pytest.mark.parametrize(
+    ("pathway", "dash", "incidents", "recency"),
+    [
+        ("stalking_idva", None, None, Result.CHECK),
+        ("stalking_idva", 18, None, Result.CHECK),  # the IDVA service, even at MARAC risk
+        ("marac", 14, 0, Result.CHECK),  # Cambs 14-16: IDVA service with consent
+        ("marac", 16, 0, Result.CHECK),
+        ("marac", 17, 0, None),  # visible high risk: MARAC
+        ("marac", 13, 0, None),  # neither service on these facts
+        ("marac", 15, 3, None),  # potential escalation: MARAC
+        ("marac", None, 0, None),  # no DASH: a person routes it
+    ],
+)
+def test_recency_is_a_check_for_the_idva_service_only(
+    pathway: str, dash: int | None, incidents: int | None, recency: Result | None
+) -> None:
+    facts = ReferralFacts(
+        pathway, TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", dash,
+        police_incidents_12m=incidents, last_incident=OLD,
+    )  # fmt: skip
+    found = {o.rule: o.result for o in evaluate(facts, CAMBS)}
+    assert found.get("recency") is recency
+    assert Result.NOT_MET not in {found["age"], found["area"]}
 
 
 def test_stalking_referral_without_dash_skips_marac_criteria() -> None:

@@ -149,11 +149,17 @@ def _repeat_check(reason: str) -> RuleOutcome:
     return RuleOutcome("repeat_marac", Result.CHECK, reason)
 
 
+def routes_to_idva(score: int | None, marac_met: bool, policy: Policy) -> bool:
+    """Say whether the local thresholds send the case to the IDVA service (Cambs DASH 14-16
+    with no MARAC criterion met) rather than to MARAC or to neither."""
+    return not marac_met and score is not None and score >= policy.idva_from
+
+
 def routing(score: int | None, marac_met: bool, policy: Policy) -> RuleOutcome:
     """Recommend the route under the local thresholds: MARAC, IDVA with consent, or neither."""
     if marac_met:
         return RuleOutcome("routing", Result.MET, "Meets a MARAC criterion: list for MARAC.")
-    if score is not None and score >= policy.idva_from:
+    if routes_to_idva(score, marac_met, policy):
         return RuleOutcome(
             "routing",
             Result.MET,
