@@ -172,7 +172,7 @@ def test_the_second_person_is_told_and_loses_nothing(
         "consent": "not_asked_unsafe",
         "victim_aware": "no",
         "not_sought_reason": "Perpetrator monitors her phone",
-        "lawful_basis": "UK GDPR Art 6(1)(e) public task; Art 9(2)(g) substantial public interest",
+        "lawful_basis": "public_task",  # the one list of workflow.lawful_bases (issue 15)
         "version": str(referral.version),
         "csrf_token": token,
     }
