@@ -81,6 +81,8 @@ class Policy:
     # referral (SafeLives), counted in London dates, the boundary day included.
     repeat_window_months: int = 12
     minimum_age: int = 16
+    # A victim under this age (16 or 17 with the defaults) prompts a safeguarding-referral check.
+    adult_age: int = 18
     # MARAC perpetrators are partners, ex-partners or family aged 16+; younger ones are flagged.
     perpetrator_minimum_age: int = 16
     # "Current abuse": the last incident within 3 calendar months of the referral date.

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from workflow.policy import CAMBS, CAMBS_CHECK, CAMBS_IN, CAMBS_OUT, Policy
-from workflow.rules import eligibility, risk
+from workflow.rules import eligibility, prompts, risk
 from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
@@ -389,3 +389,72 @@ def test_blank_dash_answers_that_could_reach_marac_are_checked(
 
 def test_a_missing_question_counts_as_unanswered() -> None:
     assert risk.dash_unanswered({"1": "yes", "2": "dont_know", "acpo:children": "yes"}) == 22
+
+
+# Issue 15: a victim aged 16 or 17 prompts a safeguarding-referral check; no other age does.
+@pytest.mark.parametrize(
+    ("born", "prompted"),
+    [
+        (date(2010, 11, 29), False),  # 15: the age rule refuses, this one says nothing
+        (date(2010, 11, 28), True),  # 16 today
+        (date(2008, 11, 29), True),  # 17, eighteenth birthday tomorrow
+        (date(2008, 11, 28), False),  # 18 today
+        (date(1990, 1, 1), False),
+        (None, False),  # the age rule already asks for the date of birth
+    ],
+)
+def test_a_victim_of_16_or_17_prompts_a_safeguarding_check(
+    born: date | None, prompted: bool
+) -> None:
+    found = prompts.safeguarding_prompt(born, TODAY, CAMBS)
+    assert (found is not None) is prompted
+    if found is not None:
+        assert found.result is Result.CHECK and "safeguarding referral" in found.reason
+    for pathway in ("marac", "stalking_idva"):
+        facts = ReferralFacts(pathway, TODAY, born, "PE7 4TQ", "x@nhs.net", None)
+        rules = [o.rule for o in evaluate(facts, CAMBS)]
+        assert ("safeguarding" in rules) is prompted
+
+
+@pytest.mark.parametrize(
+    ("relationships", "said"),
+    [
+        (("partner",), None),
+        (("ex_partner", "family"), None),
+        ((), None),
+        (("",), None),
+        (("other",), "perpetrator 1"),
+        (("partner", "other"), "perpetrator 2"),
+        (("Other - neighbour",), "perpetrator 1"),  # as a mailed form may put it
+        (("OTHER: lodger",), "perpetrator 1"),
+        (("mother",), None),  # family, not "other"
+        (("brother",), None),
+    ],
+)
+def test_relationship_other_on_a_marac_referral_is_flagged(
+    relationships: tuple[str, ...], said: str | None
+) -> None:
+    found = prompts.relationship_prompt(relationships)
+    assert (found.reason if found else None) == (said and _reason_naming(said))
+    marac = ReferralFacts(
+        "marac", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", 18,
+        perpetrator_relationships=relationships,
+    )  # fmt: skip
+    flagged = {o.rule: o.result for o in evaluate(marac, CAMBS)}.get("relationship")
+    assert flagged is (Result.CHECK if said else None)
+
+
+def test_relationship_other_on_the_stalking_pathway_is_not_flagged() -> None:
+    # The stalking service is for suspects who are not partners or family: "other" is its case.
+    facts = ReferralFacts(
+        "stalking_idva", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", None,
+        perpetrator_relationships=("other",),
+    )  # fmt: skip
+    assert "relationship" not in [o.rule for o in evaluate(facts, CAMBS)]
+
+
+def _reason_naming(which: str) -> str:
+    return (
+        f"Relationship to the victim given as 'Other' ({which}): MARAC is for abuse by a "
+        "partner, ex-partner or family member. Check the relationship and the route."
+    )

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workflow.policy import Policy
-from workflow.rules import eligibility, risk
+from workflow.rules import eligibility, prompts, risk
 from workflow.rules.eligibility import PerpetratorAge
 from workflow.rules.outcome import Result, RuleOutcome
 
@@ -26,6 +26,7 @@ class ReferralFacts:
     last_marac_referral: date | None = None
     perpetrators: tuple[PerpetratorAge, ...] = field(default=())
     dash_unanswered: int = 0  # of the 24 questions, those with no answer at all
+    perpetrator_relationships: tuple[str, ...] = field(default=())
 
 
 MARAC_CRITERIA = (
@@ -41,6 +42,9 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
     risk_outcomes = _risk(facts, policy)
     outcomes = [
         eligibility.age_rule(facts.victim_date_of_birth, facts.referral_date, policy),
+        *_present(
+            prompts.safeguarding_prompt(facts.victim_date_of_birth, facts.referral_date, policy)
+        ),
         eligibility.area_rule(facts.victim_postcode, policy),
     ]
     if _idva_service(facts, risk_outcomes, policy):
@@ -50,7 +54,12 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
         outcomes.append(
             eligibility.perpetrator_age_rule(facts.perpetrators, facts.referral_date, policy)
         )
+        outcomes += _present(prompts.relationship_prompt(facts.perpetrator_relationships))
     return outcomes + risk_outcomes
+
+
+def _present(outcome: RuleOutcome | None) -> list[RuleOutcome]:
+    return [outcome] if outcome is not None else []
 
 
 def _risk(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
