@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from commands import accounts, db, export, ingest, mail, reminders
+from commands import accounts, db, export, ingest, mail, reminders, rules
 
 
 def init_app(app: Flask) -> None:
@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
         *ingest.COMMANDS,
         *mail.COMMANDS,
         *reminders.COMMANDS,
+        *rules.COMMANDS,
     ):
         app.cli.add_command(command)

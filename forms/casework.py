@@ -29,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from workflow import lawful_bases
 from workflow.models.referral import Outcome
 from workflow.queue_keys import FLAG_LABELS
 from workflow.states import STATE_LABELS
@@ -66,16 +67,7 @@ OUTCOME_LABELS = {
     Outcome.REFERRED_ELSEWHERE: "Referred elsewhere",
     Outcome.SELF_REFERRAL_SIGNPOSTED: "Self-referral signposted",
 }
-LAWFUL_BASES = [
-    (
-        "UK GDPR Art 6(1)(e) public task; Art 9(2)(g) substantial public interest",
-        "Public task and substantial public interest (Art 6(1)(e), Art 9(2)(g))",
-    ),
-    (
-        "UK GDPR Art 6(1)(d) vital interests; Art 9(2)(c) vital interests",
-        "Vital interests (Art 6(1)(d), Art 9(2)(c))",
-    ),
-]
+LAWFUL_BASES = lawful_bases.choices()  # the one list, shared with the MARAC form
 
 
 class QueueFilterForm(FlaskForm):

@@ -24,6 +24,7 @@ from forms.referral_common import (
     text,
     victim_fields,
 )
+from workflow import lawful_bases
 from workflow.assessing import perpetrator_age
 from workflow.checklists import DASH, STALKING_SCREEN
 from workflow.intake import NewAssessment, NewReferral
@@ -38,16 +39,7 @@ PERPETRATOR_RELATIONSHIPS = [
     ("family", "Family member"),
     ("other", "Other"),
 ]
-LAWFUL_BASES = [
-    (
-        "vital_interests",
-        "To protect someone's life: UK GDPR Article 6(1)(d) and Article 9(2)(b)",
-    ),
-    (
-        "public_task",
-        "A task in the public interest: UK GDPR Article 6(1)(e) and Article 9(2)(g)",
-    ),
-]
+LAWFUL_BASES = lawful_bases.choices()
 
 
 def _age(label: str) -> Any:
@@ -321,7 +313,7 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         consent=Consent(co["consent"]),
         victim_aware=co["victim_aware"] == "yes",
         consent_not_sought_reason=co["consent_not_sought_reason"] or "",
-        lawful_basis=dict(LAWFUL_BASES).get(co["lawful_basis"] or "", ""),
+        lawful_basis=co["lawful_basis"] or "",  # the code: workflow.lawful_bases
         professional_judgement=cr["professional_judgement"] == "yes",
         professional_judgement_reason=cr["professional_judgement_reason"] or "",
         police_incidents_12m=cr["police_incidents_12m"],

@@ -275,7 +275,11 @@ def stopped(kind: str, reason: str) -> Any:
         abort(404)
     back = {Stop.UNDER_AGE: "victim", Stop.OUT_OF_AREA: "contact", Stop.DOMESTIC_ABUSE: "suspect"}
     return render_template(
-        "referral/stop.html", flow=flow, stop=stop.value, back=back.get(stop, "consent")
+        "referral/stop.html",
+        flow=flow,
+        stop=stop.value,
+        back=back.get(stop, "consent"),
+        policy=policy(),  # the DASH thresholds the domestic-abuse advice names
     )
 
 

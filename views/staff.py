@@ -34,7 +34,7 @@ from forms.casework import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import casefile, corrections, mailbox_health, needs_person, queue
+from workflow import casefile, corrections, lawful_bases, mailbox_health, needs_person, queue
 from workflow.casefile import Download
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied
@@ -45,6 +45,7 @@ from workflow.states import State, allowed_events
 bp = Blueprint("staff", __name__)
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
+bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
 
 
 @bp.app_template_global()

@@ -83,6 +83,9 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         last_marac_referral=received_on(earlier) if earlier else None,
         perpetrators=tuple(perpetrator_age(p) for p in referral.perpetrators),
         dash_unanswered=dash_unanswered(answer_values(dash)) if dash else 0,
+        perpetrator_relationships=tuple(
+            str(p.get("relationship_to_victim") or "") for p in referral.perpetrators
+        ),
     )
     outcomes = evaluate(facts, policy)
     referral.dash_score = score

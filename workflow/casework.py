@@ -14,6 +14,7 @@ from workflow.models import Referral, User, utcnow
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
+from workflow.rules.closure import closure_refusal
 from workflow.states import Event, State
 from workflow.transitions import check_version, transition
 
@@ -158,6 +159,8 @@ def close(
     referral = load(uow.session, referral_id, expected_version)
     if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
         raise PermissionDenied("You can only close referrals allocated to you.")
+    if refusal := closure_refusal(referral.pathway, Outcome(outcome)):
+        raise GuardFailed(refusal)
     referral.outcome = Outcome(outcome)
     transition(uow.session, referral, Event.CLOSE, actor, reason or outcome.value, policy)
     uow.commit()

@@ -128,7 +128,9 @@ def _step(referral: Referral) -> tuple[DeadlineKind, datetime] | None:
     if referral.state is State.CONSENT_CHECKED:
         return DeadlineKind.ALLOCATION, entered
     if referral.state is State.ALLOCATED and referral.first_contact_at is None:
-        return DeadlineKind.FIRST_CONTACT, entered
+        # Local IDVA protocols count first contact from receipt of the referral, not from
+        # allocation: the consent check and allocation come out of the same working days.
+        return DeadlineKind.FIRST_CONTACT, _aware(referral.received_at)
     if referral.state is State.ALLOCATED:
         activity = referral.last_activity_at or referral.first_contact_at or entered
         return DeadlineKind.REVIEW, _aware(activity)

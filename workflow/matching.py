@@ -10,12 +10,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workflow.models import Referral
-from workflow.models.referral import Pathway
+from workflow.models.referral import Outcome, Pathway
 
 # Close enough to be the same name typed twice (Jayde/Jade, Alen/Allen), not close enough to merge
 # different people with a shared surname; a person always decides on anything this flags.
 SIMILAR_NAME = 0.85
 LONDON = ZoneInfo("Europe/London")
+# An earlier referral closed with one of these was never a MARAC referral of this victim in its
+# own right (domain.md): it does not open a repeat window.
+NOT_A_MARAC_REFERRAL = frozenset(
+    {Outcome.DUPLICATE, Outcome.NOT_ELIGIBLE, Outcome.REFERRED_ELSEWHERE}
+)
 
 
 def normalise_name(name: str) -> str:
@@ -72,15 +77,25 @@ def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
 
 
 def last_marac_referral(session: Session, referral: Referral) -> Referral | None:
-    """Return the same victim's latest MARAC referral received before this one.
+    """Return the same victim's latest MARAC referral received before this one that counts.
 
     Whether it makes this one a repeat is the rule's decision (workflow.rules.risk.repeat_marac),
     on London dates, so the window's boundary day is decided in one place.
     """
     for earlier in earlier_referrals(session, referral):
-        if earlier.pathway == Pathway.MARAC and earlier.received_at <= referral.received_at:
+        if counts_as_marac_referral(earlier) and earlier.received_at <= referral.received_at:
             return earlier
     return None
+
+
+def counts_as_marac_referral(earlier: Referral) -> bool:
+    """Say whether an earlier referral opens a repeat window: a MARAC referral not closed as a
+    duplicate, not eligible or referred elsewhere, and not linked as a duplicate of another."""
+    return (
+        earlier.pathway == Pathway.MARAC
+        and earlier.outcome not in NOT_A_MARAC_REFERRAL
+        and earlier.duplicate_of_id is None
+    )
 
 
 def received_on(referral: Referral) -> date:

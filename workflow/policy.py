@@ -51,10 +51,9 @@ class DeadlineRule:
 
 
 # Cambs-flavoured defaults (issue 6): consent checked within 1 working day; allocated within 1 for
-# MARAC and high risk, 2 otherwise; first contact within 2 of allocation; a review after 20 quiet.
-# Open question for the service: domain.md's local IDVA protocols say first contact within 2
-# working days *of referral*; here the clock starts at allocation, so consent check and allocation
-# (up to 2-3 working days) come before it. Kept as issue 6 set it until the service confirms.
+# MARAC and high risk, 2 otherwise; a review after 20 quiet. First contact within 2 working days
+# *of receipt of the referral* (domain.md's local IDVA protocols; issue 15): the consent check and
+# allocation count against the same 2 days, so the first_contact rule's days run from received_at.
 # MARAC minutes (3 working days) and "heard at the next sitting" have no deadline here yet.
 DEADLINE_RULES = (
     DeadlineRule("consent_check", 1),
@@ -81,6 +80,8 @@ class Policy:
     # referral (SafeLives), counted in London dates, the boundary day included.
     repeat_window_months: int = 12
     minimum_age: int = 16
+    # A victim under this age (16 or 17 with the defaults) prompts a safeguarding-referral check.
+    adult_age: int = 18
     # MARAC perpetrators are partners, ex-partners or family aged 16+; younger ones are flagged.
     perpetrator_minimum_age: int = 16
     # "Current abuse": the last incident within 3 calendar months of the referral date.

@@ -28,7 +28,9 @@ FLAG_LABELS = {
     "unverified_referrer": "Unverified referrer",
     "no_consent": "No consent",
 }
-_ELIGIBILITY = ("age", "area", "recency")
+# Recency is not here: an old incident is a check for the IDVA service, never ineligible
+# (domain.md, corrected 2026-12-04), including in outcomes stored before the correction.
+_ELIGIBILITY = ("age", "area")
 
 
 def name_words(name: str) -> list[str]:

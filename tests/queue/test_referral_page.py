@@ -1,6 +1,6 @@
 """One referral: what was read and from where, corrections, actions, conflicts and the audit."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -13,7 +13,7 @@ from tests.web.pages import check_page, csrf_token, post_form, sign_in
 from workflow import casework
 from workflow.casework import ConsentDecision
 from workflow.db import Database
-from workflow.models import Note, Outbox, Referral, StateChange, User
+from workflow.models import Note, Outbox, Referral, StateChange, User, utcnow
 from workflow.models.mail import Disposition
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
@@ -172,7 +172,7 @@ def test_the_second_person_is_told_and_loses_nothing(
         "consent": "not_asked_unsafe",
         "victim_aware": "no",
         "not_sought_reason": "Perpetrator monitors her phone",
-        "lawful_basis": "UK GDPR Art 6(1)(e) public task; Art 9(2)(g) substantial public interest",
+        "lawful_basis": "public_task",  # the one list of workflow.lawful_bases (issue 15)
         "version": str(referral.version),
         "csrf_token": token,
     }
@@ -316,8 +316,11 @@ def test_notes_and_duplicate_links(desk: FlaskClient, database: Database) -> Non
 
 
 def test_repeat_marac_is_flagged_with_a_link(desk: FlaskClient, database: Database) -> None:
-    earlier = make_referral(database)
-    repeat = make_referral(database, victim_name="Jayde Allen")
+    # A further incident after the earlier referral (the same day's would be a check).
+    earlier = make_referral(database, received_at=utcnow() - timedelta(days=30))
+    repeat = make_referral(
+        database, victim_name="Jayde Allen", last_incident=utcnow().date() - timedelta(days=2)
+    )
     html = _html(desk, f"/referrals/{repeat.id}")
     assert "Repeat MARAC" in html
     assert f'href="/referrals/{earlier.id}">{earlier.reference}</a>' in html

@@ -15,8 +15,10 @@ from workflow.deadlines import (
     overdue_by,
     working_days_between,
 )
+from workflow.models import Referral
 from workflow.models.referral import Pathway
 from workflow.policy import CAMBS, DeadlineRule, Policy
+from workflow.states import State
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -118,6 +120,7 @@ def test_each_use_case_keeps_the_stored_deadline_current(database: Database) -> 
     with database.uow() as uow:
         done = casework.allocate(uow, coordinator, referral.id, None, idva.id)
     assert done.due_kind == "first_contact"
+    assert done.due_at == add_working_days(done.received_at, 2)  # from receipt (issue 15)
     first_contact_due = done.due_at
     with database.uow() as uow:
         done = casework.allocate(uow, coordinator, referral.id, None, idva.id)
@@ -151,3 +154,30 @@ def test_the_job_gives_a_due_time_to_open_referrals_from_before_due_times(
     with database.uow() as uow:
         stored = uow.session.get(Referral, referral.id)
         assert stored is not None and stored.due_at == london(2026, 11, 30, 15, 0)
+
+
+# Issue 15: first contact is due 2 working days from receipt of the referral, whenever it was
+# allocated (it counted from allocation, so a referral allocated late got extra days).
+@pytest.mark.parametrize(
+    ("received", "allocated", "due"),
+    [
+        (london(2026, 11, 27, 15, 0), london(2026, 11, 27, 16, 0), london(2026, 12, 1, 15, 0)),
+        (london(2026, 11, 27, 15, 0), london(2026, 12, 1, 14, 0), london(2026, 12, 1, 15, 0)),
+        (london(2026, 11, 27, 15, 0), london(2026, 12, 2, 9, 0), london(2026, 12, 1, 15, 0)),
+        (london(2026, 11, 27, 18, 30), london(2026, 11, 30, 9, 0), london(2026, 12, 1, 17, 0)),
+        (london(2026, 12, 24, 14, 0), london(2026, 12, 29, 9, 0), london(2026, 12, 30, 14, 0)),
+    ],
+)
+def test_first_contact_is_due_from_receipt_not_allocation(
+    received: datetime, allocated: datetime, due: datetime
+) -> None:
+    referral = Referral(
+        received_at=received,
+        state=State.ALLOCATED,
+        state_entered_at=allocated,
+        last_activity_at=allocated,
+        pathway=Pathway.MARAC,
+    )
+    deadline = current_deadline(referral, CAMBS)
+    assert deadline is not None and deadline.kind is DeadlineKind.FIRST_CONTACT
+    assert (deadline.started_at, deadline.due_at) == (received, due)

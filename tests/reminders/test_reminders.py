@@ -111,8 +111,11 @@ def test_first_contact_reminds_the_allocated_idva_then_escalates_to_managers(
         )
     with database.uow() as uow:
         casework.allocate(uow, actor_for(coordinator), referral.id, None, idva.id)
-    step_began(database, referral.id, london(2026, 11, 30, 10, 0))  # first contact due Wed 10:00
+    # First contact counts from receipt (issue 15; it counted from allocation): due 2 working
+    # days after Friday 15:00, on Tuesday at 15:00, however late the referral was allocated.
+    step_began(database, referral.id, london(2026, 12, 1, 10, 0))  # allocated Tuesday morning
     deliver(database, smtp_server)  # the allocation mail
+    assert run_job(database, london(2026, 12, 1, 14, 59)).reminders == 0
     assert run_job(database, london(2026, 12, 2, 10, 1)).reminders == 1
     sent = [m for m in deliver(database, smtp_server) if "Overdue" in m.message["Subject"]]
     assert [m.rcpt_tos for m in sent] == [[idva.email]]

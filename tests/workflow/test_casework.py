@@ -209,8 +209,14 @@ def test_a_stale_version_is_refused_and_nothing_changes(database: Database, coor
 
 
 def test_repeat_marac_is_spotted_by_name_and_date_of_birth(database: Database) -> None:
+    # A further incident since the earlier referral (without one it is a check: issue 15).
     make_referral(database, victim_name="Jade Allen", received_at=utcnow() - timedelta(days=200))
-    repeat = make_referral(database, victim_name="ALLEN, Jayde", victim_postcode="CB1 1AA")
+    repeat = make_referral(
+        database,
+        victim_name="ALLEN, Jayde",
+        victim_postcode="CB1 1AA",
+        last_incident=utcnow().date() - timedelta(days=2),
+    )
     rules = {o["rule"]: o["result"] for o in repeat.rule_outcomes}
     assert rules["repeat_marac"] == "met"
     assert repeat.details["repeat_of"].startswith("REF-")
@@ -218,7 +224,7 @@ def test_repeat_marac_is_spotted_by_name_and_date_of_birth(database: Database) -
 
 def test_a_marac_referral_over_a_year_ago_is_not_a_repeat(database: Database) -> None:
     make_referral(database, received_at=utcnow() - timedelta(days=400))
-    later = make_referral(database)
+    later = make_referral(database, last_incident=utcnow().date() - timedelta(days=2))
     assert {o["rule"]: o["result"] for o in later.rule_outcomes}["repeat_marac"] == "not_met"
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from workflow.policy import CAMBS, CAMBS_CHECK, CAMBS_IN, CAMBS_OUT, Policy
-from workflow.rules import eligibility, risk
+from workflow.rules import eligibility, prompts, risk
 from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
@@ -89,8 +89,9 @@ def test_potential_escalation_at_three_incidents(incidents: int, result: Result)
     assert risk.potential_escalation(incidents, CAMBS).result is result
 
 
+# A dated further incident, referred the day it happened (the referral date only bounds it).
 @pytest.mark.parametrize(
-    ("last_marac", "referred", "result"),
+    ("last_marac", "incident", "result"),
     [
         (date(2025, 11, 28), date(2026, 11, 28), Result.MET),  # 12 months to the day
         (date(2025, 11, 28), date(2026, 11, 29), Result.NOT_MET),  # the day after
@@ -98,30 +99,42 @@ def test_potential_escalation_at_three_incidents(incidents: int, result: Result)
         (date(2023, 3, 1), date(2024, 3, 2), Result.NOT_MET),
         (date(2024, 2, 29), date(2025, 2, 28), Result.MET),  # leap day: ends 28 February
         (date(2024, 2, 29), date(2025, 3, 1), Result.NOT_MET),
-        (date(2026, 11, 28), date(2026, 11, 28), Result.MET),  # same day
+        (date(2026, 11, 27), date(2026, 11, 28), Result.MET),  # the day after the referral
+        (date(2026, 11, 28), date(2026, 11, 28), Result.CHECK),  # same day: same incident?
     ],
 )
 def test_repeat_marac_window_is_twelve_calendar_months(
-    last_marac: date, referred: date, result: Result
+    last_marac: date, incident: date, result: Result
 ) -> None:
-    assert risk.repeat_marac(last_marac, referred, CAMBS).result is result
+    assert risk.repeat_marac(last_marac, incident, CAMBS, incident).result is result
 
 
+# Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026. Issue 15 (the
+# corrected domain.md): no incident date was "met" on the referral date, which let the case
+# past the consent guard; it is now a check, as is an incident on the last referral's day.
 @pytest.mark.parametrize(
-    ("incident", "result"),
+    ("incident", "result", "said"),
     [
-        (date(2026, 11, 1), Result.MET),  # further incident inside the window, referred later
-        (date(2026, 11, 2), Result.NOT_MET),  # incident after the window closed
-        (date(2025, 10, 31), Result.CHECK),  # before the last referral: not a further incident
-        (None, Result.NOT_MET),  # no incident date: the referral date is used
+        (date(2026, 11, 1), Result.MET, "Incident 2026-11-01"),  # further, inside the window
+        (date(2025, 11, 2), Result.MET, "Incident 2025-11-02"),  # the day after the referral
+        (date(2026, 11, 2), Result.NOT_MET, "repeat up to 2026-11-01"),  # after the window
+        (date(2025, 11, 1), Result.CHECK, "possible duplicate"),  # the day of the referral
+        (date(2025, 10, 31), Result.CHECK, "possible duplicate"),  # before it
+        (date(2026, 11, 21), Result.CHECK, "after this referral's date"),  # a mistyped date
+        (None, Result.CHECK, "No incident date given"),
     ],
 )
-def test_repeat_marac_counts_the_further_incident_not_the_referral(
-    incident: date | None, result: Result
+def test_repeat_marac_counts_only_a_dated_further_incident(
+    incident: date | None, result: Result, said: str
 ) -> None:
-    # Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026.
     found = risk.repeat_marac(date(2025, 11, 1), date(2026, 11, 20), CAMBS, incident)
-    assert found.result is result
+    assert found.result is result and said in found.reason
+
+
+@pytest.mark.parametrize("referred", [date(2025, 11, 1), date(2026, 11, 1), date(2030, 1, 1)])
+def test_repeat_marac_without_an_incident_date_is_never_met(referred: date) -> None:
+    found = risk.repeat_marac(date(2025, 11, 1), referred, CAMBS, None)
+    assert found.result is Result.CHECK
 
 
 def test_repeat_marac_without_an_earlier_referral() -> None:
@@ -232,9 +245,10 @@ def test_professional_referrer_by_domain(email: str, result: Result) -> None:
     ("last", "referred", "result"),
     [
         (date(2026, 8, 28), date(2026, 11, 28), Result.MET),  # 3 months to the day
-        (date(2026, 8, 27), date(2026, 11, 28), Result.NOT_MET),
+        (date(2026, 8, 27), date(2026, 11, 28), Result.CHECK),  # confirm current risk
         (date(2026, 2, 28), date(2026, 5, 31), Result.MET),  # 31 May less 3 months: 28 Feb
-        (date(2026, 2, 27), date(2026, 5, 31), Result.NOT_MET),
+        (date(2026, 2, 27), date(2026, 5, 31), Result.CHECK),
+        (date(2020, 1, 1), date(2026, 5, 31), Result.CHECK),  # never "ineligible" (issue 15)
         (date(2026, 11, 28), date(2026, 11, 28), Result.MET),
         (date(2026, 11, 29), date(2026, 11, 28), Result.CHECK),  # after the referral: a typo
         (None, date(2026, 11, 28), Result.CHECK),
@@ -292,6 +306,36 @@ def test_evaluate_gives_every_rule_a_reason() -> None:
     assert all(o.reason for o in outcomes)
 
 
+OLD = date(2026, 1, 1)  # the last incident, almost 11 months before TODAY
+
+
+# Issue 15: the 3-month rule is the IDVA service's, as a check: the stalking pathway and DASH
+# 14-16 routed to the IDVA service; never MARAC (it tagged MARAC cases "ineligible").
+@pytest.mark.parametrize(
+    ("pathway", "dash", "incidents", "recency"),
+    [
+        ("stalking_idva", None, None, Result.CHECK),
+        ("stalking_idva", 18, None, Result.CHECK),  # the IDVA service, even at MARAC risk
+        ("marac", 14, 0, Result.CHECK),  # Cambs 14-16: IDVA service with consent
+        ("marac", 16, 0, Result.CHECK),
+        ("marac", 17, 0, None),  # visible high risk: MARAC
+        ("marac", 13, 0, None),  # neither service on these facts
+        ("marac", 15, 3, None),  # potential escalation: MARAC
+        ("marac", None, 0, None),  # no DASH: a person routes it
+    ],
+)
+def test_recency_is_a_check_for_the_idva_service_only(
+    pathway: str, dash: int | None, incidents: int | None, recency: Result | None
+) -> None:
+    facts = ReferralFacts(
+        pathway, TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", dash,
+        police_incidents_12m=incidents, last_incident=OLD,
+    )  # fmt: skip
+    found = {o.rule: o.result for o in evaluate(facts, CAMBS)}
+    assert found.get("recency") is recency
+    assert Result.NOT_MET not in {found["age"], found["area"]}
+
+
 def test_stalking_referral_without_dash_skips_marac_criteria() -> None:
     facts = ReferralFacts("stalking_idva", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", None)
     assert [o.rule for o in evaluate(facts, CAMBS)] == ["age", "area", "recency", "referrer"]
@@ -345,3 +389,72 @@ def test_blank_dash_answers_that_could_reach_marac_are_checked(
 
 def test_a_missing_question_counts_as_unanswered() -> None:
     assert risk.dash_unanswered({"1": "yes", "2": "dont_know", "acpo:children": "yes"}) == 22
+
+
+# Issue 15: a victim aged 16 or 17 prompts a safeguarding-referral check; no other age does.
+@pytest.mark.parametrize(
+    ("born", "prompted"),
+    [
+        (date(2010, 11, 29), False),  # 15: the age rule refuses, this one says nothing
+        (date(2010, 11, 28), True),  # 16 today
+        (date(2008, 11, 29), True),  # 17, eighteenth birthday tomorrow
+        (date(2008, 11, 28), False),  # 18 today
+        (date(1990, 1, 1), False),
+        (None, False),  # the age rule already asks for the date of birth
+    ],
+)
+def test_a_victim_of_16_or_17_prompts_a_safeguarding_check(
+    born: date | None, prompted: bool
+) -> None:
+    found = prompts.safeguarding_prompt(born, TODAY, CAMBS)
+    assert (found is not None) is prompted
+    if found is not None:
+        assert found.result is Result.CHECK and "safeguarding referral" in found.reason
+    for pathway in ("marac", "stalking_idva"):
+        facts = ReferralFacts(pathway, TODAY, born, "PE7 4TQ", "x@nhs.net", None)
+        rules = [o.rule for o in evaluate(facts, CAMBS)]
+        assert ("safeguarding" in rules) is prompted
+
+
+@pytest.mark.parametrize(
+    ("relationships", "said"),
+    [
+        (("partner",), None),
+        (("ex_partner", "family"), None),
+        ((), None),
+        (("",), None),
+        (("other",), "perpetrator 1"),
+        (("partner", "other"), "perpetrator 2"),
+        (("Other - neighbour",), "perpetrator 1"),  # as a mailed form may put it
+        (("OTHER: lodger",), "perpetrator 1"),
+        (("mother",), None),  # family, not "other"
+        (("brother",), None),
+    ],
+)
+def test_relationship_other_on_a_marac_referral_is_flagged(
+    relationships: tuple[str, ...], said: str | None
+) -> None:
+    found = prompts.relationship_prompt(relationships)
+    assert (found.reason if found else None) == (said and _reason_naming(said))
+    marac = ReferralFacts(
+        "marac", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", 18,
+        perpetrator_relationships=relationships,
+    )  # fmt: skip
+    flagged = {o.rule: o.result for o in evaluate(marac, CAMBS)}.get("relationship")
+    assert flagged is (Result.CHECK if said else None)
+
+
+def test_relationship_other_on_the_stalking_pathway_is_not_flagged() -> None:
+    # The stalking service is for suspects who are not partners or family: "other" is its case.
+    facts = ReferralFacts(
+        "stalking_idva", TODAY, date(1990, 1, 1), "PE7 4TQ", "x@nhs.net", None,
+        perpetrator_relationships=("other",),
+    )  # fmt: skip
+    assert "relationship" not in [o.rule for o in evaluate(facts, CAMBS)]
+
+
+def _reason_naming(which: str) -> str:
+    return (
+        f"Relationship to the victim given as 'Other' ({which}): MARAC is for abuse by a "
+        "partner, ex-partner or family member. Check the relationship and the route."
+    )

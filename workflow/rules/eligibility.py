@@ -77,10 +77,14 @@ def area_rule(postcode: str | None, policy: Policy) -> RuleOutcome:
 
 
 def recency_rule(last_incident: date | None, referral_date: date, policy: Policy) -> RuleOutcome:
-    """The abuse must be current: the last incident within the recency window (calendar months,
-    the boundary day included: referred 28 November, an incident on 28 August is current)."""
+    """For the IDVA service only: is the abuse current, the last incident within the recency
+    window (calendar months, the boundary day included: referred 28 November, an incident on 28
+    August is current)? An older incident is a check ("confirm current risk"), never ineligible:
+    risk can still be current (domain.md, corrected 2026-12-04)."""
     if last_incident is None:
-        return RuleOutcome("recency", Result.CHECK, "Date of the last incident not given.")
+        return RuleOutcome(
+            "recency", Result.CHECK, "Date of the last incident not given: confirm current risk."
+        )
     days = (referral_date - last_incident).days
     if days < 0:
         # An incident after the referral date is a typo or a misread date: a person decides.
@@ -93,8 +97,9 @@ def recency_rule(last_incident: date | None, referral_date: date, policy: Policy
     if last_incident < add_months(referral_date, -months):
         return RuleOutcome(
             "recency",
-            Result.NOT_MET,
-            f"Last incident {days} days ago; current abuse means within {months} months.",
+            Result.CHECK,
+            f"Last incident {days} days ago, more than {months} months: confirm current risk "
+            "with the referrer.",
         )
     return RuleOutcome("recency", Result.MET, f"Last incident {days} days ago.")
 

@@ -110,38 +110,56 @@ def repeat_marac(
 ) -> RuleOutcome:
     """Criterion 4: a further incident within 12 months of the victim's last MARAC referral.
 
-    SafeLives counts the further incident's date, not the new referral's, so the last incident
-    is used when given (the referral date otherwise). The window is calendar months in London
-    dates and includes its last day: referred 10 March 2026, an incident on 10 March 2027 is a
-    repeat, on 11 March it is not. An incident before the last referral is not a further one.
+    "Met" lets a case past the consent guard, so only a dated incident that comes after the last
+    referral and inside the window meets it (SafeLives counts the incident, not the referral).
+    The window is calendar months in London dates and includes its last day: referred 10 March
+    2026, an incident on 10 March 2027 is a repeat, on 11 March it is not. An incident on or
+    before the last referral's day is probably the one already referred (police and a hospital
+    both refer it): a possible duplicate, checked by a person. No incident date is a check too:
+    the new referral may be about that same incident.
     """
     if last_marac_referral is None:
         return RuleOutcome("repeat_marac", Result.NOT_MET, "No earlier MARAC referral found.")
-    months = policy.repeat_window_months
-    ends = add_months(last_marac_referral, months)
+    ends = add_months(last_marac_referral, policy.repeat_window_months)
     since = f"last MARAC referral of this victim {last_marac_referral.isoformat()}"
-    if last_incident is not None and last_incident < last_marac_referral:
-        return RuleOutcome(
-            "repeat_marac",
-            Result.CHECK,
-            f"The incident given ({last_incident.isoformat()}) is before the {since}: "
-            "check whether there has been a further incident.",
+    window = f"repeat up to {ends.isoformat()}, {policy.repeat_window_months} months"
+    if last_incident is None:
+        return _repeat_check(
+            f"No incident date given; {since} ({window}): check whether there has been a "
+            "further incident since, or whether this is the same incident (a duplicate)."
         )
-    when = last_incident or referral_date
-    met = last_marac_referral <= when <= ends
+    if last_incident > referral_date:
+        return _repeat_check(
+            f"Incident {last_incident.isoformat()} is after this referral's date: check it."
+        )
+    if last_incident <= last_marac_referral:
+        return _repeat_check(
+            f"Incident {last_incident.isoformat()} is not after the {since}: probably the same "
+            "incident (a possible duplicate, not a repeat). Check for a further incident."
+        )
+    met = last_incident <= ends
     return RuleOutcome(
         "repeat_marac",
         Result.MET if met else Result.NOT_MET,
-        f"{'Incident' if last_incident else 'Referral'} {when.isoformat()}; {since} "
-        f"(repeat up to {ends.isoformat()}, {months} months).",
+        f"Incident {last_incident.isoformat()}; {since} ({window}).",
     )
+
+
+def _repeat_check(reason: str) -> RuleOutcome:
+    return RuleOutcome("repeat_marac", Result.CHECK, reason)
+
+
+def routes_to_idva(score: int | None, marac_met: bool, policy: Policy) -> bool:
+    """Say whether the local thresholds send the case to the IDVA service (Cambs DASH 14-16
+    with no MARAC criterion met) rather than to MARAC or to neither."""
+    return not marac_met and score is not None and score >= policy.idva_from
 
 
 def routing(score: int | None, marac_met: bool, policy: Policy) -> RuleOutcome:
     """Recommend the route under the local thresholds: MARAC, IDVA with consent, or neither."""
     if marac_met:
         return RuleOutcome("routing", Result.MET, "Meets a MARAC criterion: list for MARAC.")
-    if score is not None and score >= policy.idva_from:
+    if routes_to_idva(score, marac_met, policy):
         return RuleOutcome(
             "routing",
             Result.MET,
