@@ -61,6 +61,8 @@ def heading_instrument(row: Row) -> str | None:
 def _is_question(q: QuestionRow, in_table: bool) -> bool:
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
+    if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
+        return False  # two label/value pairs side by side: "How many children …? | 2 | …"
     found = match_question(q.text)
     if found is None:
         return in_table and q.number is not None  # a numbered row we may place by number
