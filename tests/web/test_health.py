@@ -1,4 +1,4 @@
-"""/healthz and /readyz: open to a load balancer, no cookie, fixed words only, 503 when not ready."""
+"""/healthz and /readyz: open to a load balancer, no cookie, fixed words, 503 when not ready."""
 
 from datetime import timedelta
 
