@@ -78,6 +78,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # limits would count the whole county as one address. 0: no proxy, headers ignored.
         "PROXY_HOPS": _env_int("PROXY_HOPS", 1 if production else 0),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
+        # The scheduler's and gunicorn's log level (logs.py); DEBUG shows idle cycles too.
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
     }
     settings.update(overrides or {})
     _check(settings)

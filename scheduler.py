@@ -23,6 +23,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
+import logs
 from mailbox.outbound import send_pending
 from workflow import drafts, lease
 from workflow.db import Database
@@ -187,7 +188,7 @@ def run_forever(
 
         database = database or current_app.extensions["database"]
         settings = settings or current_app.config
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(settings.get("LOG_LEVEL") or "INFO")
     jobs = Jobs(database, settings, policy=settings.get("POLICY") or CAMBS)
     scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)
     log.info("scheduler %s starting with %d jobs", jobs.holder, len(scheduler.get_jobs()))

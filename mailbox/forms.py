@@ -63,8 +63,8 @@ def read_form(doc: Document) -> FormReading:
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
             runs_on = bool(value.strip()) and _runs_on(row, below)
             _keep(reading, key, Found(value.strip(), row.where, doubt=runs_on))
-        if not matched and len(row.cells) == 1:
-            context = _section(row.text) or context
+        if not matched and len([c for c in row.cells if c.text]) == 1:
+            context = _section(row.text) or context  # a heading, merged across the row or not
     return reading
 
 
@@ -78,9 +78,14 @@ def _runs_on(row: Row, below: Row | None) -> bool:
         here is not None
         and there == here + 1
         and ":" not in text
-        and not _is_label(text)
+        and not _is_label(_split(text)[0])
         and not re.match(r"^\d{1,2}[.)]?\s|^[A-Z][A-Z &()/-]+$", text)  # a question or heading
+        and not _HEADING.search(text)
     )
+
+
+# A short line ending like a section heading ("Victim details", "Referral information").
+_HEADING = re.compile(r"^[\w '/&-]{0,40}\b(details|information|section|referral|checklist)$", re.I)
 
 
 def _line_number(row: Row) -> int | None:
@@ -136,9 +141,12 @@ def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
         return []
     labels = [c.text for c in row.cells]
     values = [c.text for c in below.cells]
-    if not all(_is_label(t) for t in labels) or any(_is_label(t) for t in values if t):
+    named = [t for t in labels if t]  # a short last row leaves its end cells blank
+    if len(named) < 2 or not all(_is_label(t) for t in named):
         return []
-    return list(zip(labels, values, strict=True))
+    if any(_is_label(t) for t in values if t):
+        return []
+    return [(label, value) for label, value in zip(labels, values, strict=True) if label]
 
 
 def _is_label(text: str) -> bool:
