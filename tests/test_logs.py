@@ -18,7 +18,7 @@ SEARCH = "/queue?q=Jane+Victim-Name"
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """These tests configure logging for the process: put it back for the tests after them."""
-    names = ["", "scheduler", "gunicorn.error", logs.ACCESS_LOGGER]
+    names = ["", "scheduler", "alembic", "gunicorn.error", logs.ACCESS_LOGGER]
     saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level) for n in names}
     propagate = {n: logging.getLogger(n).propagate for n in names}
     yield
