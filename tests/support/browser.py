@@ -23,7 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = "apt-get install -y chromium chromium-driver"
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
-# For root in a closed network (stack-notes.md): without the background-networking flags
+# For root in a closed network: without the background-networking flags
 # Chromium keeps trying to reach Google's hosts.
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,4 +1,4 @@
-"""Not a GOV.UK service: no crown, no GDS Transport, no Crown copyright (stack-notes.md)."""
+"""Not a GOV.UK service: no crown, no GDS Transport, no Crown copyright."""
 
 from pathlib import Path
 
