@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,6 +25,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
+import logs
 from mailbox.outbound import send_pending
 from workflow import drafts, lease
 from workflow.db import Database
@@ -187,13 +190,22 @@ def run_forever(
 
         database = database or current_app.extensions["database"]
         settings = settings or current_app.config
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    jobs = Jobs(database, settings, policy=settings.get("POLICY") or CAMBS)
+    logs.configure(settings.get("LOG_LEVEL") or "INFO")
+    jobs = Jobs(
+        database,
+        settings,
+        lease_ttl=timedelta(seconds=_seconds(settings, "SCHEDULER_LEASE_SECONDS", 90)),
+        policy=settings.get("POLICY") or CAMBS,
+    )
     scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)
     log.info("scheduler %s starting with %d jobs", jobs.holder, len(scheduler.get_jobs()))
+    # systemd stops with SIGTERM: end like Ctrl-C, so the lease is given back at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        # Let a running job finish before the lease goes, or a successor could start it twice.
+        scheduler.shutdown(wait=True)
         log.info("scheduler stopped")
     finally:
         jobs.release()

@@ -29,6 +29,7 @@ class Answer:
     value: str | None
     doubt: bool
     where: str
+    why: str = ""  # what made it doubtful, shown beside where it was read
 
 
 @dataclass
@@ -60,6 +61,8 @@ def heading_instrument(row: Row) -> str | None:
 def _is_question(q: QuestionRow, in_table: bool) -> bool:
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
+    if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
+        return False  # two label/value pairs side by side: "How many children …? | 2 | …"
     found = match_question(q.text)
     if found is None:
         return in_table and q.number is not None  # a numbered row we may place by number
@@ -175,26 +178,29 @@ def _read_segment(segment: _Segment) -> Checklist:
     canonical = max(numbers, default=0) == (24 if instrument == DASH else 11)
     checklist = Checklist(instrument)
     for row in segment.rows:
-        qid, doubt = _question_id(row, instrument, canonical)
+        qid, why = _question_id(row, instrument, canonical)
         if qid is None or qid.startswith("acpo:"):
             continue
-        answer = Answer(row.value, doubt or row.doubt, row.where)
+        why = row.why or why or ("no clear answer" if row.doubt else "")
+        answer = Answer(row.value, bool(why) or row.doubt, row.where, why)
         if qid in checklist.answers:
             answer = _clash(checklist.answers[qid], answer)
         checklist.answers[qid] = answer
     return checklist
 
 
-def _question_id(row: QuestionRow, instrument: str, canonical: bool) -> tuple[str | None, bool]:
+def _question_id(row: QuestionRow, instrument: str, canonical: bool) -> tuple[str | None, str]:
+    """Return the question a row asks and, when unsure, why."""
     found = match_question(row.text, instrument)
     position = str(row.number) if canonical and row.number else None
     if found is None or not found.unique:
         # Not recognised by meaning: fall back on the printed number only on a standard form.
-        return position, True
-    doubt = found.score < 1.0 or (position is not None and position != found.qid)
-    return found.qid, doubt
+        return position, "question found by its number, not its words"
+    if position is not None and position != found.qid:
+        return found.qid, f"question numbered {position} reads like question {found.qid}"
+    return found.qid, "" if found.score == 1.0 else "question wording unsure"
 
 
 def _clash(first: Answer, second: Answer) -> Answer:
     same = first.value == second.value
-    return Answer(first.value if same else None, True, first.where)
+    return Answer(first.value if same else None, True, first.where, "question answered twice")

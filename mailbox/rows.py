@@ -57,6 +57,7 @@ class QuestionRow:
     value: str | None
     doubt: bool
     where: str
+    why: str = ""  # what made the reading doubtful, for the coordinator checking the original
 
 
 Header = dict[str, float]
@@ -99,7 +100,7 @@ def column_of(cell: Cell, header: Header) -> str:
 
 def from_columns(row: Row, header: Header) -> QuestionRow:
     """Read a table row under a checklist header: ticks in option columns or a typed answer."""
-    number, texts, typed = None, [], []
+    number, texts, typed, comments = None, [], [], []
     options: list[tuple[str, Cell]] = []
     for cell in row.cells:
         col = column_of(cell, header)
@@ -111,6 +112,8 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
             options.append((col, cell))
         elif col == "answer" and cell.text:
             typed.append(cell.text)
+        elif col == "comment" and cell.text:
+            comments.append(cell.text)
     ticked = _ticked(options)
     text = " ".join(texts)
     if "question" not in header and not texts:
@@ -120,7 +123,27 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
     else:
         value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
         doubt = doubt or any(_between(cell, header) for col, cell in options if col in ticked)
-    return QuestionRow(number, text, value, doubt, row.where)
+    return _with_comment(QuestionRow(number, text, value, doubt, row.where), " ".join(comments))
+
+
+_SAID = re.compile(r"\s*(yes|no|y|n|don'?t know|dk|not known|unknown)\s*([-–—:,.;(]|$)", re.I)
+
+
+def comment_answer(text: str) -> str | None:
+    """Return the answer a comment opens with ("Yes – he has a knife"), if it opens with one."""
+    found = _SAID.match(text.replace("\u2019", "'"))
+    return answer_word(found[1]) if found else None
+
+
+def _with_comment(q: QuestionRow, comment: str) -> QuestionRow:
+    """Weigh a comment that says Yes or No against the ticks: never trust either quietly."""
+    said = comment_answer(comment)
+    if said is None or said == q.value:
+        return q
+    if q.value is None:
+        # Only the comment answers: read it, but a person checks it against the original.
+        return QuestionRow(q.number, q.text, said, True, q.where, "answer only in the comment")
+    return QuestionRow(q.number, q.text, q.value, True, q.where, "tick and comment disagree")
 
 
 def _between(cell: Cell, header: Header) -> bool:
