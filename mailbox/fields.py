@@ -21,6 +21,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("dash.completed_date", (r"date", r"dash|complet|assess|checklist|ric\b"), r"birth|referr"),
     ("perpetrator.relationship_to_victim", (r"relationship",), None),
     ("professional_judgement", (r"professional", r"judg|referral\b|based on|opinion"), None),
+    ("professional_judgement", (r"\breferral based on$",), None),  # the rest wrapped or lost
     (
         "victim.safe_contact_notes",
         (
@@ -110,6 +111,11 @@ for _path, _variants in LABELS.items():
     for _variant in _variants:
         _INDEX[normalise_label(_variant)] = (*_INDEX.get(normalise_label(_variant), ()), _path)
 _ALL_PATHS = frozenset(LABELS)
+
+
+def is_listed(text: str) -> bool:
+    """Tell whether a text is, word for word, one of the catalogue's labels."""
+    return normalise_label(text) in _INDEX
 
 
 def _listed(norm: str, context: str | None) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from mailbox.checklist import Checklist, announced, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row
+from mailbox.runon import cut_run_on, leading_label
 
 MIN_FIELDS = 3
 
@@ -62,10 +63,30 @@ def read_form(doc: Document) -> FormReading:
             if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
             runs_on = bool(value.strip()) and _runs_on(row, below)
-            _keep(reading, key, Found(value.strip(), row.where, doubt=runs_on))
+            context = _take(reading, key, value.strip(), row.where, runs_on, context)
         if not matched and len([c for c in row.cells if c.text]) == 1:
             context = _section(row.text) or context  # a heading, merged across the row or not
     return reading
+
+
+def _take(
+    reading: FormReading, key: str, value: str, where: str, doubt: bool, context: str | None
+) -> str | None:
+    """Keep a value, cut where it runs into the next box's label (both then doubted)."""
+    value, after = cut_run_on(key, value)
+    _keep(reading, key, Found(value, where, doubt=doubt or after is not None))
+    if after is None:
+        return context
+    label, rest = after
+    following = match_label(label, context)
+    if following is None:
+        return context
+    return _take(reading, following, rest, where, True, _role(following) or context)
+
+
+def _role(key: str) -> str | None:
+    root = key.split(".")[0]
+    return root if root in ("victim", "perpetrator", "referrer") else None
 
 
 def _runs_on(row: Row, below: Row | None) -> bool:
@@ -114,7 +135,7 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     """Return the (label, value) pairs a row holds: 'Label: value' text or label/value cells."""
     cells = [c.text for c in row.cells]
     if len(cells) == 1:
-        return [_split(cells[0])]
+        return [_line_pair(row)]
     if len(cells) == 2 and not _split(cells[0])[1]:
         return [(cells[0], cells[1])]  # the usual label | value row, whatever the value says
     pairs, i = [], 0
@@ -133,6 +154,18 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
         pairs.append((label, " ".join(c for c in cells[i + 1 : end] if c)))
         i = end
     return pairs
+
+
+def _line_pair(row: Row) -> tuple[str, str]:
+    """Return a line's label and value; printed forms may lose the colon after the label."""
+    text = row.cells[0].text
+    label, value = _split(text)
+    if not re.search(r" (page|paragraph) \d+", row.where) or _HEADING.search(text):
+        return label, value  # a body's lines may be prose: only "Label: value" counts there
+    bare = leading_label(text)  # "Victim name Vera Victim", "Children 2 Consent? Yes"
+    if bare and (not value or len(normalise_label(bare[0])) < len(normalise_label(label))):
+        return bare
+    return label, value
 
 
 def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
@@ -154,8 +187,11 @@ def _is_label(text: str) -> bool:
 
 
 def _split(text: str) -> tuple[str, str]:
-    m = re.match(r"^([^:]{2,70}?)\s*:\s*(.*)$", text) or re.match(r"^(.{2,70}?\?)\s*(.*)$", text)
-    return (m[1], m[2]) if m else (text, "")
+    """Split 'Label: value' or 'Label? value' at whichever mark comes first."""
+    m = re.match(r"^([^:?]{2,70}?)\s*(:|\?)\s*(.*)$", text)
+    if m is None:
+        return (text, "")
+    return (m[1] + "?", m[3]) if m[2] == "?" else (m[1], m[3])
 
 
 def _title_pathway(rows: list[Row]) -> str | None:

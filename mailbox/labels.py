@@ -145,6 +145,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Professional judgement",
         "Is this referral based on professional judgement?",
         "Professional judgement referral",
+        "Referral based on",
     ),
     "reason_for_referral": (
         "Reason for referral",
@@ -161,5 +162,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Date risk assessment completed",
         "Date checklist completed",
         "Date of assessment",
+        "Date completed",
+        "Completed",
     ),
 }

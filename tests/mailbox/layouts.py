@@ -142,6 +142,30 @@ def _pdf_lines(sections: Sections, colon: bool) -> list[tuple[float, float, str]
     return [*lines, (40, y - 6, _DASH)]
 
 
+def _run_on_lines(sections: Sections, colon: bool) -> list[tuple[float, float, str]]:
+    """Two boxes per line with the gap between them lost, as a flattened PDF gives them."""
+    lines: list[tuple[float, float, str]] = [(40, 810, "MARAC Referral Form")]
+    y = 790.0
+    for heading, pairs in sections:
+        lines.append((40, y, heading))
+        y -= 13
+        for i in range(0, len(pairs), 2):
+            texts = [f"{_colon(lb) if colon else lb} {value}" for lb, value in pairs[i : i + 2]]
+            lines.append((40, y, " ".join(texts)))
+            y -= 12
+    return [*lines, (40, y - 6, _DASH)]
+
+
+def pdf_run_on(sections: Sections) -> bytes:
+    """'Label: value Label: value' lines: each value runs into the next box's label."""
+    return _mail("referral.pdf", pdf_bytes(_run_on_lines(sections, True)), "application/pdf")
+
+
+def pdf_colonless(sections: Sections) -> bytes:
+    """'Label value Label value' lines: no colons, one space between the boxes."""
+    return _mail("referral.pdf", pdf_bytes(_run_on_lines(sections, False)), "application/pdf")
+
+
 def pdf_side_by_side(sections: Sections) -> bytes:
     """A printed form: label at the left, value in a column to its right."""
     return _mail("referral.pdf", pdf_bytes(_pdf_lines(sections, False)), "application/pdf")
@@ -207,5 +231,10 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "xlsx_block": xlsx_block,
     "body_lines": body_lines,
     "body_html": body_html,
+}
+# Layouts that lose the gap between boxes: every value right or flagged, most of them right.
+RUN_ON_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
+    "pdf_run_on": pdf_run_on,
+    "pdf_colonless": pdf_colonless,
 }
 VARIANTS = max(len(v) for v in LABELS.values())

@@ -6,7 +6,8 @@ import pytest
 
 from mailbox.fields import match_label
 from mailbox.parse import parse_message
-from tests.mailbox.layouts import LAYOUTS, TRUTH, VARIANTS, form, read
+from tests.mailbox.builders import DOCX_TYPE, docx_bytes, parse_attachment
+from tests.mailbox.layouts import LAYOUTS, RUN_ON_LAYOUTS, TRUTH, VARIANTS, form, read
 
 
 def check(raw: bytes) -> tuple[list[str], list[str]]:
@@ -47,3 +48,31 @@ def test_a_bare_label_belongs_to_its_section(
     label: str, section: str | None, path: str | None
 ) -> None:
     assert match_label(label, section) == path
+
+
+@pytest.mark.parametrize("layout", sorted(RUN_ON_LAYOUTS))
+def test_boxes_run_together_are_cut_at_the_next_label_and_flagged(layout: str) -> None:
+    right = total = 0
+    for variant in range(VARIANTS):
+        raw = RUN_ON_LAYOUTS[layout](form(variant))
+        silent, _ = check(raw)
+        assert silent == [], f"variant {variant}"
+        record = parse_message(raw)
+        right += sum(read(record, path) == truth for path, truth in TRUTH.items())
+        total += len(TRUTH)
+    assert right / total >= 0.95  # "Vera Victim DOB:" may be cut at "Victim DOB", flagged
+
+
+def test_a_value_running_into_the_next_label_is_cut_and_listed() -> None:
+    rows = [
+        ["Victim name", "Jane Doe Completed 26/02/2026"],
+        ["Gender", "Female Referral based on No"],
+        ["Date of birth", "14/07/1988"],
+        ["Perpetrator name", "Peter Perp"],
+    ]
+    record = parse_attachment("referral.docx", docx_bytes(["MARAC referral", rows]), DOCX_TYPE)
+    victim = record["referral"]["victim"]
+    assert (victim["name"], victim["gender"]) == ("Jane Doe", "female")
+    assert {"victim.name", "victim.gender"} <= set(record["needs_review"])
+    assert record["referral"]["professional_judgement"] is False
+    assert "professional_judgement" in record["needs_review"]
