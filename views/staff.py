@@ -34,7 +34,16 @@ from forms.casework import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import casefile, corrections, lawful_bases, mailbox_health, needs_person, queue
+from workflow import (
+    answers,
+    casefile,
+    corrections,
+    lawful_bases,
+    mailbox_health,
+    needs_person,
+    queue,
+    safety,
+)
 from workflow.casefile import Download
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied
@@ -213,7 +222,19 @@ def referral(referral_id: int) -> Any:
         ),
         allowed=[e.value for e in allowed_events(r.state)],
         repeat=next((d for d in case.possible_duplicates if d.reference == repeat_ref), None),
+        **shown_record(case),
     )
+
+
+def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, Any]:
+    """The safety block, every answer and every checklist, for the page and the print view."""
+    r = case.referral
+    return {
+        "safety": safety.safety_block(r, case.assessments),
+        "answer_sections": answers.sections(r),
+        "checklists": [answers.checklist(a) for a in case.assessments],
+        "printing": printing,
+    }
 
 
 # Types a person's own programs open; anything else (HTML, SVG, XML, scripts, an unknown or
