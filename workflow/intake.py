@@ -15,9 +15,13 @@ from workflow.models import Assessment, Referral, StateChange, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.referral import Instrument, Pathway, Source
 from workflow.policy import Policy
+from workflow.record_catalogue import check_fields
 from workflow.reference import next_reference
 from workflow.rules.eligibility import postcode_district
 from workflow.states import State
+
+# What a new referral may set: every column but those the service keeps itself.
+FIELDS = set(Referral.model_fields) - {"id", "reference", "pathway", "source", "state", "version"}
 
 
 @dataclass
@@ -33,13 +37,20 @@ class NewAssessment:
 
 @dataclass
 class NewReferral:
-    """A referral as it arrived: Referral column values plus its checklists."""
+    """A referral as it arrived: Referral column values plus its checklists.
+
+    Every key is checked against the columns and the catalogue (workflow.record_catalogue): a
+    misspelt or undeclared one raises UnknownField rather than vanishing in the model.
+    """
 
     pathway: Pathway
     source: Source
     fields: dict[str, Any]
     assessments: list[NewAssessment] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        check_fields(self.fields, FIELDS)
 
 
 def normalise_postcode(postcode: str) -> str:
