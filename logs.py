@@ -54,8 +54,13 @@ def config_dict(level: str = "INFO") -> dict[str, Any]:
                 name: {"level": "INFO", "handlers": ["stderr"], "propagate": False}
                 for name in ("gunicorn.error", ACCESS_LOGGER)
             },
-            # Alembic announces each of its plugins when /readyz first reads the migrations.
-            "alembic": {"level": "WARNING"},
+            # Alembic announces each of its plugins when /readyz first reads the migrations;
+            # APScheduler says "Running job" every cycle. Below WARNING, SQLAlchemy would log
+            # result rows and IMAPClient the protocol, both full of victims' details.
+            **{
+                name: {"level": "WARNING"}
+                for name in ("alembic", "apscheduler", "sqlalchemy", "imapclient")
+            },
         },
     }
 

@@ -82,10 +82,10 @@ class Jobs:
         """Run `job` if this process holds the lease, recording its heartbeat; say if it ran."""
         if not self.holds_lease():
             self.skipped.append(job)
-            log.info("%s skipped: another scheduler holds the lease", job)
+            log.debug("%s skipped: another scheduler holds the lease", job)
             return False
         self._book(lambda session: lease.job_started(session, job, self.holder, self.clock()))
-        log.info("%s starting", job)
+        log.debug("%s starting", job)
         counts: dict[str, Any] = {}
         error = ""
         try:
@@ -94,7 +94,9 @@ class Jobs:
             error = f"{type(exc).__name__}: {exc}"
             log.exception("%s failed", job)
         self._book(lambda session: lease.job_finished(session, job, self.clock(), counts, error))
-        log.info("%s finished: %s", job, error or counts)
+        # An idle cycle is DEBUG: at INFO the log shows what changed, not a clock ticking.
+        level = logging.INFO if error or eventful(counts) else logging.DEBUG
+        log.log(level, "%s finished: %s", job, error or counts)
         self.ran.append(job)
         return True
 
@@ -149,6 +151,11 @@ class Jobs:
     def release(self) -> None:
         """Give the lease back so another scheduler can take over at once."""
         self._book(lambda session: lease.release(session, self.holder))
+
+
+def eventful(counts: Mapping[str, Any]) -> bool:
+    """Tell whether a job's counts say it did something (a number above zero)."""
+    return any(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts.values())
 
 
 def _seconds(settings: Mapping[str, Any], name: str, default: float) -> float:

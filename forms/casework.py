@@ -53,7 +53,7 @@ BAND_CHOICES = [
     ("high", "High"),
     ("medium", "Medium"),
     ("standard", "Standard"),
-    ("none", "No DASH"),
+    ("none", "Not scored (no DASH score)"),
 ]
 FLAG_CHOICES = [ANY, *FLAG_LABELS.items()]
 SOURCE_CHOICES = [ANY, ("email", "Email"), ("web_form", "Web form"), ("upload", "Upload")]

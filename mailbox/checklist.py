@@ -49,6 +49,7 @@ class _Segment:
 def heading_instrument(row: Row) -> str | None:
     """Return the instrument a heading line announces (S-DASH or DASH), if it is one."""
     text = re.sub(r"^(section|part|step)\s*\d+\s*[.:)-]?\s*", "", row.text.lower())
+    text = re.sub(r"\(?\b(19|20)\d\d\)?", "", text)  # "ACPO DASH (2009)": a year, not a number
     if len(text) > 100 or "?" in text or re.search(r"\d|:\s*\S", text):
         return None
     if re.search(r"s-?dash|stalking (screen|risk|question|assessment)|screening question", text):
@@ -59,6 +60,7 @@ def heading_instrument(row: Row) -> str | None:
 
 
 def _is_question(q: QuestionRow, in_table: bool) -> bool:
+    in_table = in_table or q.listed
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
     if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
@@ -100,19 +102,30 @@ class _Scanner:
         self.pending: str | None = None  # the instrument the last heading announced
         self.current: _Segment | None = None
         self.block, self.last_used = "", 0
+        self.width = 0  # how many cells the heading row had
 
     def feed(self, i: int, row: Row) -> None:
         if _block(row) != self.block:
-            self.block, self.header = _block(row), None
+            self.block, self.header = _block(row), self._carried(row)
         if i - self.last_used > MAX_GAP:
             self.current = None  # questions far apart in a letter are not one checklist
         if (found := parse_header(row)) is not None:
-            self.header = found
+            self.header, self.width = found, len(row.cells)
             self._use(i)
         elif (inst := heading_instrument(row)) is not None:
             self.pending, self.header, self.current = inst, None, None
         elif not self._carry_on(i, row) and not self._answer_below(i, row):
             self._question(i, row)
+
+    def _carried(self, row: Row) -> Header | None:
+        """Keep the heading for a table that carries on (split over a page) without its own.
+
+        Only while a checklist is being read, and only when the new table has as many columns.
+        """
+        header, width = self.header, self.width
+        if header is None or self.current is None or len(row.cells) != width:
+            return None
+        return None if parse_header(row) is not None else header
 
     def _use(self, i: int) -> None:
         self.used.add(i)

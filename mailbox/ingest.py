@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Any
@@ -266,7 +267,7 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
     """Read and settle one stored message; a reader or rule failure quarantines it, logged."""
     try:
         with database.uow() as uow:
-            raw = _pending_raw(uow.session.get(InboundMessage, message_id))
+            raw = inbound.start_attempt(uow, actor, message_id)
         # Reading may take a while: no transaction is held open meanwhile.
         reading = read(raw, config) if raw is not None else Reading({})
         with database.uow() as uow:
@@ -277,19 +278,14 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
             return inbound.settle(uow, actor, message, reading, config.policy)
     except TRANSIENT as exc:
         log.warning("message %s left pending: %s", message_id, type(exc).__name__)
+        with suppress(Exception), database.uow() as uow:  # the database may be the fault
+            inbound.note_failed_attempt(uow, message_id, f"left pending: {type(exc).__name__}")
         return Settled(message_id, Disposition.PENDING, reason=type(exc).__name__)
     except Exception as exc:  # by type and id only: a database error may quote the victim
         kind = type(exc).__name__
         log.error("message %s could not be settled (%s): quarantined", message_id, kind)
         reason = f"Processing failed ({kind})."
         return _quarantine(database, message_id, reason)
-
-
-def _pending_raw(message: InboundMessage | None) -> bytes | None:
-    """The raw bytes of a message still to be settled; None when it is settled already."""
-    if message is None:
-        raise LookupError("no such message")
-    return message.raw if message.disposition is Disposition.PENDING else None
 
 
 def _quarantine(database: Database, message_id: int, reason: str) -> Settled:

@@ -280,7 +280,8 @@ def send_pending(
             report.error = str(exc)
             log.warning("send-outbox: %s", report.error)
     report.waiting = waiting(database)
-    log.info("%s", report.summary())
+    busy = report.sent or report.retry_later or report.failed
+    log.log(logging.INFO if busy else logging.DEBUG, "%s", report.summary())
     return report
 
 

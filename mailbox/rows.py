@@ -58,6 +58,7 @@ class QuestionRow:
     doubt: bool
     where: str
     why: str = ""  # what made the reading doubtful, for the coordinator checking the original
+    listed: bool = False  # a line of a numbered answer list ("Q01 [Y]"), as good as a table row
 
 
 Header = dict[str, float]
@@ -201,12 +202,43 @@ _TEXT_ANSWER = re.compile(
 )
 
 
+_COMPACT = re.compile(r"^q\.?\s*(\d{1,2})[.):]?\s*\[\s*([a-z/' ]{0,10}?)\s*\]\s*(.*)$", re.I)
+
+
+def _compact(row: Row) -> QuestionRow | None:
+    """Read a compact list line, 'Q07 [Y]' or 'Q07 [DK] Question words'."""
+    m = _COMPACT.match(row.text)
+    if m is None:
+        return None
+    value = answer_word(m[2]) if m[2] else None
+    return QuestionRow(int(m[1]), m[3], value, value is None, row.where, listed=True)
+
+
+def _option_cells(row: Row) -> QuestionRow | None:
+    """Read a row whose cells print every option word, one picked out by a mark (or none)."""
+    words = [(c, answer_word(c.text)) for c in row.cells]
+    options = [(c, w) for c, w in words if w and len(c.text) <= 12]
+    if len({w for _, w in options}) < 2:
+        return None
+    marked = [w for c, w in options if c.mark is Mark.TICKED or glyph_mark(c.text) is Mark.TICKED]
+    question = " ".join(c.text for c, w in words if not (w and len(c.text) <= 12))
+    value = marked[0] if len(marked) == 1 else None
+    return QuestionRow(None, question, value, value is None, row.where)
+
+
 def from_text(row: Row) -> QuestionRow:
     """Read a line such as '3. Question? - Yes (comment)' or 'Question ☒ Yes ☐ No'."""
+    if (compact := _compact(row)) is not None:
+        return compact
     text = row.text
     number = None
     if m := re.match(r"^(?:q\.?\s*)?(\d{1,2})[.):]?\s+(.*)$", text, re.I):
         number, text = int(m[1]), m[2]
+    if len(row.cells) > 2 and (marked := _option_cells(row)) is not None:
+        marked.number = number
+        if number is not None:
+            marked.text = re.sub(r"^(?:q\.?\s*)?\d{1,2}[.):]?\s+", "", marked.text, flags=re.I)
+        return marked
     boxes = ticked_options(text)
     if boxes:
         cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)

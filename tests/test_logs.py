@@ -18,7 +18,8 @@ SEARCH = "/queue?q=Jane+Victim-Name"
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """These tests configure logging for the process: put it back for the tests after them."""
-    names = ["", "scheduler", "alembic", "gunicorn.error", logs.ACCESS_LOGGER]
+    names = ["", "scheduler", "gunicorn.error", logs.ACCESS_LOGGER]
+    names += ["alembic", "apscheduler", "sqlalchemy", "imapclient"]
     saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level) for n in names}
     propagate = {n: logging.getLogger(n).propagate for n in names}
     yield
@@ -42,6 +43,12 @@ def test_an_event_is_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert first["event"] == "send-outbox finished: {'sent': 2}"
     assert (first["level"], first["logger"]) == ("info", "scheduler")
     assert "RuntimeError: boom" in str(second["exception"])
+
+
+def test_libraries_that_would_log_personal_data_stay_at_warning_even_at_debug() -> None:
+    logs.configure("DEBUG")
+    for name in ("sqlalchemy.engine.Engine", "imapclient.imaplib", "apscheduler.scheduler"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
 
 
 def test_gunicorns_access_log_drops_the_query_string_and_referer(

@@ -70,6 +70,7 @@ class Arrival:
     uid: int | None = None
     files: tuple[StoredFile, ...] = ()
     problem: str = ""  # set when it cannot be read at all: stored straight into quarantine
+    size: int | None = None  # as the server said, when the raw bytes were not fetched
 
 
 # Control characters (NUL among them, which PostgreSQL refuses in text) never reach a column;
@@ -185,6 +186,7 @@ def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[In
         uid=arrival.uid,
         from_address=clean_header(arrival.from_address, 254)[:254],
         subject=clean_header(arrival.subject)[:998],
+        size=len(arrival.raw) if arrival.size is None else arrival.size,
     )
     if arrival.problem:
         message.disposition, message.reason = Disposition.QUARANTINE, arrival.problem[:2000]
@@ -208,6 +210,42 @@ def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[In
             session, actor, "quarantine", "inbound_message", message.id, arrival.problem[:2000]
         )
     return message, True
+
+
+# A message that failed to settle this many times in a row is set aside in quarantine, never
+# retried for ever (a passing fault clears long before; a message that always fails never does).
+SET_ASIDE_AFTER = 5
+
+
+def start_attempt(uow: UnitOfWork, actor: Actor, message_id: int) -> bytes | None:
+    """Count one more attempt to settle a pending message and commit; return its raw bytes, or
+    None when it is settled already or has now been set aside after too many attempts."""
+    message = uow.session.get(InboundMessage, message_id, with_for_update=True)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.disposition is not Disposition.PENDING:
+        return None
+    if message.attempts >= SET_ASIDE_AFTER:
+        why = (
+            f"Set aside: it could not be settled in {message.attempts} attempts in a row "
+            f"({message.reason or 'no reason given'}). It is kept whole for a person to read."
+        )
+        message.disposition, message.reason = Disposition.QUARANTINE, why[:2000]
+        message.processed_at = utcnow()
+        audit.record(uow.session, actor, "quarantine", "inbound_message", message.id, why)
+        uow.commit()
+        return None
+    message.attempts += 1
+    uow.commit()
+    return message.raw
+
+
+def note_failed_attempt(uow: UnitOfWork, message_id: int, reason: str) -> None:
+    """Keep why the last attempt left the message pending (shown when it is set aside)."""
+    message = uow.session.get(InboundMessage, message_id)
+    if message is not None and message.disposition is Disposition.PENDING:
+        message.reason = reason[:2000]
+        uow.commit()
 
 
 class _Joined(UnitOfWork):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from sqlmodel import col, select
 
 from mailbox import ingest as ingest_module
-from mailbox.ingest import IngestConfig, arrival, ingest, reprocess, store
+from mailbox.ingest import IngestConfig, arrival, ingest, process, reprocess, store
 from mailbox.mime import MAX_MULTIPARTS, parse_bytes
 from mailbox.outbound import send_pending
 from mailbox.poller import poll_once
@@ -25,7 +26,8 @@ from tests.support.dovecot import DovecotServer
 from tests.support.smtp import SmtpServer
 from workflow.actors import Actor
 from workflow.db import Database
-from workflow.inbound import clean_header
+from workflow.errors import StaleReferral
+from workflow.inbound import SET_ASIDE_AFTER, clean_header
 from workflow.models import Outbox, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
 
@@ -177,3 +179,49 @@ def test_a_failing_ingest_logs_no_personal_details(
     assert "ValueError" in caplog.text
     for detail in ("Vera", "14/07/1988", "07700", "Peter Perp", "CB7"):
         assert detail not in caplog.text
+
+
+def test_a_message_that_always_fails_is_set_aside_after_five_attempts(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise StaleReferral()  # a passing fault, as far as the ingester can tell
+
+    real_settle = ingest_module.inbound.settle
+    monkeypatch.setattr(ingest_module.inbound, "settle", locked)
+    config = IngestConfig(parse_timeout=0)
+    settled, _ = ingest(database, message(1), config, Actor.system("t"), channel="cli")
+    for _ in range(SET_ASIDE_AFTER - 1):
+        assert settled.disposition is Disposition.PENDING
+        settled = process(database, settled.message_id, config, Actor.system("t"))
+    assert settled.disposition is Disposition.PENDING
+    monkeypatch.setattr(ingest_module.inbound, "settle", real_settle)
+    settled = process(database, settled.message_id, config, Actor.system("t"))
+    assert settled.disposition is Disposition.QUARANTINE
+    [row] = recorded(database)
+    assert row.attempts == SET_ASIDE_AFTER and row.size == len(message(1))
+    assert row.reason.startswith("Set aside: it could not be settled in 5 attempts")
+    assert "StaleReferral" in row.reason
+
+
+@pytest.mark.imap
+def test_the_poller_sets_a_failing_message_aside_and_moves_it(
+    database: Database, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_settle = ingest_module.inbound.settle
+
+    def first_fails(uow: Any, actor: Any, message: Any, *args: Any) -> Any:
+        if message.message_id == msgid(1) and message.disposition is Disposition.PENDING:
+            raise StaleReferral()
+        return real_settle(uow, actor, message, *args)
+
+    monkeypatch.setattr(ingest_module.inbound, "settle", first_fails)
+    deliver(dovecot, message(1), message(2))
+    cfg = settings(dovecot, PARSE_TIMEOUT_SECONDS=0)
+    for cycle in range(SET_ASIDE_AFTER):
+        report = poll_once(database, cfg)
+        assert report.error == "" and folder_ids(dovecot, "INBOX") == [msgid(1)], cycle
+    report = poll_once(database, cfg)
+    assert report.dispositions == {"quarantine": 1}
+    assert folder_ids(dovecot, "Quarantine") == [msgid(1)]
+    assert folder_ids(dovecot, "Processed") == [msgid(2)]

@@ -1,0 +1,41 @@
+"""Property: for every generated checklist message, each answer and the score is right or listed.
+
+The generator (spec, layouts, render, pdf) lays the DASH, ACPO 27 and S-DASH out in every tick
+style, column order, wording, table shape and format; a fixed-seed slice runs here, and
+benchmarks/read_sweep.py runs a large sweep. A wrong value missing from needs_review fails.
+"""
+
+import pytest
+
+from tests.mailbox.generated.cases import Verdict, read_all
+from tests.mailbox.generated.spec import FORMATS, cases
+
+SEED = 2026
+PER_FORMAT = 4  # small: CI time; the sweep covers thousands
+
+
+def _slice() -> list[Verdict]:
+    drawn = [c for fmt in FORMATS for c in cases(SEED, PER_FORMAT, fmt)]
+    return read_all(drawn)
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> list[Verdict]:
+    return _slice()
+
+
+def test_never_wrong_and_quiet(verdicts: list[Verdict]) -> None:
+    silent = {v.case.name: v.silent for v in verdicts if v.silent}
+    assert silent == {}
+
+
+def test_every_format_is_mostly_read_right(verdicts: list[Verdict]) -> None:
+    checked = sum(len(v.right) + len(v.flagged) + len(v.silent) for v in verdicts)
+    right = sum(len(v.right) for v in verdicts)
+    assert right / checked > 0.8, f"{right} of {checked} values right"
+    assert {v.case.format for v in verdicts} == set(FORMATS)
+
+
+def test_the_generator_is_deterministic() -> None:
+    assert cases(SEED, 5) == cases(SEED, 5)
+    assert cases(SEED, 5) != cases(SEED + 1, 5)
