@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from mailbox.checklist import Checklist, announced, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row
+from mailbox.labels import OTHER_LABELS
 from mailbox.runon import cut_run_on, leading_label
 
 MIN_FIELDS = 3
@@ -52,6 +53,11 @@ def read_form(doc: Document) -> FormReading:
             continue
         below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
         pairs = _column_pairs(row, below) or _pairs(row)
+        if pairs and (more := _carried(rows, index, used, pairs[-1])):
+            lines = [pairs[-1][1], *(rows[i].text for i in more)]
+            pairs[-1] = (pairs[-1][0], ", ".join(t.strip(" ,") for t in lines if t.strip(" ,")))
+            used = used | set(more)  # the lines below belong to this box's value
+            below = None
         matched = False
         for label, value in pairs:
             key = match_label(label, context)
@@ -89,20 +95,72 @@ def _role(key: str) -> str | None:
     return root if root in ("victim", "perpetrator", "referrer") else None
 
 
+def _carried(rows: list[Row], index: int, used: set[int], pair: tuple[str, str]) -> list[int]:
+    """Return the rows below that carry on a row's last value: an address's town and postcode
+    lines, or the value under a label that stands alone ("Victim name" over "Vera Holt")."""
+    label, value = pair
+    key = match_label(label, None) or match_label(label, "victim")
+    if key is None or (value.strip() and key != "victim.address"):
+        return []
+    limit = 4 if key == "victim.address" else 1
+    more: list[int] = []
+    for j in range(index + 1, min(index + 1 + limit, len(rows))):
+        if j in used or not _continues(rows[index], rows[j - 1], rows[j]):
+            break
+        more.append(j)
+    return more
+
+
+def _continues(first: Row, previous: Row, row: Row) -> bool:
+    """Tell whether `row` is the next line of the value that ends `first`, under its value."""
+    here, there = _position(previous.where), _position(row.where)
+    if here is None or there is None or here[0] != there[0] or there[1] != here[1] + 1:
+        return False
+    texts = [c for c in row.cells if c.text]
+    labelled = [c for c in first.cells if c.text]
+    if not texts or not labelled:
+        return False
+    tolerance = 3.0 if " line " in row.where else 0.5  # character columns, or table columns
+    if len(labelled) > 1 and min(c.x for c in texts) < labelled[-1].x - tolerance:
+        return False  # something in the label column: a new box
+    if len(labelled) == 1 and len(texts) != 1:
+        return False
+    text = " ".join(c.text for c in texts)
+    return _plain_value(text)
+
+
+def _position(where: str) -> tuple[str, int] | None:
+    found = re.search(r"^(.*) (line|row|paragraph) (\d+)$", where)
+    return (found[1], int(found[3])) if found else None
+
+
+def _plain_value(text: str) -> bool:
+    """Tell whether a line is no label, question or heading of its own."""
+    return (
+        ":" not in text
+        and not _is_label(_split(text)[0])
+        and not re.match(r"^[A-Z][A-Z &()/-]+$", text)  # a heading in capitals
+        and not (re.match(r"^\d{1,2}[.)]?\s", text) and _questionlike(text))
+        and not _HEADING.search(text)
+        and not re.search(r"checklist|referral form|\bdash\b", text, re.I)
+        and not _OTHER_LABEL.match(text)
+    )
+
+
+def _questionlike(text: str) -> bool:
+    """Tell a numbered question ("3. Are you very frightened?") from a house number."""
+    return "?" in text or len(text.split()) > 6 or bool(re.match(r"^\d{1,2}[.)]", text))
+
+
+_OTHER_LABEL = re.compile(rf"({'|'.join(OTHER_LABELS)})\b", re.I)
+
+
 def _runs_on(row: Row, below: Row | None) -> bool:
     """Tell whether a typed value may carry on to the next line (which is no label of its own)."""
     if below is None or len(row.cells) != 1 or len(below.cells) != 1:
         return False
     here, there = _line_number(row), _line_number(below)
-    text = below.text
-    return (
-        here is not None
-        and there == here + 1
-        and ":" not in text
-        and not _is_label(_split(text)[0])
-        and not re.match(r"^\d{1,2}[.)]?\s|^[A-Z][A-Z &()/-]+$", text)  # a question or heading
-        and not _HEADING.search(text)
-    )
+    return here is not None and there == here + 1 and _plain_value(below.text)
 
 
 # A short line ending like a section heading ("Victim details", "Referral information").

@@ -166,3 +166,34 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Completed",
     ),
 }
+
+# Boxes real forms carry that the record does not keep. A line starting with one is a box of its
+# own, never the next line of an address or a name above it.
+OTHER_LABELS = (
+    "ethnicity",
+    "ethnic origin",
+    "first language",
+    "language",
+    "interpreter",
+    "disability",
+    "religion",
+    "sexual orientation",
+    "sexuality",
+    "occupation",
+    "nhs number",
+    "ni number",
+    "immigration status",
+    "nationality",
+    "marital status",
+    "pronouns",
+    "gp",
+    "crime reference",
+    "crime number",
+    "incident number",
+    "police reference",
+    "date of incident",
+    "incident date",
+    "signature",
+    "signed",
+    "date",
+)

@@ -56,15 +56,38 @@ _HEADINGS = {
 }
 
 
-def form(variant: int) -> Sections:
+# The address typed over two lines, as most forms' address boxes invite.
+ADDRESS_LINES = "1 Example Street\nEly"
+
+
+def form(variant: int, *, address_lines: bool = False) -> Sections:
     """Return the form that labels each field with its `variant`-th wording (cycling)."""
     sections: dict[str, Pairs] = {}
     for path, (text, _) in VALUES.items():
+        if path == "victim.address" and address_lines:
+            text = ADDRESS_LINES
         wordings = LABELS[path]
         label = wordings[variant % len(wordings)]
         root = path.split(".")[0]
         sections.setdefault(root if root in _HEADINGS else "other", []).append((label, text))
     return [(_HEADINGS[key], pairs) for key, pairs in sections.items()]
+
+
+def same(value: Any, truth: Any) -> bool:
+    """Compare as the acceptance scorer does: text folded for case, commas and spaces."""
+    if isinstance(value, str) and isinstance(truth, str):
+        return _fold(value) == _fold(truth)
+    return bool(value == truth)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s,;/]+", " ", text.lower()).strip(" .-")
+
+
+def _lines(label: str, value: str) -> list[str]:
+    """'Label: value' with any further lines of the value below it."""
+    first, *rest = value.split("\n")
+    return [f"{_colon(label)} {first}", *rest]
 
 
 def read(record: dict[str, Any], path: str) -> Any:
@@ -99,7 +122,7 @@ def docx_lines(sections: Sections) -> bytes:
     """'Label: value' paragraphs."""
     blocks: list[Any] = ["MARAC Referral Form"]
     for heading, pairs in sections:
-        blocks += [heading, *(f"{_colon(label)} {value}" for label, value in pairs)]
+        blocks += [heading, *(line for pair in pairs for line in _lines(*pair))]
     blocks.append(_DASH)
     return _mail("referral.docx", docx_bytes(blocks), DOCX_TYPE)
 
@@ -133,11 +156,14 @@ def _pdf_lines(sections: Sections, colon: bool) -> list[tuple[float, float, str]
         lines.append((40, y, heading))
         y -= 13
         for label, value in pairs:
-            lines += (
-                [(40, y, f"{_colon(label)} {value}")]
-                if colon
-                else [(40, y, label), (300, y, value)]
-            )
+            first, *rest = value.split("\n")
+            if colon:
+                lines.append((40, y, f"{_colon(label)} {first}"))
+            else:
+                lines += [(40, y, label), (300, y, first)]
+            for further in rest:  # a further line of the value, under its first
+                y -= 12
+                lines.append((40 if colon else 300, y, further))
             y -= 12
     return [*lines, (40, y - 6, _DASH)]
 
@@ -196,7 +222,9 @@ def xlsx_block(sections: Sections) -> bytes:
     rows: list[list[Any]] = [[], [], [None, None, "MARAC Referral Form"]]
     for heading, pairs in sections:
         rows.append([None, None, heading])
-        rows += [[None, None, label, value] for label, value in pairs]
+        for label, value in pairs:
+            first, *rest = value.split("\n")
+            rows += [[None, None, label, first], *([None, None, None, t] for t in rest)]
     rows.append([None, None, _DASH])
     sheets = {"Guidance": [["Complete every box."]], "Referral": rows}
     return _mail("referral.xlsx", xlsx_bytes(sheets), XLSX_TYPE)
@@ -206,7 +234,7 @@ def body_lines(sections: Sections) -> bytes:
     """'Label: value' lines typed in a plain-text email body."""
     text = ["MARAC referral", ""]
     for heading, pairs in sections:
-        text += [heading, *(f"{_colon(label)} {value}" for label, value in pairs), ""]
+        text += [heading, *(line for pair in pairs for line in _lines(*pair)), ""]
     return email_bytes(body="\n".join([*text, _DASH, "", "Ruth Example", "Police Constable"]))
 
 
@@ -214,7 +242,10 @@ def body_html(sections: Sections) -> bytes:
     """An HTML-only-looking body: a two-column table per section."""
     html = ["<p>MARAC referral</p>"]
     for heading, pairs in sections:
-        cells = "".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in pairs)
+        cells = "".join(
+            f"<tr><td>{label}</td><td>{value.replace(chr(10), '<br>')}</td></tr>"
+            for label, value in pairs
+        )
         html.append(f"<h3>{heading}</h3><table>{cells}</table>")
     html.append(f"<p>{_DASH}</p>")
     return email_bytes(body="See the referral below.", html="".join(html))
