@@ -8,7 +8,7 @@ benchmarks/read_sweep.py runs a large sweep. A wrong value missing from needs_re
 import pytest
 
 from tests.mailbox.generated.cases import Verdict, read_all
-from tests.mailbox.generated.spec import FORMATS, cases
+from tests.mailbox.generated.spec import FORMATS, WORDINGS, Case, cases
 
 SEED = 2026
 PER_FORMAT = 4  # small: CI time; the sweep covers thousands
@@ -39,3 +39,31 @@ def test_every_format_is_mostly_read_right(verdicts: list[Verdict]) -> None:
 def test_the_generator_is_deterministic() -> None:
     assert cases(SEED, 5) == cases(SEED, 5)
     assert cases(SEED, 5) != cases(SEED + 1, 5)
+
+
+def _case(
+    fmt: str, wording: str, tick: str, columns: str, shape: str = "one", seed: int = 0
+) -> Case:
+    n = len(WORDINGS[wording])
+    given = tuple(("yes", "no", "dont_know")[(i * 7) % 3] for i in range(n))
+    return Case(seed, wording, tick, columns, shape, fmt, given)
+
+
+# Layouts that were once read wrong; each must now be read right, not merely flagged.
+ONCE_WRONG = [
+    _case("docx", "you", "highlight", "# q Y N D", "split_bare"),  # 2nd table has no heading
+    _case("docx", "you", "bold", "Y N D q"),  # the chosen word in bold
+    _case("body_compact", "acpo", "field", "# q Y N D", seed=1),  # 'Q01 [Y]', ACPO numbering
+    _case("body_compact", "published", "field", "# q Y N D", seed=0),  # with the words
+    _case("body_plain", "you", "■", "q Y N D"),  # unnumbered questions wrap onto a 2nd line
+    _case("body_plain", "published", "x", "# q D Y N"),  # "Police Constable" signed below
+    _case("body_8bit", "sdash_you", "■", "q Y N D"),  # cp1252, wrapped, one unanswered
+    _case("pdf_flat", "acpo", "x", "# q N Y D c", "merged"),
+]
+
+
+@pytest.mark.parametrize("case", ONCE_WRONG, ids=lambda c: c.name)
+def test_layouts_once_read_wrong(case: Case) -> None:
+    (verdict,) = read_all([case])
+    assert verdict.silent == []
+    assert verdict.flagged == []
