@@ -67,3 +67,11 @@ def test_layouts_once_read_wrong(case: Case) -> None:
     (verdict,) = read_all([case])
     assert verdict.silent == []
     assert verdict.flagged == []
+
+
+def test_a_numbered_row_whose_words_read_like_a_label_is_still_a_question() -> None:
+    # "21 | Perp | ☐ ☐ ☒" (a word processor wrapped "Perp drug/alcohol/MH issues?" in a narrow
+    # column): "Perp" alone reads like the perpetrator's name label; its wrapped lines must not
+    # join question 20 above.
+    (verdict,) = read_all([_case("body_plain", "paraphrased", "☒", "# q Y N D")])
+    assert verdict.all_right
