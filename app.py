@@ -30,6 +30,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_DURATION=0,
         MAX_CONTENT_LENGTH=settings["MAX_ATTACHMENT_BYTES"] + 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token
+        # Its Referer test broke every POST behind the proxy; views/same_origin.py replaces it.
+        WTF_CSRF_SSL_STRICT=False,
     )
     app.jinja_loader = ChoiceLoader(
         [

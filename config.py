@@ -60,6 +60,10 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "IMAP_BACKOFF_SECONDS": _env_int("IMAP_BACKOFF_SECONDS", 30),
         "IMAP_BATCH": _env_int("IMAP_BATCH", 50),
         "SMTP_BACKOFF_SECONDS": _env_int("SMTP_BACKOFF_SECONDS", 60),
+        # How long a dead scheduler (or polling cycle) blocks the next one: a live holder renews
+        # its lease every third of this, and another process takes over once it has expired.
+        "SCHEDULER_LEASE_SECONDS": _env_int("SCHEDULER_LEASE_SECONDS", 90),
+        "IMAP_LEASE_SECONDS": _env_int("IMAP_LEASE_SECONDS", 300),
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
         # Reading one message takes at most this long (in a child process), else it is
         # quarantined; 0 reads in the calling process with no limit (mailbox/ingest.py).
@@ -78,6 +82,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # limits would count the whole county as one address. 0: no proxy, headers ignored.
         "PROXY_HOPS": _env_int("PROXY_HOPS", 1 if production else 0),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
+        # The scheduler's and gunicorn's log level (logs.py); DEBUG shows idle cycles too.
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
     }
     settings.update(overrides or {})
     _check(settings)

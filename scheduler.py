@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,6 +25,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
+import logs
 from mailbox.outbound import send_pending
 from workflow import drafts, lease
 from workflow.db import Database
@@ -79,10 +82,10 @@ class Jobs:
         """Run `job` if this process holds the lease, recording its heartbeat; say if it ran."""
         if not self.holds_lease():
             self.skipped.append(job)
-            log.info("%s skipped: another scheduler holds the lease", job)
+            log.debug("%s skipped: another scheduler holds the lease", job)
             return False
         self._book(lambda session: lease.job_started(session, job, self.holder, self.clock()))
-        log.info("%s starting", job)
+        log.debug("%s starting", job)
         counts: dict[str, Any] = {}
         error = ""
         try:
@@ -91,7 +94,9 @@ class Jobs:
             error = f"{type(exc).__name__}: {exc}"
             log.exception("%s failed", job)
         self._book(lambda session: lease.job_finished(session, job, self.clock(), counts, error))
-        log.info("%s finished: %s", job, error or counts)
+        # An idle cycle is DEBUG: at INFO the log shows what changed, not a clock ticking.
+        level = logging.INFO if error or eventful(counts) else logging.DEBUG
+        log.log(level, "%s finished: %s", job, error or counts)
         self.ran.append(job)
         return True
 
@@ -148,6 +153,11 @@ class Jobs:
         self._book(lambda session: lease.release(session, self.holder))
 
 
+def eventful(counts: Mapping[str, Any]) -> bool:
+    """Tell whether a job's counts say it did something (a number above zero)."""
+    return any(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts.values())
+
+
 def _seconds(settings: Mapping[str, Any], name: str, default: float) -> float:
     return float(settings.get(name) or default)
 
@@ -187,13 +197,22 @@ def run_forever(
 
         database = database or current_app.extensions["database"]
         settings = settings or current_app.config
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    jobs = Jobs(database, settings, policy=settings.get("POLICY") or CAMBS)
+    logs.configure(settings.get("LOG_LEVEL") or "INFO")
+    jobs = Jobs(
+        database,
+        settings,
+        lease_ttl=timedelta(seconds=_seconds(settings, "SCHEDULER_LEASE_SECONDS", 90)),
+        policy=settings.get("POLICY") or CAMBS,
+    )
     scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)
     log.info("scheduler %s starting with %d jobs", jobs.holder, len(scheduler.get_jobs()))
+    # systemd stops with SIGTERM: end like Ctrl-C, so the lease is given back at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        # Let a running job finish before the lease goes, or a successor could start it twice.
+        scheduler.shutdown(wait=True)
         log.info("scheduler stopped")
     finally:
         jobs.release()

@@ -1,6 +1,8 @@
 """Staff accounts from the command line."""
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -12,6 +14,15 @@ from workflow.errors import DomainError
 from workflow.models.staff import Role
 
 OPERATOR = Actor.system("cli")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to a file only its owner can read, whatever the umask or an older file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
 
 
 def _read_password() -> str:
@@ -37,8 +48,13 @@ def create_user(email: str, role: str, name: str) -> None:
 
 @click.command("create-first-admin")
 @click.option("--email", default="admin@localhost", show_default=True)
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the one-time password here (mode 0600), so scrolling cannot lose it.",
+)
 @with_appcontext
-def create_first_admin(email: str) -> None:
+def create_first_admin(email: str, password_file: Path | None) -> None:
     """Create an administrator when there is none, printing its one-time password once."""
     with current_app.extensions["database"].uow() as work:
         if staff.has_admin(work):
@@ -46,6 +62,9 @@ def create_first_admin(email: str) -> None:
             return
         password = staff.generate_password()
         staff.create_user(work, OPERATOR, email, Role.ADMIN, password, "Administrator")
+    if password_file is not None:
+        _write_private(password_file, f"{email}\n{password}\n")
+        click.echo(f"\nThe one-time password is also in {password_file} (readable by you only).")
     click.echo(
         f"\nFirst administrator: {email}\nOne-time password: {password}\n"
         "This is shown once. Sign in and you will be asked to change it.\n"

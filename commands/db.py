@@ -64,3 +64,10 @@ def revision_command(message: str) -> None:
     command.revision(
         alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
     )
+
+
+def migration_heads() -> set[str]:
+    """Return the revisions a fully migrated database is at (read from migrations/, no database)."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())

@@ -44,7 +44,12 @@ def ingest_eml(files: tuple[str, ...]) -> None:
             click.echo(f"ingest-eml: cannot read {path}: {exc.strerror}", err=True)
             failed = True
             continue
-        settled, arrived = ingest(_database(), raw, config, actor, channel="cli")
+        try:
+            settled, arrived = ingest(_database(), raw, config, actor, channel="cli")
+        except Exception as exc:  # by type only: the error may quote the message's contents
+            click.echo(f"ingest-eml: {path} was not taken ({type(exc).__name__})", err=True)
+            failed = True
+            continue
         line = {
             "file": path,
             "message_id": arrived.message_id or None,

@@ -30,6 +30,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from workflow import lawful_bases
+from workflow.casework import RecordedConsent
 from workflow.models.referral import Outcome
 from workflow.queue_keys import FLAG_LABELS
 from workflow.states import STATE_LABELS
@@ -53,7 +54,7 @@ BAND_CHOICES = [
     ("high", "High"),
     ("medium", "Medium"),
     ("standard", "Standard"),
-    ("none", "No DASH"),
+    ("none", "Not scored (no DASH score)"),
 ]
 FLAG_CHOICES = [ANY, *FLAG_LABELS.items()]
 SOURCE_CHOICES = [ANY, ("email", "Email"), ("web_form", "Web form"), ("upload", "Upload")]
@@ -68,6 +69,12 @@ OUTCOME_LABELS = {
     Outcome.SELF_REFERRAL_SIGNPOSTED: "Self-referral signposted",
 }
 LAWFUL_BASES = lawful_bases.choices()  # the one list, shared with the MARAC form
+CONSENT_CHOICES = [
+    ("given", "Yes, consent given"),
+    ("refused", "No, consent refused"),
+    ("not_asked_unsafe", "Not asked, because asking was not safe"),
+]
+CONSENT_LABELS = dict(CONSENT_CHOICES)
 
 
 class QueueFilterForm(FlaskForm):
@@ -106,6 +113,7 @@ class ExportForm(FlaskForm):
 
     q = HiddenField(validators=[Length(max=200)])
     submit = SubmitField("Download as CSV", widget=GovSubmitInput())
+    every = SubmitField("Download with every answer", widget=GovSubmitInput())
 
 
 class VersionedForm(FlaskForm):
@@ -119,13 +127,7 @@ class VersionedForm(FlaskForm):
 class ConsentForm(VersionedForm):
     consent = RadioField(
         "Has the victim consented to the referral?",
-        choices=_choices(
-            [
-                ("given", "Yes, consent given"),
-                ("refused", "No, consent refused"),
-                ("not_asked_unsafe", "Not asked, because asking was not safe"),
-            ]
-        ),
+        choices=_choices(CONSENT_CHOICES),
         widget=GovRadioInput(),
         validators=[InputRequired("Select whether the victim has consented")],
     )
@@ -148,6 +150,17 @@ class ConsentForm(VersionedForm):
         validators=[Optional()],
     )
     submit = SubmitField("Record consent check", widget=GovSubmitInput())
+
+    def start_from(self, recorded: RecordedConsent | None) -> None:
+        """Fill the form with what the referrer recorded, for the coordinator to confirm."""
+        if recorded is None:
+            return
+        self.consent.data = recorded.consent.value if recorded.consent else None
+        aware = recorded.victim_aware
+        self.victim_aware.data = None if aware is None else ("yes" if aware else "no")
+        self.not_sought_reason.data = recorded.not_sought_reason
+        basis = recorded.lawful_basis
+        self.lawful_basis.data = basis if lawful_bases.is_current(basis) else None
 
 
 class OptionalDateField(DateField):

@@ -9,7 +9,6 @@ from forms.referral_common import (
     MEDIUM,
     OLDEST_PLAUSIBLE_AGE,
     SHARED_PAGES,
-    YES_NO,
     DateField,
     Flow,
     Page,
@@ -30,15 +29,10 @@ from workflow.checklists import DASH, STALKING_SCREEN
 from workflow.intake import NewAssessment, NewReferral
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
+from workflow.record_options import MARAC_CONSENT, PERPETRATOR_RELATIONSHIPS, YES_NO
 from workflow.rules.eligibility import perpetrators_under_age
 from workflow.rules.risk import dash_score
 
-PERPETRATOR_RELATIONSHIPS = [
-    ("partner", "Partner"),
-    ("ex_partner", "Ex-partner"),
-    ("family", "Family member"),
-    ("other", "Other"),
-]
 LAWFUL_BASES = lawful_bases.choices()
 
 
@@ -195,11 +189,7 @@ class ConsentForm(PageForm):
     )
     consent = radios(
         "Has the victim agreed to this referral?",
-        [
-            ("given", "Yes, they have agreed"),
-            ("refused", "No, they do not agree"),
-            ("not_asked_unsafe", "They have not been asked because it is not safe"),
-        ],
+        MARAC_CONSENT,
         "Select whether the victim has agreed to this referral",
     )
     consent_not_sought_reason = area(

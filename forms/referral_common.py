@@ -33,6 +33,7 @@ from wtforms.validators import Email, Length, Optional, StopValidation, Validati
 
 from workflow.checklists import ANSWER_LABELS, Question
 from workflow.policy import Policy
+from workflow.record_options import AGENCY_TYPES, CHANNELS, ETHNIC_GROUPS, YES_NO_DK
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result
 from workflow.screening import Stop, check_age, check_area, london_today
@@ -342,24 +343,6 @@ class PageForm(FlaskForm):
         return [(f.label.text, shown(f)) for f in self if f.name != "csrf_token"]
 
 
-AGENCY_TYPES = [
-    ("police", "Police"),
-    ("health", "Health (NHS, GP, hospital)"),
-    ("adult_social_care", "Adult social care"),
-    ("children_social_care", "Children's social care"),
-    ("housing", "Housing"),
-    ("probation", "Probation"),
-    ("domestic_abuse_service", "Domestic abuse or IDVA service"),
-    ("education", "Education"),
-    ("mental_health", "Mental health services"),
-    ("drug_alcohol", "Drug and alcohol services"),
-    ("voluntary", "Charity or voluntary sector"),
-    ("other", "Other"),
-]
-YES_NO_DK = [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")]
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
 class ReferrerForm(PageForm):
     intro = "We will contact you about this referral. Give your work details, not personal ones."
     widths = (
@@ -449,15 +432,6 @@ class ContactForm(PageForm):
     )
 
 
-CHANNELS = [
-    ("call", "Is it safe to call the victim?"),
-    ("voicemail", "Is it safe to leave a voicemail?"),
-    ("text", "Is it safe to send a text message?"),
-    ("email", "Is it safe to send an email?"),
-    ("letter", "Is it safe to send a letter?"),
-]
-
-
 class SafeContactForm(PageForm):
     intro = (
         "We will only contact the victim in the ways you say are safe. If you are not sure, say so."
@@ -500,17 +474,7 @@ class AboutVictimForm(PageForm):
     interpreter = radios(
         "Do they need an interpreter?", YES_NO_DK, "Select whether they need an interpreter"
     )
-    ethnicity = radios(
-        "Ethnic group (optional)",
-        [
-            ("white", "White"),
-            ("mixed", "Mixed or multiple ethnic groups"),
-            ("asian", "Asian or Asian British"),
-            ("black", "Black, Black British, Caribbean or African"),
-            ("other", "Another ethnic group"),
-            ("not_known", "Not known or prefer not to say"),
-        ],
-    )
+    ethnicity = radios("Ethnic group (optional)", ETHNIC_GROUPS)
     disability = radios("Do they consider themselves disabled? (optional)", YES_NO_DK)
     lgbt = radios("Do they identify as LGBT+? (optional)", YES_NO_DK)
 

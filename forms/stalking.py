@@ -25,20 +25,10 @@ from workflow.checklists import STALKING_SCREEN
 from workflow.intake import NewAssessment, NewReferral
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
+from workflow.record_options import BEHAVIOUR_WHERE, STALKING_CONSENT, SUSPECT_RELATIONSHIPS
 from workflow.screening import Stop, check_relationship, check_stalking_consent
 
-RELATIONSHIPS = [
-    ("stranger", "Stranger"),
-    ("acquaintance", "Acquaintance or friend"),
-    ("neighbour", "Neighbour"),
-    ("colleague", "Colleague or client"),
-    ("online", "Someone known only online"),
-    ("partner", "Partner"),
-    ("ex_partner", "Ex-partner"),
-    ("family", "Family member"),
-    ("not_known", "Not known"),
-    ("other", "Other"),
-]
+RELATIONSHIPS = SUSPECT_RELATIONSHIPS
 
 
 class ConsentForm(PageForm):
@@ -49,11 +39,7 @@ class ConsentForm(PageForm):
 
     consent = radios(
         "Has the victim agreed to this referral?",
-        [
-            ("given", "Yes, they have agreed"),
-            ("refused", "No, they do not agree"),
-            ("not_asked", "I have not been able to ask them"),
-        ],
+        STALKING_CONSENT,
         "Select whether the victim has agreed to this referral",
     )
 
@@ -101,7 +87,7 @@ class BehaviourForm(PageForm):
     behaviour_how_often = text("How often does it happen?", "Enter how often it happens", MEDIUM)
     behaviour_where = ticks(
         "Where does it happen? (select all that apply)",
-        [("online", "Online (social media, email, messages)"), ("offline", "In person or offline")],
+        BEHAVIOUR_WHERE,
         validators=[],
     )
 

@@ -105,8 +105,17 @@ class _Builder:
             if answer is None or answer.doubt or answer.value is None:
                 self.review.append(path)  # unanswered or unsure: a person checks the form
             if answer is not None:
-                self.sources[path] = Source(_document(answer.where, self.forms), answer.where)
+                where = f"{answer.where} ({answer.why})" if answer.why else answer.where
+                self.sources[path] = Source(_document(answer.where, self.forms), where)
         return out
+
+    def printed_total(self) -> tuple[int | None, Source | None]:
+        """Return the total score the form itself prints, if it prints one."""
+        for form in self.forms:
+            found = form.fields.get("_total")
+            if found and (number := re.fullmatch(r"\s*(\d{1,2})\s*(/\s*24)?\s*", found.text)):
+                return int(number[1]), Source(form.document, found.where)
+        return None, None
 
 
 def _merge(first: Answer | None, second: Answer) -> Answer:
@@ -114,7 +123,7 @@ def _merge(first: Answer | None, second: Answer) -> Answer:
     if first is None or (first.value is None and second.value is not None):
         return second
     if first.value is not None and second.value is not None and second.value != first.value:
-        return Answer(first.value, True, first.where)
+        return Answer(first.value, True, first.where, "two copies of the checklist disagree")
     return first
 
 
@@ -146,8 +155,13 @@ def _dash(b: _Builder) -> dict[str, Any] | None:
         return None
     # Always recomputed from the answers, never read from the form; none read means none known.
     score = sum(1 for a in answers.values() if a == "yes") if any(answers.values()) else None
+    # Any doubtful or missing answer could carry the score over the IDVA or MARAC threshold.
     if any(p.startswith(f"{DASH}.answers.") for p in b.review):
         b.review.append("dash.score")
+    printed, where = b.printed_total()
+    if printed is not None and where is not None and printed != score:
+        b.review.append("dash.score")  # the form adds up to something else: check the original
+        b.sources["dash.score"] = Source(where.document, f"{where.where} (printed total {printed})")
     return {"answers": answers, "score": score, "completed_date": b.value("dash.completed_date")}
 
 

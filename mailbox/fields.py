@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
+from mailbox.labels import LABELS
+
 VICTIM = (
     r"victim|client|service user|person at risk|adult at risk|survivor|young person"
     r"|being (stalked|harassed)|person affected"
@@ -19,6 +21,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("dash.completed_date", (r"date", r"dash|complet|assess|checklist|ric\b"), r"birth|referr"),
     ("perpetrator.relationship_to_victim", (r"relationship",), None),
     ("professional_judgement", (r"professional", r"judg|referral\b|based on|opinion"), None),
+    ("professional_judgement", (r"\breferral based on$",), None),  # the rest wrapped or lost
     (
         "victim.safe_contact_notes",
         (
@@ -83,6 +86,9 @@ def match_label(label: str, context: str | None) -> str | None:
     norm = normalise_label(label)
     if not norm or len(norm) > 80:
         return None
+    listed = _listed(norm, context)
+    if listed is not None:
+        return listed or None
     for key, groups, exclude in _LABELS:
         if all(re.search(g, norm) for g in groups) and not (exclude and re.search(exclude, norm)):
             return key
@@ -97,6 +103,37 @@ def match_label(label: str, context: str | None) -> str | None:
     if re.fullmatch(bare, norm):
         return f"{role_of(norm)}.name"  # a bare "Alleged perpetrator:" label is followed by a name
     return None
+
+
+_ROLES = ("referrer", "victim", "perpetrator")
+_INDEX: dict[str, tuple[str, ...]] = {}
+for _path, _variants in LABELS.items():
+    for _variant in _variants:
+        _INDEX[normalise_label(_variant)] = (*_INDEX.get(normalise_label(_variant), ()), _path)
+_ALL_PATHS = frozenset(LABELS)
+
+
+def is_listed(text: str) -> bool:
+    """Tell whether a text is, word for word, one of the catalogue's labels."""
+    return normalise_label(text) in _INDEX
+
+
+def _listed(norm: str, context: str | None) -> str | None:
+    """Return the catalogue's path for a label ("" for "no field"), None when it is not listed."""
+    paths = _INDEX.get(norm, ())
+    in_section = [p for p in paths if p.split(".")[0] == context]
+    if len(in_section) == 1:
+        return in_section[0]
+    if len(paths) != 1:
+        return None  # ambiguous without a section ("Name", "Contact number"): the rules decide
+    root, _, attr = paths[0].rpartition(".")
+    if root not in _ROLES or role_of(norm) or context not in _ROLES or context == root:
+        return paths[0]
+    if attr in ("agency", "role"):
+        return paths[0]  # only the referrer has an agency and a role
+    # A bare label ("Tel") in another person's section is that person's detail, if they have it.
+    mine = f"{context}.{attr}"
+    return mine if mine in _ALL_PATHS else ""
 
 
 def split_camel(name: str) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from mailbox.checklist import Checklist, announced, find_checklists
 from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row
+from mailbox.labels import OTHER_LABELS
+from mailbox.runon import cut_run_on, leading_label
 
 MIN_FIELDS = 3
 
@@ -51,6 +53,11 @@ def read_form(doc: Document) -> FormReading:
             continue
         below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
         pairs = _column_pairs(row, below) or _pairs(row)
+        if pairs and (more := _carried(rows, index, used, pairs[-1])):
+            lines = [pairs[-1][1], *(rows[i].text for i in more)]
+            pairs[-1] = (pairs[-1][0], ", ".join(t.strip(" ,") for t in lines if t.strip(" ,")))
+            used = used | set(more)  # the lines below belong to this box's value
+            below = None
         matched = False
         for label, value in pairs:
             key = match_label(label, context)
@@ -62,10 +69,90 @@ def read_form(doc: Document) -> FormReading:
             if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
             runs_on = bool(value.strip()) and _runs_on(row, below)
-            _keep(reading, key, Found(value.strip(), row.where, doubt=runs_on))
-        if not matched and len(row.cells) == 1:
-            context = _section(row.text) or context
+            context = _take(reading, key, value.strip(), row.where, runs_on, context)
+        if not matched and len([c for c in row.cells if c.text]) == 1:
+            context = _section(row.text) or context  # a heading, merged across the row or not
     return reading
+
+
+def _take(
+    reading: FormReading, key: str, value: str, where: str, doubt: bool, context: str | None
+) -> str | None:
+    """Keep a value, cut where it runs into the next box's label (both then doubted)."""
+    value, after = cut_run_on(key, value)
+    _keep(reading, key, Found(value, where, doubt=doubt or after is not None))
+    if after is None:
+        return context
+    label, rest = after
+    following = match_label(label, context)
+    if following is None:
+        return context
+    return _take(reading, following, rest, where, True, _role(following) or context)
+
+
+def _role(key: str) -> str | None:
+    root = key.split(".")[0]
+    return root if root in ("victim", "perpetrator", "referrer") else None
+
+
+def _carried(rows: list[Row], index: int, used: set[int], pair: tuple[str, str]) -> list[int]:
+    """Return the rows below that carry on a row's last value: an address's town and postcode
+    lines, or the value under a label that stands alone ("Victim name" over "Vera Holt")."""
+    label, value = pair
+    key = match_label(label, None) or match_label(label, "victim")
+    if key is None or (value.strip() and key != "victim.address"):
+        return []
+    limit = 4 if key == "victim.address" else 1
+    more: list[int] = []
+    for j in range(index + 1, min(index + 1 + limit, len(rows))):
+        if j in used or not _continues(rows[index], rows[j - 1], rows[j]):
+            break
+        more.append(j)
+    return more
+
+
+def _continues(first: Row, previous: Row, row: Row) -> bool:
+    """Tell whether `row` is the next line of the value that ends `first`, under its value."""
+    here, there = _position(previous.where), _position(row.where)
+    if here is None or there is None or here[0] != there[0] or there[1] != here[1] + 1:
+        return False
+    texts = [c for c in row.cells if c.text]
+    labelled = [c for c in first.cells if c.text]
+    if not texts or not labelled:
+        return False
+    tolerance = 3.0 if " line " in row.where else 0.5  # character columns, or table columns
+    if len(labelled) > 1 and min(c.x for c in texts) < labelled[-1].x - tolerance:
+        return False  # something in the label column: a new box
+    if len(labelled) == 1 and len(texts) != 1:
+        return False
+    text = " ".join(c.text for c in texts)
+    return _plain_value(text)
+
+
+def _position(where: str) -> tuple[str, int] | None:
+    found = re.search(r"^(.*) (line|row|paragraph) (\d+)$", where)
+    return (found[1], int(found[3])) if found else None
+
+
+def _plain_value(text: str) -> bool:
+    """Tell whether a line is no label, question or heading of its own."""
+    return (
+        ":" not in text
+        and not _is_label(_split(text)[0])
+        and not re.match(r"^[A-Z][A-Z &()/-]+$", text)  # a heading in capitals
+        and not (re.match(r"^\d{1,2}[.)]?\s", text) and _questionlike(text))
+        and not _HEADING.search(text)
+        and not re.search(r"checklist|referral form|\bdash\b", text, re.I)
+        and not _OTHER_LABEL.match(text)
+    )
+
+
+def _questionlike(text: str) -> bool:
+    """Tell a numbered question ("3. Are you very frightened?") from a house number."""
+    return "?" in text or len(text.split()) > 6 or bool(re.match(r"^\d{1,2}[.)]", text))
+
+
+_OTHER_LABEL = re.compile(rf"({'|'.join(OTHER_LABELS)})\b", re.I)
 
 
 def _runs_on(row: Row, below: Row | None) -> bool:
@@ -73,14 +160,11 @@ def _runs_on(row: Row, below: Row | None) -> bool:
     if below is None or len(row.cells) != 1 or len(below.cells) != 1:
         return False
     here, there = _line_number(row), _line_number(below)
-    text = below.text
-    return (
-        here is not None
-        and there == here + 1
-        and ":" not in text
-        and not _is_label(text)
-        and not re.match(r"^\d{1,2}[.)]?\s|^[A-Z][A-Z &()/-]+$", text)  # a question or heading
-    )
+    return here is not None and there == here + 1 and _plain_value(below.text)
+
+
+# A short line ending like a section heading ("Victim details", "Referral information").
+_HEADING = re.compile(r"^[\w '/&-]{0,40}\b(details|information|section|referral|checklist)$", re.I)
 
 
 def _line_number(row: Row) -> int | None:
@@ -109,7 +193,7 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     """Return the (label, value) pairs a row holds: 'Label: value' text or label/value cells."""
     cells = [c.text for c in row.cells]
     if len(cells) == 1:
-        return [_split(cells[0])]
+        return [_line_pair(row)]
     if len(cells) == 2 and not _split(cells[0])[1]:
         return [(cells[0], cells[1])]  # the usual label | value row, whatever the value says
     pairs, i = [], 0
@@ -130,15 +214,30 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     return pairs
 
 
+def _line_pair(row: Row) -> tuple[str, str]:
+    """Return a line's label and value; printed forms may lose the colon after the label."""
+    text = row.cells[0].text
+    label, value = _split(text)
+    if not re.search(r" (page|paragraph) \d+", row.where) or _HEADING.search(text):
+        return label, value  # a body's lines may be prose: only "Label: value" counts there
+    bare = leading_label(text)  # "Victim name Vera Victim", "Children 2 Consent? Yes"
+    if bare and (not value or len(normalise_label(bare[0])) < len(normalise_label(label))):
+        return bare
+    return label, value
+
+
 def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
     """Pair a row of labels with the row of values under it ("Name | DOB" over "Vera | 1/2/88")."""
     if below is None or len(row.cells) < 2 or len(row.cells) != len(below.cells):
         return []
     labels = [c.text for c in row.cells]
     values = [c.text for c in below.cells]
-    if not all(_is_label(t) for t in labels) or any(_is_label(t) for t in values if t):
+    named = [t for t in labels if t]  # a short last row leaves its end cells blank
+    if len(named) < 2 or not all(_is_label(t) for t in named):
         return []
-    return list(zip(labels, values, strict=True))
+    if any(_is_label(t) for t in values if t):
+        return []
+    return [(label, value) for label, value in zip(labels, values, strict=True) if label]
 
 
 def _is_label(text: str) -> bool:
@@ -146,8 +245,11 @@ def _is_label(text: str) -> bool:
 
 
 def _split(text: str) -> tuple[str, str]:
-    m = re.match(r"^([^:]{2,70}?)\s*:\s*(.*)$", text) or re.match(r"^(.{2,70}?\?)\s*(.*)$", text)
-    return (m[1], m[2]) if m else (text, "")
+    """Split 'Label: value' or 'Label? value' at whichever mark comes first."""
+    m = re.match(r"^([^:?]{2,70}?)\s*(:|\?)\s*(.*)$", text)
+    if m is None:
+        return (text, "")
+    return (m[1] + "?", m[3]) if m[2] == "?" else (m[1], m[3])
 
 
 def _title_pathway(rows: list[Row]) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import email.utils
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Any
 
@@ -17,14 +18,14 @@ import sqlalchemy as sa
 
 from mailbox.documents import detect_type
 from mailbox.extract import Source
-from mailbox.mime import header_text, parse_bytes, walk
+from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
 from mailbox.parse import ParsedMessage, parse
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
 from mailbox.worker import READERS, ReaderDied, ReadTimeout
 from workflow import inbound
 from workflow.actors import Actor
 from workflow.db import Database
-from workflow.errors import StaleReferral
+from workflow.errors import DomainError, StaleReferral
 from workflow.inbound import Arrival, Reading, Settled, StoredFile
 from workflow.models import InboundMessage
 from workflow.models.mail import Disposition
@@ -52,6 +53,8 @@ def read_now(raw: bytes, max_attachment_bytes: int, own_addresses: frozenset[str
     quarantined. Runs in a reading child process (see read) unless the time limit is off."""
     try:
         parsed = parse(raw, max_attachment_bytes=max_attachment_bytes, own_addresses=own_addresses)
+    except MimeLimit as exc:
+        return _unread(str(exc))
     except Exception as exc:  # never a crash: the message waits in quarantine for a person
         log.warning("a message could not be read: %s", type(exc).__name__)
         return _unread(f"The message could not be read ({type(exc).__name__}).")
@@ -108,25 +111,38 @@ def arrival(
     uidvalidity: int | None = None,
     uid: int | None = None,
 ) -> Arrival:
-    """Describe a raw message for storing: its identity headers and its attached files."""
-    msg = parse_bytes(raw)
-    files: tuple[StoredFile, ...] = ()
+    """Describe a raw message for storing: its identity headers and its attached files. Never
+    raises: a message that cannot even be described is kept whole with the reason (problem)."""
+    where = {"channel": channel, "folder": folder, "uidvalidity": uidvalidity, "uid": uid}
     try:
+        head = parse_headers(raw)
+        _, sender = email.utils.parseaddr(header_text(head, "From"))
+        message_id, subject = header_text(head, "Message-ID"), header_text(head, "Subject")
+    except Exception as exc:  # headers no parser can read: keep the bytes, a person looks
+        log.warning("could not read the headers of a message: %s", type(exc).__name__)
+        return Arrival(raw=raw, problem=_unreadable(exc), **where)  # type: ignore[arg-type]
+    files: tuple[StoredFile, ...] = ()
+    problem = ""
+    try:
+        msg = parse_bytes(raw)
         files = tuple(_stored(a) for a in walk(msg, config.max_attachment_bytes).attachments)
+    except MimeLimit as exc:
+        problem = str(exc)
     except Exception as exc:  # storing must never fail on odd MIME: the raw bytes are kept
         log.warning("could not list the attachments of a message: %s", type(exc).__name__)
-    _, sender = email.utils.parseaddr(header_text(msg, "From"))
     return Arrival(
         raw=raw,
-        channel=channel,
-        message_id=header_text(msg, "Message-ID"),
+        message_id=message_id,
         from_address=sender.lower(),
-        subject=header_text(msg, "Subject"),
-        folder=folder,
-        uidvalidity=uidvalidity,
-        uid=uid,
+        subject=subject,
         files=files,
+        problem=problem,
+        **where,  # type: ignore[arg-type]
     )
+
+
+def _unreadable(exc: BaseException) -> str:
+    return f"The message could not be read ({type(exc).__name__}): it is kept whole."
 
 
 def _stored(att: Any) -> StoredFile:
@@ -142,9 +158,31 @@ def _detected(filename: str, data: bytes) -> str:
 
 
 def store(database: Database, arrived: Arrival) -> tuple[int, bool]:
-    """Record the message (once) and commit; return its row id and whether it is new."""
+    """Record the message (once) and commit; return its row id and whether it is new.
+
+    A message the database refuses as described (a value it cannot hold) is recorded again bare,
+    its raw bytes kept whole, and quarantined with the reason: one message never stops the rest.
+    A database that is down (TRANSIENT) is raised: nothing can be stored, the mail waits."""
+    try:
+        return _record(database, arrived)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        log.warning("a message could not be stored as described: %s", type(exc).__name__)
+    bare = Arrival(
+        raw=arrived.raw,
+        channel=arrived.channel,
+        folder=arrived.folder,
+        uidvalidity=arrived.uidvalidity,
+        uid=arrived.uid,
+        problem="Its headers or attachments could not be stored: the message is kept whole.",
+    )
+    return _record(database, bare)
+
+
+def _record(database: Database, arrived: Arrival) -> tuple[int, bool]:
     with database.uow() as uow:
-        message, created = inbound.record_arrival(uow.session, arrived)
+        message, created = inbound.record_arrival(uow.session, arrived, Actor.system("ingest"))
         uow.commit()
         return _id(message), created
 
@@ -160,7 +198,7 @@ def read(raw: bytes, config: IngestConfig) -> Reading:
     quarantined with the reason (its raw bytes were stored before reading began)."""
     args = (raw, config.max_attachment_bytes, config.own_addresses)
     if config.parse_timeout <= 0:
-        return config.reader(*args)
+        return _storable(config.reader(*args))
     try:
         reading: Reading = READERS.run(config.reader, *args, timeout=config.parse_timeout)
     except ReadTimeout:
@@ -172,7 +210,22 @@ def read(raw: bytes, config: IngestConfig) -> Reading:
     except ReaderDied as exc:
         log.warning("the reader of a message stopped: %s", exc)
         return _unread(f"The message could not be read: {exc}.")
-    return reading
+    return _storable(reading)
+
+
+def _storable(reading: Reading) -> Reading:
+    """The reading with NUL characters taken out of every text (PostgreSQL refuses them)."""
+    return replace(reading, record=_no_nul(reading.record), sources=_no_nul(reading.sources))
+
+
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nul(v) for v in value]
+    return value
 
 
 def _unread(reason: str) -> Reading:
@@ -214,7 +267,7 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
     """Read and settle one stored message; a reader or rule failure quarantines it, logged."""
     try:
         with database.uow() as uow:
-            raw = _pending_raw(uow.session.get(InboundMessage, message_id))
+            raw = inbound.start_attempt(uow, actor, message_id)
         # Reading may take a while: no transaction is held open meanwhile.
         reading = read(raw, config) if raw is not None else Reading({})
         with database.uow() as uow:
@@ -225,17 +278,14 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
             return inbound.settle(uow, actor, message, reading, config.policy)
     except TRANSIENT as exc:
         log.warning("message %s left pending: %s", message_id, type(exc).__name__)
+        with suppress(Exception), database.uow() as uow:  # the database may be the fault
+            inbound.note_failed_attempt(uow, message_id, f"left pending: {type(exc).__name__}")
         return Settled(message_id, Disposition.PENDING, reason=type(exc).__name__)
-    except Exception as exc:
-        log.exception("message %s could not be settled: quarantined", message_id)
-        return _quarantine(database, message_id, f"Processing failed ({type(exc).__name__}).")
-
-
-def _pending_raw(message: InboundMessage | None) -> bytes | None:
-    """The raw bytes of a message still to be settled; None when it is settled already."""
-    if message is None:
-        raise LookupError("no such message")
-    return message.raw if message.disposition is Disposition.PENDING else None
+    except Exception as exc:  # by type and id only: a database error may quote the victim
+        kind = type(exc).__name__
+        log.error("message %s could not be settled (%s): quarantined", message_id, kind)
+        reason = f"Processing failed ({kind})."
+        return _quarantine(database, message_id, reason)
 
 
 def _quarantine(database: Database, message_id: int, reason: str) -> Settled:
@@ -254,13 +304,24 @@ def ingest(
 
 def reprocess(database: Database, message_id: int, config: IngestConfig, actor: Actor) -> Settled:
     """Read a quarantined message again (after a fix), then reopen and settle it in one
-    transaction: no transaction is held open while it is read, which may take a while."""
+    transaction: no transaction is held open while it is read, which may take a while. A
+    failure while settling leaves it as it was (in quarantine), said plainly."""
     with database.uow() as uow:
         raw = inbound.reprocessable_raw(uow.session, message_id)
     reading = read(raw, config)
+    try:
+        with database.uow() as uow:
+            message = inbound.reopen(uow.session, actor, message_id)
+            return inbound.settle(uow, actor, message, reading, config.policy)
+    except (DomainError, *TRANSIENT):
+        raise
+    except Exception as exc:  # by type and id only: a database error may quote the victim
+        log.error("message %s could not be settled again (%s)", message_id, type(exc).__name__)
     with database.uow() as uow:
-        message = inbound.reopen(uow.session, actor, message_id)
-        return inbound.settle(uow, actor, message, reading, config.policy)
+        row = uow.session.get(InboundMessage, message_id)
+        was = row.disposition if row is not None else Disposition.QUARANTINE
+    why = "Reading it again failed: the message stays as it was."
+    return Settled(message_id, was, reason=why)
 
 
 def wrap_upload(filename: str, data: bytes, uploader: str) -> bytes:

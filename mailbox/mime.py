@@ -5,8 +5,10 @@ from __future__ import annotations
 import binascii
 import email
 import email.errors
+import email.parser
 import email.utils
 import quopri
+import re
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
@@ -17,11 +19,38 @@ from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
 
 MAX_DEPTH = 12
 MAX_PARTS = 500
+# The standard parser recurses once per nested multipart: 1,000 levels raise RecursionError in
+# whoever parses. Counted in the raw bytes before parsing, the multipart headers bound the depth.
+MAX_MULTIPARTS = 100
+_MULTIPART = re.compile(rb"^content-type:[ \t]*multipart/", re.IGNORECASE | re.MULTILINE)
+_CONTENT_TYPE = re.compile(rb"^content-type:", re.IGNORECASE | re.MULTILINE)
+
+
+class MimeLimit(ValueError):
+    """The message's MIME structure is over a limit; it is not parsed (its reason is readable)."""
+
+
+def mime_limit(raw: bytes) -> str:
+    """Return why a message is too deep or has too many parts to parse, or '' when it is not."""
+    if len(_MULTIPART.findall(raw)) > MAX_MULTIPARTS:
+        return f"The message nests more than {MAX_MULTIPARTS} multipart sections: not read."
+    if len(_CONTENT_TYPE.findall(raw)) > MAX_PARTS:
+        return f"The message has more than {MAX_PARTS} parts: not read."
+    return ""
 
 
 def parse_bytes(raw: bytes) -> Message:
-    """Parse raw RFC 822 bytes; the compat policy never raises on odd headers."""
+    """Parse raw RFC 822 bytes (the compat policy never raises on odd headers); raise MimeLimit
+    first when the structure is over the limits."""
+    problem = mime_limit(raw)
+    if problem:
+        raise MimeLimit(problem)
     return email.message_from_bytes(raw, policy=policy.compat32)
+
+
+def parse_headers(raw: bytes) -> Message:
+    """Parse only the top-level headers: never recurses, whatever the body holds."""
+    return email.parser.BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
 
 
 def header_text(msg: Message, name: str) -> str:

@@ -195,7 +195,8 @@ def build_message(mail: Outbox, mail_from: str, now: datetime) -> EmailMessage:
     message["Message-ID"] = message_id_for(mail, mail_from)
     for name, value in mail.headers.items():
         if name.lower() not in RESERVED:
-            message[name] = value
+            # Threading headers quote what a sender wrote: a line break in them is never ours.
+            message[name] = " ".join(str(value).split())
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
@@ -279,7 +280,8 @@ def send_pending(
             report.error = str(exc)
             log.warning("send-outbox: %s", report.error)
     report.waiting = waiting(database)
-    log.info("%s", report.summary())
+    busy = report.sent or report.retry_later or report.failed
+    log.log(logging.INFO if busy else logging.DEBUG, "%s", report.summary())
     return report
 
 
@@ -336,9 +338,13 @@ def _send_one(
 ) -> None:
     outbox_id = mail.id or 0
     try:
-        refused = session.client().send_message(
-            build_message(mail, cfg.mail_from, now), from_addr=cfg.mail_from, to_addrs=mail.to
-        )
+        built = build_message(mail, cfg.mail_from, now)
+    except Exception as exc:  # it would fail the same way on every retry: never sendable
+        kind = type(exc).__name__
+        _fail(database, mail, f"Could not send: the message cannot be built ({kind}).", report)
+        return
+    try:
+        refused = session.client().send_message(built, from_addr=cfg.mail_from, to_addrs=mail.to)
     except ServerDown as exc:
         _later(database, mail, cfg, now, str(exc), report)
         raise

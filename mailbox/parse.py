@@ -20,7 +20,7 @@ from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
 from mailbox.forms import FormReading, read_form
 from mailbox.grid import Document
-from mailbox.mime import header_text, parse_bytes, walk
+from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
 from mailbox.parts import Walked
 from mailbox.readers.body import read_html, read_plain
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, UnreadablePart
@@ -74,7 +74,13 @@ def parse(
     own_addresses: frozenset[str] = frozenset(),
 ) -> ParsedMessage:
     """Parse one raw message: classify it, read its forms and say what could not be read."""
-    msg = parse_bytes(raw)
+    try:
+        msg = parse_bytes(raw)
+    except MimeLimit as exc:  # too deep or too many parts to parse at all: a person reads it
+        parsed = _headers(parse_headers(raw))
+        parsed.problems = [str(exc)]
+        parsed.record = _record("quarantine", unreadable=["the whole message"])
+        return parsed
     walked = walk(msg, max_attachment_bytes)
     parsed = _headers(msg)
     parsed.problems = walked.problems

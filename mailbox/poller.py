@@ -158,9 +158,9 @@ def poll_once(
         log.error("mailbox poll not started: %s", report.error)
         return report
     if report.skipped:
-        log.info("mailbox poll skipped: %s", report.skipped)
+        log.debug("mailbox poll skipped: %s", report.skipped)
         return report
-    log.info("mailbox poll starting: %s on %s", cfg.folder, cfg.host)
+    log.debug("mailbox poll starting: %s on %s", cfg.folder, cfg.host)
     try:
         _cycle_with_retries(database, cfg, report, checkpoint)
         _settle_leftovers(database, cfg, report)
@@ -178,7 +178,7 @@ def poll_once(
     with database.uow() as uow:
         mailbox_health.record_success(uow.session, utcnow(), report.left)
         uow.commit()
-    log.info("%s", report.summary())
+    log.log(logging.INFO if report.fetched else logging.DEBUG, "%s", report.summary())
     return report
 
 

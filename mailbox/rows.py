@@ -57,6 +57,8 @@ class QuestionRow:
     value: str | None
     doubt: bool
     where: str
+    why: str = ""  # what made the reading doubtful, for the coordinator checking the original
+    listed: bool = False  # a line of a numbered answer list ("Q01 [Y]"), as good as a table row
 
 
 Header = dict[str, float]
@@ -99,7 +101,7 @@ def column_of(cell: Cell, header: Header) -> str:
 
 def from_columns(row: Row, header: Header) -> QuestionRow:
     """Read a table row under a checklist header: ticks in option columns or a typed answer."""
-    number, texts, typed = None, [], []
+    number, texts, typed, comments = None, [], [], []
     options: list[tuple[str, Cell]] = []
     for cell in row.cells:
         col = column_of(cell, header)
@@ -111,6 +113,8 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
             options.append((col, cell))
         elif col == "answer" and cell.text:
             typed.append(cell.text)
+        elif col == "comment" and cell.text:
+            comments.append(cell.text)
     ticked = _ticked(options)
     text = " ".join(texts)
     if "question" not in header and not texts:
@@ -120,7 +124,27 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
     else:
         value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
         doubt = doubt or any(_between(cell, header) for col, cell in options if col in ticked)
-    return QuestionRow(number, text, value, doubt, row.where)
+    return _with_comment(QuestionRow(number, text, value, doubt, row.where), " ".join(comments))
+
+
+_SAID = re.compile(r"\s*(yes|no|y|n|don'?t know|dk|not known|unknown)\s*([-–—:,.;(]|$)", re.I)
+
+
+def comment_answer(text: str) -> str | None:
+    """Return the answer a comment opens with ("Yes – he has a knife"), if it opens with one."""
+    found = _SAID.match(text.replace("\u2019", "'"))
+    return answer_word(found[1]) if found else None
+
+
+def _with_comment(q: QuestionRow, comment: str) -> QuestionRow:
+    """Weigh a comment that says Yes or No against the ticks: never trust either quietly."""
+    said = comment_answer(comment)
+    if said is None or said == q.value:
+        return q
+    if q.value is None:
+        # Only the comment answers: read it, but a person checks it against the original.
+        return QuestionRow(q.number, q.text, said, True, q.where, "answer only in the comment")
+    return QuestionRow(q.number, q.text, q.value, True, q.where, "tick and comment disagree")
 
 
 def _between(cell: Cell, header: Header) -> bool:
@@ -178,12 +202,43 @@ _TEXT_ANSWER = re.compile(
 )
 
 
+_COMPACT = re.compile(r"^q\.?\s*(\d{1,2})[.):]?\s*\[\s*([a-z/' ]{0,10}?)\s*\]\s*(.*)$", re.I)
+
+
+def _compact(row: Row) -> QuestionRow | None:
+    """Read a compact list line, 'Q07 [Y]' or 'Q07 [DK] Question words'."""
+    m = _COMPACT.match(row.text)
+    if m is None:
+        return None
+    value = answer_word(m[2]) if m[2] else None
+    return QuestionRow(int(m[1]), m[3], value, value is None, row.where, listed=True)
+
+
+def _option_cells(row: Row) -> QuestionRow | None:
+    """Read a row whose cells print every option word, one picked out by a mark (or none)."""
+    words = [(c, answer_word(c.text)) for c in row.cells]
+    options = [(c, w) for c, w in words if w and len(c.text) <= 12]
+    if len({w for _, w in options}) < 2:
+        return None
+    marked = [w for c, w in options if c.mark is Mark.TICKED or glyph_mark(c.text) is Mark.TICKED]
+    question = " ".join(c.text for c, w in words if not (w and len(c.text) <= 12))
+    value = marked[0] if len(marked) == 1 else None
+    return QuestionRow(None, question, value, value is None, row.where)
+
+
 def from_text(row: Row) -> QuestionRow:
     """Read a line such as '3. Question? - Yes (comment)' or 'Question ☒ Yes ☐ No'."""
+    if (compact := _compact(row)) is not None:
+        return compact
     text = row.text
     number = None
     if m := re.match(r"^(?:q\.?\s*)?(\d{1,2})[.):]?\s+(.*)$", text, re.I):
         number, text = int(m[1]), m[2]
+    if len(row.cells) > 2 and (marked := _option_cells(row)) is not None:
+        marked.number = number
+        if number is not None:
+            marked.text = re.sub(r"^(?:q\.?\s*)?\d{1,2}[.):]?\s+", "", marked.text, flags=re.I)
+        return marked
     boxes = ticked_options(text)
     if boxes:
         cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)

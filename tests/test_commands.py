@@ -81,6 +81,17 @@ def test_the_first_admin_is_made_once_with_a_password_shown_once(
     assert "nothing to do" in second.output and "password" not in second.output.lower()
 
 
+def test_the_first_admins_password_is_kept_in_a_private_file_too(
+    runner: FlaskCliRunner, committed_database: Database, tmp_path: Path
+) -> None:
+    kept = tmp_path / "instance" / "first-admin-password.txt"
+    result = runner.invoke(args=["create-first-admin", "--password-file", str(kept)])
+    password = re.search(r"One-time password: (\S+)", result.output)
+    assert result.exit_code == 0 and password and str(kept) in result.output
+    assert kept.read_text() == f"admin@localhost\n{password.group(1)}\n"
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
 def test_export_prints_one_json_line_per_referral_and_is_audited(
     runner: FlaskCliRunner, committed_database: Database
 ) -> None:

@@ -16,6 +16,8 @@ def test_every_mail_job_setting_can_be_set_from_the_environment(
         "IMAP_BACKOFF_SECONDS": "12",
         "IMAP_BATCH": "13",
         "SMTP_BACKOFF_SECONDS": "14",
+        "SCHEDULER_LEASE_SECONDS": "15",
+        "IMAP_LEASE_SECONDS": "16",
     }
     for name, value in given.items():
         monkeypatch.setenv(name, value)

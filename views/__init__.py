@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from views import admin, auth, casework, errors, intake, referral_forms, security, staff
+from views import admin, auth, casework, errors, health, intake, referral_forms, security, staff
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
 PARTNERSHIP_NAME = "Cambridgeshire & Peterborough Domestic Abuse and Sexual Violence Partnership"
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     )
     for blueprint in (auth.bp, staff.bp, casework.bp, admin.bp, referral_forms.bp, intake.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(health.bp)

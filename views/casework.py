@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_wtf import FlaskForm
 
 from forms.casework import (
+    CONSENT_LABELS,
     AllocateForm,
     CloseForm,
     ConfirmForm,
@@ -62,9 +63,11 @@ def act(
     template: str,
     action: Action,
     done: str,
+    prepare: Callable[[Referral], dict[str, Any]] | None = None,
     **context: Any,
 ) -> Any:
-    """Run `action` on a valid POST and go back to the referral; otherwise show the form."""
+    """Run `action` on a valid POST and go back to the referral; otherwise show the form
+    (with what `prepare` adds to the page, given the referral as it is now)."""
     status = 200
     if form.validate_on_submit():
         try:
@@ -86,6 +89,8 @@ def act(
         # referral as it is now and send their change again; a form that only failed validation
         # keeps the version it was loaded at, so a change made meanwhile is still caught.
         form.version.data = str(referral.version)
+    if prepare is not None:
+        context.update(prepare(referral))
     return render_template(template, form=form, r=referral, **context), status
 
 
@@ -93,6 +98,12 @@ def act(
 @role_required(*CASEWORKERS)
 def consent(referral_id: int) -> Any:
     form = ConsentForm()
+
+    def start(referral: Referral) -> dict[str, Any]:
+        recorded = casework.recorded_consent(referral)
+        if not form.is_submitted():
+            form.start_from(recorded)  # the check starts from the referrer's record, not blank
+        return {"recorded": recorded, "consent_labels": CONSENT_LABELS}
 
     def run(work: UnitOfWork, version: int) -> None:
         aware = {"yes": True, "no": False}.get(form.victim_aware.data or "")
@@ -104,7 +115,7 @@ def consent(referral_id: int) -> Any:
         )
         casework.check_consent(work, actor(), referral_id, version, decision, policy())
 
-    return act(referral_id, form, "staff/consent.html", run, "Consent check recorded.")
+    return act(referral_id, form, "staff/consent.html", run, "Consent check recorded.", start)
 
 
 @bp.route("/allocate", methods=["GET", "POST"])

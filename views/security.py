@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from views import same_origin
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CSP = "; ".join(
@@ -32,6 +34,7 @@ def init_app(app: Flask) -> None:
     """Install the hooks that every request passes through."""
     app.before_request(_expire_session)
     app.after_request(_headers)
+    same_origin.init_app(app)
 
 
 def _headers(response: Response) -> Response:
@@ -41,7 +44,9 @@ def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP if attachment else CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Same-origin pages may see where a request came from (the proxy's HTTPS checks need it);
+    # other sites never learn a referral's address.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if current_app.config["BEHIND_TLS"]:

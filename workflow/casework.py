@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -29,6 +30,41 @@ class ConsentDecision:
     victim_aware: bool | None = None
     not_sought_reason: str = ""
     lawful_basis: str = ""
+
+
+@dataclass(frozen=True)
+class RecordedConsent:
+    """What the referrer said about consent; any part may be missing (a mailed form)."""
+
+    consent: Consent | None
+    victim_aware: bool | None
+    not_sought_reason: str
+    lawful_basis: str
+
+
+def recorded_consent(referral: Referral) -> RecordedConsent | None:
+    """Return what the referrer recorded about consent, the start of the coordinator's check.
+
+    Until the check is made the referral's consent fields hold the referrer's answers (from the
+    web forms or the mailbox); None when the referrer recorded nothing at all.
+    """
+    found = RecordedConsent(
+        referral.consent,
+        referral.victim_aware,
+        referral.consent_not_sought_reason or "",
+        referral.lawful_basis or "",
+    )
+    empty = found.consent is None and found.victim_aware is None
+    return None if empty and not (found.not_sought_reason or found.lawful_basis) else found
+
+
+def _consent_json(referral: Referral) -> dict[str, Any]:
+    return {
+        "consent": referral.consent.value if referral.consent else None,
+        "victim_aware": referral.victim_aware,
+        "consent_not_sought_reason": referral.consent_not_sought_reason,
+        "lawful_basis": referral.lawful_basis,
+    }
 
 
 def require_role(actor: Actor, allowed: frozenset[Role]) -> None:
@@ -83,13 +119,14 @@ def check_consent(
     require_role(actor, CASEWORKERS)
     referral = load(uow.session, referral_id, expected_version)
     _guard_consent(referral, decision)
+    before = _consent_json(referral)  # the referrer's record, kept in the trail once replaced
     referral.consent = decision.consent
     referral.victim_aware = True if decision.consent is Consent.GIVEN else decision.victim_aware
     referral.consent_not_sought_reason = decision.not_sought_reason.strip()
     referral.lawful_basis = decision.lawful_basis.strip()
-    transition(
-        uow.session, referral, Event.CHECK_CONSENT, actor, f"Consent {decision.consent}", policy
-    )
+    changed = (before, _consent_json(referral))
+    reason = f"Consent {decision.consent}"
+    transition(uow.session, referral, Event.CHECK_CONSENT, actor, reason, policy, changed)
     uow.commit()
     return referral
 

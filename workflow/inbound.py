@@ -67,6 +67,26 @@ class Arrival:
     uidvalidity: int | None = None
     uid: int | None = None
     files: tuple[StoredFile, ...] = ()
+    problem: str = ""  # set when it cannot be read at all: stored straight into quarantine
+    size: int | None = None  # as the server said, when the raw bytes were not fetched
+
+
+# Control characters (NUL among them, which PostgreSQL refuses in text) never reach a column;
+# the raw bytes keep the original. Tabs and line breaks become spaces.
+_CONTROLS = {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]} | {
+    0x09: " ",
+    0x0A: " ",
+    0x0D: " ",
+}
+# A btree index entry has a size limit in bytes, not characters: 998 bytes keeps well under it.
+MAX_HEADER_BYTES = 998
+
+
+def clean_header(value: str, max_bytes: int = MAX_HEADER_BYTES) -> str:
+    """Return a header value fit to store: no control characters, at most max_bytes of UTF-8."""
+    text = value.translate(_CONTROLS).strip()
+    text = text.encode("utf-8", "replace")[:max_bytes].decode("utf-8", "ignore")
+    return text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates made harmless
 
 
 @dataclass(frozen=True)
@@ -116,7 +136,8 @@ def find_arrival(session: Session, arrival: Arrival) -> InboundMessage | None:
     # The folder was renumbered (UIDVALIDITY changed): the same bytes under the same Message-ID
     # are the message recorded under the old numbering. Claim that row for the new UID.
     for row in same_bytes:
-        if row.uidvalidity != arrival.uidvalidity and row.message_id == arrival.message_id[:998]:
+        same_id = row.message_id == clean_header(arrival.message_id)
+        if row.uidvalidity != arrival.uidvalidity and same_id:
             row.uidvalidity, row.uid = arrival.uidvalidity, arrival.uid
             return row
     return None
@@ -147,37 +168,82 @@ def left_pending(session: Session, before: datetime) -> list[int]:
     return [int(i) for i in session.exec(query.order_by(col(InboundMessage.id))) if i]
 
 
-def record_arrival(session: Session, arrival: Arrival) -> tuple[InboundMessage, bool]:
-    """Record a message and its attachments (unless already recorded); say whether it is new."""
+def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[InboundMessage, bool]:
+    """Record a message and its attachments (unless already recorded); say whether it is new.
+    A message that cannot be read at all (arrival.problem) is recorded straight in quarantine."""
     existing = find_arrival(session, arrival)
     if existing is not None:
         return existing, False
     message = InboundMessage(
-        message_id=arrival.message_id[:998],
+        message_id=clean_header(arrival.message_id),
         content_hash=content_hash(arrival.raw),
         raw=arrival.raw,
         channel=arrival.channel,
         folder=arrival.folder[:200],
         uidvalidity=arrival.uidvalidity,
         uid=arrival.uid,
-        from_address=arrival.from_address[:254],
-        subject=arrival.subject[:998],
+        from_address=clean_header(arrival.from_address, 254)[:254],
+        subject=clean_header(arrival.subject)[:998],
+        size=len(arrival.raw) if arrival.size is None else arrival.size,
     )
+    if arrival.problem:
+        message.disposition, message.reason = Disposition.QUARANTINE, arrival.problem[:2000]
+        message.processed_at = utcnow()
     session.add(message)
     session.flush()
     for f in arrival.files:
         session.add(
             Attachment(
                 message_id=persisted_id(message),
-                filename=f.filename[:255],
-                declared_type=f.declared_type[:255],
-                detected_type=f.detected_type[:255],
+                filename=clean_header(f.filename, 255)[:255],
+                declared_type=clean_header(f.declared_type, 255)[:255],
+                detected_type=clean_header(f.detected_type, 255)[:255],
                 size=f.size,
                 sha256=f.sha256,
                 content=f.content,
             )
         )
+    if arrival.problem:
+        audit.record(
+            session, actor, "quarantine", "inbound_message", message.id, arrival.problem[:2000]
+        )
     return message, True
+
+
+# A message that failed to settle this many times in a row is set aside in quarantine, never
+# retried for ever (a passing fault clears long before; a message that always fails never does).
+SET_ASIDE_AFTER = 5
+
+
+def start_attempt(uow: UnitOfWork, actor: Actor, message_id: int) -> bytes | None:
+    """Count one more attempt to settle a pending message and commit; return its raw bytes, or
+    None when it is settled already or has now been set aside after too many attempts."""
+    message = uow.session.get(InboundMessage, message_id, with_for_update=True)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.disposition is not Disposition.PENDING:
+        return None
+    if message.attempts >= SET_ASIDE_AFTER:
+        why = (
+            f"Set aside: it could not be settled in {message.attempts} attempts in a row "
+            f"({message.reason or 'no reason given'}). It is kept whole for a person to read."
+        )
+        message.disposition, message.reason = Disposition.QUARANTINE, why[:2000]
+        message.processed_at = utcnow()
+        audit.record(uow.session, actor, "quarantine", "inbound_message", message.id, why)
+        uow.commit()
+        return None
+    message.attempts += 1
+    uow.commit()
+    return message.raw
+
+
+def note_failed_attempt(uow: UnitOfWork, message_id: int, reason: str) -> None:
+    """Keep why the last attempt left the message pending (shown when it is set aside)."""
+    message = uow.session.get(InboundMessage, message_id)
+    if message is not None and message.disposition is Disposition.PENDING:
+        message.reason = reason[:2000]
+        uow.commit()
 
 
 class _Joined(UnitOfWork):

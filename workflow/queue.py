@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from workflow import audit, lease
+from workflow import audit, lease, triage
 from workflow import queue_time as timing
 from workflow.actors import Actor
+from workflow.answer_columns import answer_table
 from workflow.casework import require_role
 from workflow.db import UnitOfWork
 from workflow.models import Outbox, Referral, ReferralFlag, User, VictimNameKey, utcnow
@@ -128,6 +129,8 @@ QUEUE_COLUMNS = [
     col(Referral.victim_date_of_birth),
     col(Referral.due_at),
     col(Referral.due_kind),
+    col(Referral.referrer_agency),
+    col(Referral.meeting_date),
 ]
 
 
@@ -143,6 +146,8 @@ class QueueRow:
     overdue: bool
     step: str = ""  # what is due, e.g. "consent check"
     late_by: str = ""  # e.g. "2 working days"
+    risk: str = ""  # e.g. "DASH 18 (high)" or "S-DASH 7 of 11" (workflow.triage)
+    due_label: str = ""  # the due time in London, e.g. "5 Dec 14:30"
 
 
 @dataclass
@@ -252,6 +257,8 @@ def queue_page(
     referrals = [found[i] for i in ids]
     if f.search:
         _audit_search(uow, actor, f, total)
+    else:
+        _audit_listing(uow, actor, "queue", [r.reference for r in referrals], f.describe())
     idvas = idva_labels(uow)
     rows = _rows(uow, referrals, now, idvas)
     return QueuePage(rows, total, page, pages, counts_by_state(uow), idvas)
@@ -279,6 +286,16 @@ def _audit_search(uow: UnitOfWork, actor: Actor, f: QueueFilter, total: int) -> 
     uow.commit()
 
 
+def _audit_listing(
+    uow: UnitOfWork, actor: Actor, page: str, references: list[str], filters: dict[str, Any]
+) -> None:
+    # A list that names victims is a look at each of them: which ones were shown is recorded.
+    summary = f"viewed the {page}: {len(references)} referrals listed"
+    after = {"references": references, "filter": filters}
+    audit.record(uow.session, actor, "list", page, None, summary, after=after)
+    uow.commit()
+
+
 def counts_by_state(uow: UnitOfWork) -> dict[State, int]:
     """Return how many referrals are in each open state (closed ones are years of history)."""
     open_states = [state for state in State if state in OPEN_STATES]
@@ -301,6 +318,8 @@ def _rows(
 ) -> list[QueueRow]:
     if labels is None:
         labels = idva_labels(uow, {r.allocated_idva_id for r in referrals if r.allocated_idva_id})
+    stalking = [r.id for r in referrals if r.pathway is Pathway.STALKING_IDVA]
+    screens = triage.screen_yes_counts(uow.session, stalking)
     return [
         QueueRow(
             referral=r,
@@ -313,6 +332,8 @@ def _rows(
             overdue=timing.is_overdue(r, now),
             step=timing.step_label(r),
             late_by=timing.lateness(r, now),
+            risk=triage.risk_label(r, screens.get(r.id)),
+            due_label=triage.london(timing.due_of(r)),
         )
         for r in referrals
     ]
@@ -340,7 +361,9 @@ def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list
         col(Referral.state).in_(sorted(OPEN_STATES)),
         col(Referral.allocated_idva_id) == actor.id,
     )
-    return _rows(uow, _columns(uow, *mine, order=urgency(now)), now)
+    rows = _rows(uow, _columns(uow, *mine, order=urgency(now)), now)
+    _audit_listing(uow, actor, "caseload", [row.referral.reference for row in rows], {})
+    return rows
 
 
 CSV_COLUMNS = (
@@ -361,17 +384,25 @@ SEARCH_COLUMNS = ("victim_name", "victim_date_of_birth")
 
 
 def export_csv(
-    uow: UnitOfWork, actor: Actor, f: QueueFilter, now: datetime | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    f: QueueFilter,
+    now: datetime | None = None,
+    every_answer: bool = False,
 ) -> tuple[str, int]:
-    """Return the whole filtered queue as CSV (what the page shows, no more) and audit it."""
+    """Return the whole filtered queue as CSV and audit it: what the page shows, or, asked
+    for, every answer of each referral too (workflow.answer_columns)."""
     _require_reader(actor)
     now = now or utcnow()
     rows = _rows(uow, _columns(uow, *_conditions(f, now), order=urgency(now)), now)
+    ids = [row.referral.id for row in rows]
+    extra, answers = answer_table(uow.session, ids) if every_answer else ([], {})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()))
+    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()) + tuple(extra))
     for row in rows:
-        writer.writerow([_cell(v) for v in csv_values(row, bool(f.search))])
+        values = csv_values(row, bool(f.search)) + answers.get(row.referral.id, [])
+        writer.writerow([_cell(v) for v in values])
     references = [row.referral.reference for row in rows]
     audit.record(
         uow.session,
@@ -379,8 +410,8 @@ def export_csv(
         "export",
         "queue",
         None,
-        f"CSV of {len(rows)} referrals",
-        after={"filter": f.describe(), "references": references},
+        f"CSV of {len(rows)} referrals{' with every answer' if every_answer else ''}",
+        after={"filter": f.describe(), "references": references, "every_answer": every_answer},
     )
     uow.commit()
     return out.getvalue(), len(rows)

@@ -469,5 +469,6 @@ def send_reminders(
     _run_level(database, REMINDER, now, settings, policy, report)
     _run_level(database, ESCALATION, now, settings, policy, report)
     report.digests = _retrying(report, lambda: _digest(database, now, settings, policy))
-    log.info("%s", report.summary())
+    queued = report.reminders or report.escalations or report.digests or report.no_recipient
+    log.log(logging.INFO if queued else logging.DEBUG, "%s", report.summary())
     return report

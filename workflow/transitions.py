@@ -1,5 +1,7 @@
 """The one path by which a referral changes state, writing its history in the same transaction."""
 
+from typing import Any
+
 from sqlmodel import Session
 
 from workflow import audit
@@ -25,9 +27,12 @@ def transition(
     actor: Actor,
     reason: str = "",
     policy: Policy = CAMBS,
+    changed: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> StateChange:
-    """Move the referral along the transition table and append a StateChange row."""
+    """Move the referral along the transition table and append a StateChange row; `changed`
+    holds the fields the same step changed (before, after), audited with the state."""
     from_state = State(referral.state)
+    before, after = changed or ({}, {})
     referral.state = next_state(from_state, event)
     referral.updated_at = utcnow()
     if referral.state is State.CLOSED:
@@ -54,7 +59,7 @@ def transition(
         "referral",
         referral.id,
         f"{event.value}: {from_state.value} -> {referral.state.value}",
-        before={"state": from_state.value},
-        after={"state": referral.state.value},
+        before={"state": from_state.value, **before},
+        after={"state": referral.state.value, **after},
     )
     return change

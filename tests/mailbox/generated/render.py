@@ -1,0 +1,240 @@
+"""Render a case as the raw email a referrer sends: Word, Excel, bodies and hand-written PDFs."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from email.message import EmailMessage
+from typing import Any
+
+import docx
+from openpyxl import Workbook
+
+from tests.mailbox.builders import (
+    DOCX_TYPE,
+    REFERRAL,
+    XLSX_TYPE,
+    Box,
+    _fill,
+    email_bytes,
+    pdf_bytes,
+)
+from tests.mailbox.generated.layouts import (
+    CODE,
+    OPTION,
+    SPAN,
+    Cell,
+    Table,
+    Tick,
+    tables,
+    text_tick,
+    title,
+)
+from tests.mailbox.generated.pdf import fields_pdf, flat_pdf
+from tests.mailbox.generated.spec import Case
+
+FORM_TITLE = "MARAC Referral Form"
+WRAP = 60  # a plain-text table wraps its questions at this width
+COMPLETED = "Date completed: 01/03/2026"
+
+
+def _spans(row: list[Cell]) -> list[tuple[Cell, int]]:
+    """Group a row's repeated neighbouring headings into one merged cell each."""
+    out: list[tuple[Cell, int]] = []
+    for cell in row:
+        if out and cell == SPAN:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((cell, 1))
+    return out
+
+
+def flat(row: list[Cell]) -> list[str]:
+    """Return a row as text cells, a merged heading written once."""
+    cells: list[str] = []
+    for cell, span in _spans(row):
+        cells += [cell if isinstance(cell, str) else text_tick(cell)] + [""] * (span - 1)
+    return cells
+
+
+# --- Word ---------------------------------------------------------------------------------------
+def _docx_mark(tick: Tick) -> Any:
+    if tick.style in ("formcheckbox_checked", "sdt", "wingdings", "shaded", "highlight"):
+        return Box(tick.style, tick.ticked, tick.word)
+    return None
+
+
+def _put(cell: Any, value: Cell) -> None:
+    if isinstance(value, str):
+        cell.text = value
+    elif (box := _docx_mark(value)) is not None:
+        _fill(cell, box)
+    elif value.style == "bold":  # every option printed, the chosen one in bold
+        run = cell.paragraphs[0].add_run(value.word)
+        run.bold = value.ticked
+    else:
+        cell.text = text_tick(value)
+
+
+def _docx_table(document: Any, table: Table) -> None:
+    width = max(len(r) for r in table)
+    grid = document.add_table(rows=len(table), cols=width)
+    for r, row in enumerate(table):
+        c = 0
+        for value, span in _spans(row):
+            cell = grid.cell(r, c)
+            if span > 1:
+                cell = cell.merge(grid.cell(r, c + span - 1))
+            _put(cell, value)
+            c += span
+
+
+def docx_form(case: Case) -> bytes:
+    """Return the referral as a Word document: details table, heading, checklist table(s)."""
+    document = docx.Document()
+    document.add_paragraph(FORM_TITLE)
+    details = document.add_table(rows=len(REFERRAL), cols=2)
+    for r, (label, value) in enumerate(REFERRAL):
+        details.cell(r, 0).text, details.cell(r, 1).text = label, value
+    if case.shape != "merged":
+        document.add_paragraph(title(case))
+    if case.instrument == "dash":
+        document.add_paragraph(COMPLETED)
+    for table in tables(case):
+        _docx_table(document, table)
+        document.add_paragraph("")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- Excel --------------------------------------------------------------------------------------
+def xlsx_form(case: Case) -> bytes:
+    """Return the referral as a workbook: details block, then the checklist below it."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Referral"
+    for label, value in REFERRAL:
+        sheet.append([label, value])
+    sheet.append([])
+    sheet.append([title(case)])
+    if case.instrument == "dash":
+        sheet.append([COMPLETED])
+    for table in tables(case):
+        for row in table:
+            sheet.append(flat(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- Bodies -------------------------------------------------------------------------------------
+def _details_lines() -> list[str]:
+    return [f"{label}: {value}" for label, value in REFERRAL]
+
+
+def fixed_width(table: Table) -> list[str]:
+    """Lay a table out in fixed-width columns, as a plain-text email or a report does.
+
+    A long question wraps onto the lines below in its own column; a title row is one line.
+    """
+    lines = [str(row[0]) for row in table if all(c == SPAN for c in row[1:])]
+    texts = [[textwrap.wrap(c, WRAP) or [""] for c in flat(row)] for row in table]
+    texts = [r for r, row in zip(texts, table, strict=True) if not all(c == SPAN for c in row[1:])]
+    widths = [max(len(part) for r in texts for part in r[i]) for i in range(len(texts[0]))]
+    for row in texts:
+        for k in range(max(len(parts) for parts in row)):
+            cells = [
+                (p[k] if k < len(p) else "").ljust(w) for p, w in zip(row, widths, strict=True)
+            ]
+            lines.append("   ".join(cells).rstrip())
+    return lines
+
+
+def plain_body(case: Case) -> str:
+    """Return the referral typed into a plain-text body, the checklist in columns."""
+    lines = ["Please accept this MARAC referral.", "", *_details_lines(), "", title(case)]
+    if case.instrument == "dash":
+        lines.append(COMPLETED)
+    for table in tables(case):
+        lines += ["", *fixed_width(table)]
+    return "\n".join([*lines, "", "Ruth Example", "Police Constable"])
+
+
+def compact_body(case: Case) -> str:
+    """Return the checklist as a compact 'Q01 [Y]' list, with or without the question words."""
+    lines = ["Please accept this MARAC referral.", "", *_details_lines(), "", title(case)]
+    if case.instrument == "dash":
+        lines.append(COMPLETED)
+    with_words = case.seed % 2 == 0
+    for n, (q, a) in enumerate(zip(case.questions, case.given, strict=True), start=1):
+        code = CODE[a] if a else " "
+        lines.append(f"Q{n:02d} [{code}]" + (f" {q}" if with_words else ""))
+    return "\n".join([*lines, "", "Ruth Example"])
+
+
+def html_body(case: Case) -> str:
+    """Return the referral as an HTML-only body with the checklist as tables."""
+    parts = ["<p>Please accept this MARAC referral.</p>"]
+    parts += [f"<p>{label}: {value}</p>" for label, value in REFERRAL]
+    parts.append(f"<h2>{title(case)}</h2>")
+    if case.instrument == "dash":
+        parts.append(f"<p>{COMPLETED}</p>")
+    for table in tables(case):
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f'<td colspan="{span}">{cell if isinstance(cell, str) else text_tick(cell)}</td>'
+                for cell, span in _spans(row)
+            )
+            + "</tr>"
+            for row in table
+        )
+        parts.append(f"<table>{rows}</table>")
+    return "<html><body>" + "".join(parts) + "<p>Ruth Example</p></body></html>"
+
+
+def _mail(
+    body: str | None = None, html: str | None = None, charset: str = "utf-8", **kw: Any
+) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Ruth Example <ruth.example@cambs.pnn.police.uk>"
+    msg["To"] = "MARAC referrals <marac.referrals@example.org.uk>"
+    msg["Subject"] = "OFFICIAL-SENSITIVE: MARAC referral"
+    msg["Message-ID"] = "<generated.1@example.org.uk>"
+    if html is not None:
+        msg.set_content(html, subtype="html", charset=charset)
+    else:
+        msg.set_content(body or "", charset=charset, cte="8bit" if charset != "utf-8" else None)
+    return msg.as_bytes()
+
+
+LATIN = str.maketrans({"✓": "x", "✔": "x", "☒": "X", "☐": " ", "■": "X", "●": "X", "○": " "})
+
+
+def message(case: Case, lo_pdf: bytes | None = None) -> bytes:
+    """Return the raw email for a case (`lo_pdf`: the LibreOffice rendering, for pdf_lo)."""
+    fmt = case.format
+    if fmt == "docx":
+        return email_bytes(attachments=[("MARAC referral.docx", docx_form(case), DOCX_TYPE)])
+    if fmt == "xlsx":
+        return email_bytes(attachments=[("referral.xlsx", xlsx_form(case), XLSX_TYPE)])
+    if fmt == "body_plain":
+        return _mail(plain_body(case))
+    if fmt == "body_compact":
+        return _mail(compact_body(case))
+    if fmt == "body_8bit":
+        return _mail(plain_body(case).translate(LATIN).replace("'", "\u2019"), charset="cp1252")
+    if fmt == "body_html":
+        return _mail(html=html_body(case))
+    if fmt == "pdf_flat":
+        data = flat_pdf(case)
+    elif fmt in ("pdf_fields", "pdf_radio"):
+        data = fields_pdf(case)
+    else:
+        assert lo_pdf is not None, "pdf_lo cases need their LibreOffice rendering"
+        data = lo_pdf
+    return email_bytes(attachments=[("referral.pdf", data, "application/pdf")])
+
+
+__all__ = ["OPTION", "message", "pdf_bytes"]

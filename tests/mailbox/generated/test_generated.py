@@ -1,0 +1,69 @@
+"""Property: for every generated checklist message, each answer and the score is right or listed.
+
+The generator (spec, layouts, render, pdf) lays the DASH, ACPO 27 and S-DASH out in every tick
+style, column order, wording, table shape and format; a fixed-seed slice runs here, and
+benchmarks/read_sweep.py runs a large sweep. A wrong value missing from needs_review fails.
+"""
+
+import pytest
+
+from tests.mailbox.generated.cases import Verdict, read_all
+from tests.mailbox.generated.spec import FORMATS, WORDINGS, Case, cases
+
+SEED = 2026
+PER_FORMAT = 4  # small: CI time; the sweep covers thousands
+
+
+def _slice() -> list[Verdict]:
+    drawn = [c for fmt in FORMATS for c in cases(SEED, PER_FORMAT, fmt)]
+    return read_all(drawn)
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> list[Verdict]:
+    return _slice()
+
+
+def test_never_wrong_and_quiet(verdicts: list[Verdict]) -> None:
+    silent = {v.case.name: v.silent for v in verdicts if v.silent}
+    assert silent == {}
+
+
+def test_every_format_is_mostly_read_right(verdicts: list[Verdict]) -> None:
+    checked = sum(len(v.right) + len(v.flagged) + len(v.silent) for v in verdicts)
+    right = sum(len(v.right) for v in verdicts)
+    assert right / checked > 0.8, f"{right} of {checked} values right"
+    assert {v.case.format for v in verdicts} == set(FORMATS)
+
+
+def test_the_generator_is_deterministic() -> None:
+    assert cases(SEED, 5) == cases(SEED, 5)
+    assert cases(SEED, 5) != cases(SEED + 1, 5)
+
+
+def _case(
+    fmt: str, wording: str, tick: str, columns: str, shape: str = "one", seed: int = 0
+) -> Case:
+    n = len(WORDINGS[wording])
+    given = tuple(("yes", "no", "dont_know")[(i * 7) % 3] for i in range(n))
+    return Case(seed, wording, tick, columns, shape, fmt, given)
+
+
+# Layouts that were once read wrong; each must now be read right, not merely flagged.
+ONCE_WRONG = [
+    _case("docx", "you", "highlight", "# q Y N D", "split_bare"),  # 2nd table has no heading
+    _case("docx", "you", "bold", "Y N D q"),  # the chosen word in bold
+    _case("body_compact", "acpo", "field", "# q Y N D", seed=1),  # 'Q01 [Y]', ACPO numbering
+    _case("body_compact", "published", "field", "# q Y N D", seed=0),  # with the words
+    _case("body_plain", "you", "■", "q Y N D"),  # unnumbered questions wrap onto a 2nd line
+    _case("body_plain", "published", "x", "# q D Y N"),  # "Police Constable" signed below
+    _case("body_8bit", "sdash_you", "■", "q Y N D"),  # cp1252, wrapped, one unanswered
+    _case("pdf_flat", "acpo", "x", "# q N Y D c", "merged"),
+]
+
+
+@pytest.mark.parametrize("case", ONCE_WRONG, ids=lambda c: c.name)
+def test_layouts_once_read_wrong(case: Case) -> None:
+    (verdict,) = read_all([case])
+    assert verdict.silent == []
+    assert verdict.flagged == []
