@@ -7,7 +7,9 @@ test can read (and scan) every line the service wrote.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shlex
 import signal
 import ssl
 import subprocess
@@ -48,6 +50,24 @@ def wait_until(what: str, check: Callable[[], T | None], timeout: float = 30.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(0.2)
+
+
+def unit_command(unit: str) -> list[str]:
+    """The ExecStart of deploy/systemd/UNIT.service, with this checkout in place of /srv/referrals
+    (and this virtualenv in place of its .venv)."""
+    text = (REPO / "deploy" / "systemd" / f"{unit}.service").read_text()
+    command = re.search(r"^ExecStart=(.+)$", text, re.MULTILINE)
+    assert command, f"{unit}.service has no ExecStart"
+    words = shlex.split(command.group(1))
+    program = words[0].removeprefix("/srv/referrals/.venv/bin/")
+    assert program != words[0], f"{unit}.service no longer runs from /srv/referrals/.venv"
+    return [str(BIN / program), *words[1:]]
+
+
+def environment_file() -> dict[str, str]:
+    """The settings deploy/referrals.env.example sets (its commented lines are defaults)."""
+    text = (REPO / "deploy" / "referrals.env.example").read_text()
+    return dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", text, re.MULTILINE))
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -132,11 +152,10 @@ class Stack:
         self.nginx = NginxServer(upstreams=[f"127.0.0.1:{port}" for port in ports])
         self.env = self._environment(self.nginx.base_url)
         for n, port in enumerate(ports, start=1):
-            gunicorn = [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py"]
-            process = Process(f"web-{n}", gunicorn, self.logs / f"web-{n}.log")
-            self.web.append(process.start({**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}))
+            web = Process(f"web-{n}", unit_command("referrals-web"), self.logs / f"web-{n}.log")
+            self.web.append(web.start({**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}))
         for n in (1, 2):
-            command = [str(BIN / "flask"), "--app", "app", "run-scheduler"]
+            command = unit_command("referrals-scheduler")
             process = Process(f"scheduler-{n}", command, self.logs / f"scheduler-{n}.log")
             self.schedulers.append(process.start(self.env))
         for port in ports:  # each worker imports the whole app first: seconds on a busy machine
@@ -148,6 +167,9 @@ class Stack:
         keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "HOME", "TZ")}
         return {
             **keep,
+            **environment_file(),  # the operator's template, then this machine's values
+            "SMTP_USERNAME": "",  # the sink takes mail without a login
+            "SMTP_PASSWORD": "",
             "APP_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": self.database_url,
