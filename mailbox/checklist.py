@@ -64,6 +64,8 @@ def _is_question(q: QuestionRow, in_table: bool) -> bool:
     found = match_question(q.text)
     if in_table and found is not None and found.score == 1.0:
         return True  # a checklist row that also reads like a label ("… or who they are …")
+    if in_table and q.number is not None and q.value is not None:
+        return True  # numbered and answered under a checklist heading ("21 | Perp … | ☒")
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
     if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
@@ -141,8 +143,8 @@ class _Scanner:
 
     def _carry_on(self, i: int, row: Row) -> bool:
         last = self.current.rows[-1] if self.current and self.current.rows else None
-        if last is None or not _continues(row, self.header, last):
-            return False
+        if last is None or self.last_used != i - 1 or not _continues(row, self.header, last):
+            return False  # only the line right under a question (or its wrapped lines) carries on
         header = self.header or {}
         words = [c.text for c in row.cells if column_of(c, header) == "question"]
         last.text = " ".join([last.text, *words])

@@ -210,6 +210,7 @@ VARIANTS: dict[str, Variants] = {
     ],
     "admin.users": lambda d, r: [{}],
     "admin.new_user": lambda d, r: [{}],
+    "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],

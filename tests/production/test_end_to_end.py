@@ -203,10 +203,12 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
     page = desk.new_page()
     _sign_in(page, base, "coordinator@example.org", "Referral queue")
     _find(page, VICTIMS["stalking"], stalking)
-    for _ in range(3):  # nginx takes turns: the one session is good on both gunicorns
+    referral_path = re.sub(r"^https://[^/]+", "", page.url)
+    for _ in range(8):  # nginx takes turns: the one session is good on both gunicorns
+        if len(_upstreams_that_served(stack, referral_path)) == 2:
+            break
         page.reload()
         _title(page, f"Referral {stalking}")
-    referral_path = re.sub(r"^https://[^/]+", "", page.url)
     assert len(_upstreams_that_served(stack, referral_path)) == 2
     lap("coordinator signed in, session on both gunicorns")
 

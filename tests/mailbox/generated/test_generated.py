@@ -7,6 +7,10 @@ benchmarks/read_sweep.py runs a large sweep. A wrong value missing from needs_re
 
 import pytest
 
+from mailbox.checklist import find_checklists
+from mailbox.grid import Cell as GridCell
+from mailbox.grid import Document, Row
+from tests.mailbox.builders import PARAPHRASED
 from tests.mailbox.generated.cases import Verdict, read_all
 from tests.mailbox.generated.spec import FORMATS, WORDINGS, Case, cases
 
@@ -67,3 +71,21 @@ def test_layouts_once_read_wrong(case: Case) -> None:
     (verdict,) = read_all([case])
     assert verdict.silent == []
     assert verdict.flagged == []
+
+
+def test_a_numbered_row_whose_words_read_like_a_label_is_still_a_question() -> None:
+    # A word processor wrapped "Perp drug/alcohol/MH issues?" in a narrow column: "Perp" alone
+    # reads like the perpetrator's name label, and its wrapped lines must not join question 20.
+    lines = [["Q", "Question", "Yes", "No", "DK"]]
+    for n, question in enumerate(PARAPHRASED, start=1):
+        if n == 21:
+            lines += [["21", "Perp", "", "", "X"], ["", "drug/alcohol/"], ["", "MH issues?"]]
+        else:
+            lines.append([str(n), question, "", "X", ""])
+    rows = [
+        Row(tuple(GridCell(t, float(x)) for x, t in enumerate(line) if t), f"p line {n}")
+        for n, line in enumerate(lines, start=1)
+    ]
+    (checklist,), _ = find_checklists(Document("p", rows))
+    assert (checklist.answers["20"].value, checklist.answers["21"].value) == ("no", "dont_know")
+    assert not checklist.answers["20"].doubt and not checklist.answers["21"].doubt
