@@ -16,6 +16,7 @@ from mailbox.rows import (
     from_columns,
     from_text,
     parse_header,
+    with_comment,
 )
 
 MIN_QUESTIONS = 5  # fewer questions than this are prose, not a checklist
@@ -148,6 +149,9 @@ class _Scanner:
         header = self.header or {}
         words = [c.text for c in row.cells if column_of(c, header) == "question"]
         last.text = " ".join([last.text, *words])
+        notes = [c.text for c in row.cells if column_of(c, header) == "comment"]
+        if notes and "comment" in header:  # the comment wraps too: "Don't" / "know – not asked"
+            with_comment(last, " ".join([last.comment, *notes]).strip())
         self._use(i)
         return True
 
