@@ -97,8 +97,10 @@ def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> boo
     if any(c.tick is Mark.TICKED for c in row.cells):
         return False
     cols = {column_of(c, header) for c in row.cells if c.text}
-    if not (cols and cols <= {"question", "comment"} and "question" in cols):
+    if not (cols and cols <= {"question", "comment"}):
         return False
+    if "question" not in cols:
+        return True  # only the comment column carries on
     # Without numbers, only a question that stopped mid-sentence carries on.
     return "number" in header or not last.text.rstrip().endswith("?")
 
