@@ -32,3 +32,23 @@ class NewUserForm(FlaskForm):
         validators=[InputRequired("Select a role")],
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class ReferrerDomainForm(FlaskForm):
+    domain = StringField(
+        "Email domain",
+        description="The part after the @, like agency.org.uk. Its sub-domains count too.",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the agency's email domain"), Length(max=253)],
+    )
+    agency = StringField(
+        "Agency",
+        description="Who uses it, so the next person knows why it is on the list.",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the agency's name"), Length(max=200)],
+    )
+    submit = SubmitField("Add domain", widget=GovSubmitInput())
+
+
+class RemoveReferrerDomainForm(FlaskForm):
+    submit = SubmitField("Remove", widget=GovSubmitInput())

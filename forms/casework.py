@@ -113,6 +113,7 @@ class ExportForm(FlaskForm):
 
     q = HiddenField(validators=[Length(max=200)])
     submit = SubmitField("Download as CSV", widget=GovSubmitInput())
+    every = SubmitField("Download with every answer", widget=GovSubmitInput())
 
 
 class VersionedForm(FlaskForm):

@@ -61,16 +61,22 @@ def heading_instrument(row: Row) -> str | None:
 
 def _is_question(q: QuestionRow, in_table: bool) -> bool:
     in_table = in_table or q.listed
+    found = match_question(q.text)
+    if in_table and found is not None and found.score == 1.0:
+        return True  # a checklist row that also reads like a label ("… or who they are …")
+    if in_table and q.number is not None and q.value is not None:
+        return True  # numbered and answered under a checklist heading ("21 | Perp … | ☒")
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
     if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
         return False  # two label/value pairs side by side: "How many children …? | 2 | …"
-    found = match_question(q.text)
     if found is None:
-        return in_table and q.number is not None  # a numbered row we may place by number
+        # A numbered row we may place by number, or an answered row whose words wrap below.
+        return in_table and (q.number is not None or q.value is not None)
     if not in_table and q.number is None and ("?" not in q.text or q.value is None):
         return False  # prose in a letter, not a checklist line
-    return found.score == 1.0 or q.number is not None
+    # A partly matched row still counts when a table row answers it: its words may wrap below.
+    return found.score == 1.0 or q.number is not None or (in_table and q.value is not None)
 
 
 def _block(row: Row) -> str:
@@ -82,14 +88,18 @@ def _block(row: Row) -> str:
 def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> bool:
     """Tell whether a row carries on the wrapped question text of the row before.
 
-    Only numbered checklists can tell a wrapped line (no number) from a new question.
+    A numbered checklist tells a wrapped line (no number) from a new question; an unnumbered
+    one only when the line above stopped mid-question.
     """
-    if header is None or last is None or not {"question", "number"} <= header.keys():
+    if header is None or last is None or "question" not in header:
         return False
     if any(c.tick is Mark.TICKED for c in row.cells):
         return False
     cols = {column_of(c, header) for c in row.cells if c.text}
-    return bool(cols) and cols <= {"question", "comment"} and "question" in cols
+    if not (cols and cols <= {"question", "comment"} and "question" in cols):
+        return False
+    # Without numbers, only a question that stopped mid-sentence carries on.
+    return "number" in header or not last.text.rstrip().endswith("?")
 
 
 class _Scanner:
@@ -133,8 +143,8 @@ class _Scanner:
 
     def _carry_on(self, i: int, row: Row) -> bool:
         last = self.current.rows[-1] if self.current and self.current.rows else None
-        if last is None or not _continues(row, self.header, last):
-            return False
+        if last is None or self.last_used != i - 1 or not _continues(row, self.header, last):
+            return False  # only the line right under a question (or its wrapped lines) carries on
         header = self.header or {}
         words = [c.text for c in row.cells if column_of(c, header) == "question"]
         last.text = " ".join([last.text, *words])
@@ -157,6 +167,8 @@ class _Scanner:
         q = from_columns(row, self.header) if self.header else from_text(row)
         if not _is_question(q, self.header is not None):
             return
+        if self.header and q.number is None and q.value is None and _stray(q, self.header):
+            return  # a signature or note under the table ("Police Constable"), not a question
         current = self.current
         if current is None or (q.number == 1 and any(r.number for r in current.rows)):
             current = self.current = _Segment(self.pending)
@@ -164,6 +176,14 @@ class _Scanner:
             self.pending = None  # a heading names the one checklist under it
         current.rows.append(q)
         self._use(i)
+
+
+def _stray(q: QuestionRow, header: Header) -> bool:
+    """Tell whether an unanswered, unnumbered line under a checklist heading is no question."""
+    if "number" in header:
+        return True  # the checklist numbers its questions, and this line has none
+    found = match_question(q.text)
+    return "?" not in q.text and (found is None or found.score < 1.0)
 
 
 def _segments(doc: Document) -> tuple[list[_Segment], set[int]]:
@@ -188,10 +208,10 @@ def _read_segment(segment: _Segment) -> Checklist:
     numbers = [r.number for r in segment.rows if r.number]
     by_count = SDASH if max(numbers, default=0) == 11 else DASH  # when no question has words
     instrument = segment.instrument or vote_instrument([r.text for r in segment.rows]) or by_count
-    canonical = max(numbers, default=0) == (24 if instrument == DASH else 11)
+    places = _places(instrument, max(numbers, default=0))
     checklist = Checklist(instrument)
     for row in segment.rows:
-        qid, why = _question_id(row, instrument, canonical)
+        qid, why = _question_id(row, instrument, places)
         if qid is None or qid.startswith("acpo:"):
             continue
         why = row.why or why or ("no clear answer" if row.doubt else "")
@@ -202,18 +222,37 @@ def _read_segment(segment: _Segment) -> Checklist:
     return checklist
 
 
-def _question_id(row: QuestionRow, instrument: str, canonical: bool) -> tuple[str | None, str]:
+def _places(instrument: str, last: int) -> dict[int, str]:
+    """Return the question each printed number stands for on a standard form, else nothing.
+
+    The SafeLives DASH numbers 1-24, the S-DASH 1-11; the ACPO DASH (2009) numbers 27, its 10-12
+    being the children questions the SafeLives 24 does not ask.
+    """
+    if (instrument, last) in ((DASH, 24), (SDASH, 11)):
+        return {n: str(n) for n in range(1, last + 1)}
+    if (instrument, last) == (DASH, 27):
+        return {n: str(n) if n < 10 else "acpo:" if n < 13 else str(n - 3) for n in range(1, 28)}
+    return {}
+
+
+def _question_id(
+    row: QuestionRow, instrument: str, places: dict[int, str]
+) -> tuple[str | None, str]:
     """Return the question a row asks and, when unsure, why."""
     found = match_question(row.text, instrument)
-    position = str(row.number) if canonical and row.number else None
+    position = places.get(row.number) if row.number else None
     if found is None or not found.unique:
         # Not recognised by meaning: fall back on the printed number only on a standard form.
         return position, "question found by its number, not its words"
     if position is not None and position != found.qid:
-        return found.qid, f"question numbered {position} reads like question {found.qid}"
+        return found.qid, f"question numbered {row.number} reads like question {found.qid}"
     return found.qid, "" if found.score == 1.0 else "question wording unsure"
 
 
 def _clash(first: Answer, second: Answer) -> Answer:
+    if (first.value is None) != (second.value is None):
+        # One of the two rows is answered: most likely the question, the other a stray line.
+        kept = first if first.value is not None else second
+        return Answer(kept.value, True, kept.where, "question appears twice")
     same = first.value == second.value
     return Answer(first.value if same else None, True, first.where, "question answered twice")

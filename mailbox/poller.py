@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import os
 import socket
 import ssl
 import time
@@ -115,20 +116,41 @@ class PollReport:
     fetched: int = 0
     new: int = 0
     moved: int = 0
-    left: int = 0
+    left: int | None = None  # still in the folder at the end; None: not known (the cycle failed)
     dispositions: Counter[str] = field(default_factory=Counter)
     uidvalidity_changed: bool = False
     error: str = ""
     skipped: str = ""
+    # Each message is counted once, however often a reconnect makes the cycle meet it again.
+    _fetched: set[tuple[int, int]] = field(default_factory=set, repr=False)
+    _settled: set[int] = field(default_factory=set, repr=False)
+
+    def count_fetched(self, uidvalidity: int, uid: int, created: bool) -> None:
+        """Count a message fetched from the server (and whether it was new) once."""
+        if (uidvalidity, uid) not in self._fetched:
+            self._fetched.add((uidvalidity, uid))
+            self.fetched += 1
+        self.new += created
+
+    def count_settled(self, message_id: int, disposition: str) -> None:
+        """Count what a stored message became, once per message."""
+        if message_id not in self._settled:
+            self._settled.add(message_id)
+            self.dispositions[disposition] += 1
 
     def summary(self) -> str:
         """Return the one-line summary `flask poll-mailbox` prints."""
         if self.skipped:
             return f"poll-mailbox: skipped: {self.skipped}"
         settled = ", ".join(f"{n} {d}" for d, n in sorted(self.dispositions.items())) or "none"
+        left = (
+            "what is left in the mailbox is not known"
+            if self.left is None
+            else f"{self.left} left in the mailbox"
+        )
         line = (
             f"poll-mailbox: {self.fetched} fetched, {self.new} new, settled: {settled}; "
-            f"{self.moved} moved, {self.left} left in the mailbox"
+            f"{self.moved} moved, {left}"
         )
         return f"{line}; error: {self.error}" if self.error else line
 
@@ -151,7 +173,10 @@ def poll_once(
         return report
     try:
         with database.uow() as uow:
-            report.skipped = mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease) or ""
+            report.skipped = (
+                mailbox_health.claim_cycle(uow.session, utcnow(), cfg.lease, OWNER, holder_dead)
+                or ""
+            )
             uow.commit()
     except Exception as exc:  # nothing can be stored: leave the mail where it is
         report.error = f"The database is unavailable ({type(exc).__name__})."
@@ -176,10 +201,29 @@ def poll_once(
         _release(database)  # a process that lives on gives the lease back at once
         raise
     with database.uow() as uow:
-        mailbox_health.record_success(uow.session, utcnow(), report.left)
+        mailbox_health.record_success(uow.session, utcnow(), report.left or 0)
         uow.commit()
     log.log(logging.INFO if report.fetched else logging.DEBUG, "%s", report.summary())
     return report
+
+
+# This process as a lease holder: a cycle killed mid-run (kill -9, OOM, power) leaves its lease
+# behind; the next cycle on the same host sees that process is gone and takes the lease at once.
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_dead(owner: str) -> bool:
+    """Say whether the lease holder is a process on this host that no longer runs."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False  # another machine's process, or this one (a cycle still running here)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's process): alive
+        return False
+    return False
 
 
 def _settle_leftovers(database: Database, cfg: MailboxSettings, report: PollReport) -> None:
@@ -191,7 +235,7 @@ def _settle_leftovers(database: Database, cfg: MailboxSettings, report: PollRepo
         settled = process(database, message_id, cfg.ingest, POLLER)
         renewed = _keep_lease(database, cfg, renewed)
         if settled.disposition is not Disposition.PENDING:
-            report.dispositions[settled.disposition.value] += 1
+            report.count_settled(message_id, settled.disposition.value)
 
 
 def _keep_lease(database: Database, cfg: MailboxSettings, renewed: float) -> float:
@@ -312,11 +356,7 @@ def _drain(
             mailbox_health.note_waiting(uow.session, len(uids) - start - len(batch))
             uow.commit()
     # What arrived during the cycle waits for the next one.
-    now_there = [int(u) for u in client.search(["NOT", "DELETED"])]
-    with database.uow() as uow:
-        report.left = len(now_there) - len(
-            known_uids(uow.session, cfg.folder, uidvalidity, now_there)
-        )
+    report.left = len(client.search(["NOT", "DELETED"]))
 
 
 def _note_waiting(database: Database, unread: int) -> None:
@@ -344,7 +384,6 @@ def _batch(
             data = fetched.get(uid, {}).get(b"BODY[]")
             if data is None:
                 continue  # expunged by someone else since the search
-            report.fetched += 1
             found = arrival(
                 bytes(data),
                 cfg.ingest,
@@ -354,7 +393,7 @@ def _batch(
                 uid=uid,
             )
             known[uid], created = store(database, found)
-            report.new += created
+            report.count_fetched(uidvalidity, uid, created)
         del fetched
         checkpoint("stored")
     destinations: dict[str, list[int]] = {}
@@ -366,7 +405,7 @@ def _batch(
         renewed = _keep_lease(database, cfg, renewed)
         if settled.disposition is Disposition.PENDING:
             continue  # a passing database failure: it stays in the folder for the next cycle
-        report.dispositions[settled.disposition.value] += 1
+        report.count_settled(known[uid], settled.disposition.value)
         folder = (
             cfg.quarantine_folder
             if settled.disposition is Disposition.QUARANTINE

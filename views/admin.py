@@ -1,14 +1,14 @@
-"""Account administration: administrators manage accounts, never case content."""
+"""Administration: accounts and the referrer-domain list; administrators never see case content."""
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlmodel import col, select
 
-from forms.admin import NewUserForm
+from forms.admin import NewUserForm, ReferrerDomainForm, RemoveReferrerDomainForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import staff
+from workflow import referrer_domains, staff
 from workflow.errors import DomainError
 from workflow.models import User
 from workflow.models.staff import Role
@@ -51,3 +51,40 @@ def new_user() -> Any:
             # which is signed, not encrypted. Sending the form again is refused as a duplicate.
             return _users_page(created_password=password)
     return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/referrer-domains", methods=["GET", "POST"])
+@role_required("admin")
+def referrer_domains_page() -> Any:
+    form = ReferrerDomainForm()
+    if form.validate_on_submit():
+        try:
+            with uow() as work:
+                row = referrer_domains.add(
+                    work, actor(), form.domain.data or "", form.agency.data or ""
+                )
+        except DomainError as error:
+            form.domain.errors = [str(error)]
+        else:
+            flash(f"{row.domain} added: its referrers count as professionals.")
+            return redirect(url_for("admin.referrer_domains_page"))
+    with uow() as work:
+        domains = referrer_domains.listed(work.session)
+    return render_template(
+        "admin/referrer_domains.html", form=form, domains=domains, remove=RemoveReferrerDomainForm()
+    )
+
+
+@bp.post("/referrer-domains/<int:domain_id>/remove")
+@role_required("admin")
+def remove_referrer_domain(domain_id: int) -> Any:
+    if not RemoveReferrerDomainForm().validate_on_submit():
+        abort(400)
+    try:
+        with uow() as work:
+            domain = referrer_domains.remove(work, actor(), domain_id)
+    except DomainError as error:
+        flash(str(error))
+    else:
+        flash(f"{domain} removed: new referrals from it will be flagged to verify.")
+    return redirect(url_for("admin.referrer_domains_page"))

@@ -9,7 +9,7 @@ sends none of them (a script, the test client) still needs the CSRF token.
 
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SAME_SITE_FETCH = frozenset({"same-origin", "none"})  # "none": typed or bookmarked by the user
@@ -27,16 +27,18 @@ def _refuse_cross_origin() -> None:
 
 def is_same_origin() -> bool:
     """Tell whether the current request's browser headers allow it as same-origin."""
-    own = _origin_of(request.host_url)
+    # The address the request came to, and the one staff are told to use (BASE_URL), in case
+    # a proxy passes on a Host of its own.
+    own = {_origin_of(request.host_url), _origin_of(current_app.config["BASE_URL"])}
     origin = request.headers.get("Origin")
     if origin is not None:
-        return origin == own
+        return origin.lower() in own
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site in SAME_SITE_FETCH
     referer = request.headers.get("Referer")
     if referer is not None:
-        return _origin_of(referer) == own
+        return _origin_of(referer) in own
     return True
 
 

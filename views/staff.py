@@ -8,8 +8,10 @@ in Flask's session cookie, which is signed, not encrypted.
 
 import io
 import unicodedata
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -53,6 +55,7 @@ from workflow.queue_keys import FLAG_LABELS, flags
 from workflow.states import State, allowed_events
 
 bp = Blueprint("staff", __name__)
+LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
@@ -157,7 +160,9 @@ def queue_export() -> Any:
     if not form.validate_on_submit():
         abort(400)
     with uow() as work:
-        text, _count = queue.export_csv(work, actor(), _queue_filter(form.q.data or ""))
+        text, _count = queue.export_csv(
+            work, actor(), _queue_filter(form.q.data or ""), every_answer=bool(form.every.data)
+        )
     return Response(
         text,
         mimetype="text/csv",
@@ -226,6 +231,22 @@ def referral(referral_id: int) -> Any:
         allowed=[e.value for e in allowed_events(r.state)],
         repeat=next((d for d in case.possible_duplicates if d.reference == repeat_ref), None),
         **shown_record(case),
+    )
+
+
+@bp.get("/referrals/<int:referral_id>/print")
+@role_required("coordinator", "manager", "idva")
+def referral_print(referral_id: int) -> Any:
+    try:
+        with uow() as work:
+            case = casefile.open_case(work, actor(), referral_id, "print")
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    printed_at = datetime.now(LONDON).strftime("%d %B %Y %H:%M")
+    return render_template(
+        "staff/print.html", case=case, printed_at=printed_at, **shown_record(case, printing=True)
     )
 
 

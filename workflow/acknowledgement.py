@@ -9,13 +9,11 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from workflow import outbox, throttle
+from workflow import outbox, referrer_domains, throttle
 from workflow.models import Outbox, Referral
 from workflow.models.referral import Pathway
 from workflow.policy import Policy
 from workflow.reference import subject_tag
-from workflow.rules.eligibility import referrer_rule
-from workflow.rules.outcome import Result
 
 # A burst of referrals from one address is normal (a police hub); a flood is a loop or abuse.
 ACKNOWLEDGEMENTS_PER_HOUR = 20
@@ -45,7 +43,7 @@ def queue_acknowledgement(
 ) -> Outbox | None:
     """Queue one acknowledgement for this referral; None when it must not or need not be sent."""
     address = (referral.referrer_email or "").strip().lower()
-    if not address or referrer_rule(address, policy).result is not Result.MET:
+    if not address or not referrer_domains.is_professional(session, address, policy):
         return None
     if not throttle.allow(session, f"ack:{address}", ACKNOWLEDGEMENTS_PER_HOUR, timedelta(hours=1)):
         return None

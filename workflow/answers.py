@@ -16,11 +16,13 @@ from workflow.record_catalogue import (
     CHILDREN,
     GROUPS,
     ITEMS,
+    NOT_GIVEN,
     PERPETRATOR,
     PERPETRATORS,
     Item,
     Kind,
     form_of,
+    uk_date,
     undeclared,
 )
 
@@ -83,6 +85,7 @@ class ChecklistShown:
     title: str
     version: int
     score: int | None
+    completed: str
     questions: list[QuestionShown]
 
 
@@ -173,5 +176,41 @@ def checklist(assessment: Assessment) -> ChecklistShown:
         INSTRUMENT_TITLES[assessment.instrument],
         assessment.version,
         None if screen else assessment.score,
+        uk_date(assessment.completed_date) if assessment.completed_date else NOT_GIVEN,
         [_question(q, answers.get(str(q.number)) or {}, kind) for q in questions],
     )
+
+
+def _newest(assessments: list[Assessment]) -> list[Assessment]:
+    newest: dict[str, Assessment] = {}
+    for a in sorted(assessments, key=lambda a: (a.version, a.id or 0)):
+        newest[checklist(a).kind] = a
+    return [newest[kind] for kind in ("dash", "stalking_screen") if kind in newest]
+
+
+def _checklist_columns(shown: ChecklistShown) -> dict[str, str]:
+    name = "DASH" if shown.kind == "dash" else "S-DASH"
+    found = {
+        f"{name}: checklist": f"{shown.title}, version {shown.version}",
+        f"{name}: completed on": shown.completed,
+    }
+    for q in shown.questions:
+        found[f"{name} {q.number}. {q.question}"] = q.answer
+        found[f"{name} {q.number}: {q.sub_legend or 'options'}"] = ", ".join(q.sub)
+        found[f"{name} {q.number}: source if not the victim"] = q.source
+        found[f"{name} {q.number}: comment"] = q.comment
+    return found
+
+
+def flat(referral: Referral, assessments: list[Assessment]) -> dict[str, str]:
+    """Return every answer as 'Group: label' -> words, newest checklists last (the exports)."""
+    found: dict[str, str] = {}
+    for section in sections(referral):
+        for r in section.rows:
+            found[f"{section.title}: {r.label}"] = r.text
+        for card in section.cards:
+            for r in card.rows:
+                found[f"{card.title}: {r.label}"] = r.text
+    for assessment in _newest(assessments):
+        found.update(_checklist_columns(checklist(assessment)))
+    return found

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow import referrer_domains
 from workflow.deadlines import refresh_deadline
 from workflow.matching import last_marac_referral, received_on
 from workflow.models import Assessment, Referral
@@ -87,7 +88,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
             str(p.get("relationship_to_victim") or "") for p in referral.perpetrators
         ),
     )
-    outcomes = evaluate(facts, policy)
+    outcomes = evaluate(facts, referrer_domains.in_force(session, policy))
     referral.dash_score = score
     referral.risk_band = dash_band(score, policy).value if score is not None else None
     referral.marac_criteria_met = any(

@@ -96,10 +96,10 @@ def look_up(uow: UnitOfWork, actor: Actor, referral_id: int, page: str = "") -> 
     return referral
 
 
-def open_case(uow: UnitOfWork, actor: Actor, referral_id: int) -> CaseFile:
-    """Return the referral's case file and record that the actor viewed it."""
+def open_case(uow: UnitOfWork, actor: Actor, referral_id: int, page: str = "") -> CaseFile:
+    """Return the referral's case file and record that the actor viewed it (on which page)."""
     session = uow.session
-    referral = look_up(uow, actor, referral_id)
+    referral = look_up(uow, actor, referral_id, page)
     assessments = list(
         session.exec(
             select(Assessment)

@@ -248,6 +248,7 @@ class ReviewItem:
     value: Any
     source: str
     correctable: bool
+    written: str = ""  # the whole text, when it was too long for its field and cut to fit
 
 
 def _answer_value(assessments: list[Assessment], checklist: str, question: str) -> Any:
@@ -255,6 +256,10 @@ def _answer_value(assessments: list[Assessment], checklist: str, question: str) 
     if not newest:
         return None
     return (newest[-1].answers.get(question) or {}).get("answer")
+
+
+def _as_written(referral: Referral, attribute: str) -> str:
+    return str(((referral.details or {}).get("as_written") or {}).get(attribute) or "")
 
 
 def review_items(
@@ -275,5 +280,6 @@ def review_items(
         else:
             label, value = path, None
         correctable = bool(answer or editable)
-        items.append(ReviewItem(path, label, value, sources.get(path, ""), correctable))
+        written = _as_written(referral, editable.attribute if editable else path)
+        items.append(ReviewItem(path, label, value, sources.get(path, ""), correctable, written))
     return items

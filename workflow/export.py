@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.answers import flat
 from workflow.models import Assessment, InboundMessage, Referral, StateChange
 from workflow.record import to_record
 
@@ -30,6 +31,9 @@ def referral_records(session: Session) -> Iterator[dict[str, Any]]:
             "pathway": referral.pathway.value,
             "source": referral.source.value,
             "referral": to_record(referral, assessments),
+            # Every answer in the words staff read (workflow.record_catalogue), and as stored.
+            "answers": flat(referral, assessments),
+            "stored": stored(referral, assessments),
             "risk": {
                 "dash_score": referral.dash_score,
                 "band": referral.risk_band,
@@ -50,3 +54,29 @@ def referral_records(session: Session) -> Iterator[dict[str, Any]]:
                 for c in history
             ],
         }
+
+
+KEPT = (
+    "victim_aliases",
+    "safe_contact",
+    "victim_details",
+    "perpetrators",
+    "children",
+    "victim_aware",
+    "consent_not_sought_reason",
+    "lawful_basis",
+    "professional_judgement_reason",
+    "last_incident",
+    "crime_reference",
+    "details",
+)
+
+
+def stored(referral: Referral, assessments: list[Assessment]) -> dict[str, Any]:
+    """Return the answers the extraction record has no place for, as stored, and every checklist."""
+    found = {name: getattr(referral, name) for name in KEPT}
+    found["checklists"] = [
+        {"instrument": a.instrument.value, "version": a.version, "answers": a.answers}
+        for a in sorted(assessments, key=lambda a: (a.instrument.value, a.version))
+    ]
+    return found

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow import audit
+from workflow import audit, referrer_domains
 from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
 from workflow.assessing import apply_rules, latest_dash
@@ -28,8 +28,6 @@ from workflow.models.referral import Instrument, Source
 from workflow.policy import Policy
 from workflow.record import to_new_referral
 from workflow.reference import reference_in
-from workflow.rules.eligibility import referrer_rule
-from workflow.rules.outcome import Result
 
 # Channels whose senders expect an acknowledgement: the mailbox and saved mailbox messages. A
 # coordinator's upload is acknowledged by the coordinator, who knows the context.
@@ -446,7 +444,7 @@ def _known_sender(
     sender = message.from_address
     if not sender or sender == referral.referrer_email.lower():
         return bool(sender)
-    if referrer_rule(sender, policy).result is Result.MET:
+    if referrer_domains.is_professional(session, sender, policy):
         return True
     earlier = select(InboundMessage.id).where(
         col(InboundMessage.referral_id) == referral.id,
@@ -535,7 +533,7 @@ def _new_referral(
         assessment.source_message_id = message.id
         assessment.provenance = checklist_sources(reading, assessment.instrument)
     referral = receive_referral(_Joined(session), actor, new, policy)
-    sender_is_professional = referrer_rule(message.from_address, policy).result is Result.MET
+    sender_is_professional = referrer_domains.is_professional(session, message.from_address, policy)
     if message.channel in ACKNOWLEDGED_CHANNELS and sender_is_professional:
         queue_acknowledgement(
             session,

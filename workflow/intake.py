@@ -11,13 +11,18 @@ from workflow.actors import Actor
 from workflow.assessing import apply_rules, score_assessment
 from workflow.db import UnitOfWork
 from workflow.deadlines import note_state_entered
+from workflow.fitting import fit_fields, review_path
 from workflow.models import Assessment, Referral, StateChange, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.referral import Instrument, Pathway, Source
 from workflow.policy import Policy
+from workflow.record_catalogue import check_fields
 from workflow.reference import next_reference
 from workflow.rules.eligibility import postcode_district
 from workflow.states import State
+
+# What a new referral may set: every column but those the service keeps itself.
+FIELDS = set(Referral.model_fields) - {"id", "reference", "pathway", "source", "state", "version"}
 
 
 @dataclass
@@ -33,13 +38,20 @@ class NewAssessment:
 
 @dataclass
 class NewReferral:
-    """A referral as it arrived: Referral column values plus its checklists."""
+    """A referral as it arrived: Referral column values plus its checklists.
+
+    Every key is checked against the columns and the catalogue (workflow.record_catalogue): a
+    misspelt or undeclared one raises UnknownField rather than vanishing in the model.
+    """
 
     pathway: Pathway
     source: Source
     fields: dict[str, Any]
     assessments: list[NewAssessment] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        check_fields(self.fields, FIELDS)
 
 
 def normalise_postcode(postcode: str) -> str:
@@ -76,16 +88,18 @@ def add_assessment(session: Session, referral: Referral, new: NewAssessment) -> 
 def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Policy) -> Referral:
     """Create the referral in state received, apply every rule, record history, and commit."""
     session = uow.session
-    fields = dict(new.fields)
+    fields, written = fit_fields(new.fields)  # a value too long for its column: flagged
     if fields.get("victim_postcode"):
         fields["victim_postcode"] = normalise_postcode(fields["victim_postcode"])
     referral = Referral(
         reference=next_reference(session, utcnow().year),
         pathway=new.pathway,
         source=new.source,
-        needs_review=list(new.needs_review),
+        needs_review=list(dict.fromkeys([*new.needs_review, *map(review_path, written)])),
         **fields,
     )
+    if written:  # the whole text, shown beside the value taken from it
+        referral.details = {**referral.details, "as_written": written}
     session.add(referral)
     session.flush()
     for assessment in new.assessments:

@@ -5,6 +5,7 @@ Failures back off exponentially, so a mailbox that is down is not hammered, and 
 time holds a lease, so the scheduler and `flask poll-mailbox` never drain the folder together.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,18 +44,26 @@ def status(session: Session) -> MailboxStatus:
     return row
 
 
-def claim_cycle(session: Session, now: datetime, lease: timedelta) -> str | None:
-    """Take the poll lease; return why not (backing off, another cycle running) or None."""
+def claim_cycle(
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    owner: str = "",
+    dead: Callable[[str], bool] = lambda owner: False,
+) -> str | None:
+    """Take the poll lease for `owner`; return why not (backing off, another cycle running) or
+    None. A lease whose holder `dead` says has died (killed mid-cycle) is taken over at once."""
     row = status(session)
     if row.retry_at is not None and now + TOLERANCE < row.retry_at:
         return f"backing off after {row.failures} failed cycles until {row.retry_at:%H:%M:%S} UTC"
+    free = sa.or_(col(MailboxStatus.lease_until).is_(None), col(MailboxStatus.lease_until) < now)
+    holder = row.lease_owner
+    if holder and row.lease_until is not None and row.lease_until >= now and dead(holder):
+        free = sa.or_(free, col(MailboxStatus.lease_owner) == holder)  # only if still theirs
     taken = session.exec(
         sa.update(MailboxStatus)
-        .where(
-            col(MailboxStatus.id) == 1,
-            sa.or_(col(MailboxStatus.lease_until).is_(None), col(MailboxStatus.lease_until) < now),
-        )
-        .values(lease_until=now + lease, last_attempt_at=now)
+        .where(col(MailboxStatus.id) == 1, free)
+        .values(lease_until=now + lease, last_attempt_at=now, lease_owner=owner[:300])
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:

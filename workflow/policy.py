@@ -1,6 +1,6 @@
 """The local policy: thresholds and lists each area sets for itself, with Cambs defaults."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 
 # Postcode districts (domain.md). Districts do not follow county lines, so some are only "check".
@@ -18,26 +18,6 @@ CAMBS_OUT = frozenset({"CB10", "CB11"}) | frozenset(
     f"PE{n}" for n in (10, 11, 12, *range(20, 26), *range(30, 39))
 )
 CAMBS_POSTCODE_AREAS = frozenset({"CB", "PE"})
-
-# Sender domains of agencies that refer professionally. A sender outside the list is accepted but
-# flagged for the coordinator to verify, never refused.
-PROFESSIONAL_DOMAINS = (
-    "police.uk",
-    "pnn.police.uk",
-    "nhs.net",
-    "nhs.uk",
-    "gov.uk",
-    "cambridgeshire.gov.uk",
-    "peterborough.gov.uk",
-    "cambridge.gov.uk",
-    "huntingdonshire.gov.uk",
-    "fenland.gov.uk",
-    "eastcambs.gov.uk",
-    "scambs.gov.uk",
-    "justice.gov.uk",
-    "probation.gov.uk",
-    "cjsm.net",
-)
 
 
 @dataclass(frozen=True)
@@ -91,7 +71,9 @@ class Policy:
     area_out: frozenset[str] = CAMBS_OUT
     # Postcode areas whose unlisted districts are checked by a person rather than ruled out.
     area_postcode_areas: frozenset[str] = CAMBS_POSTCODE_AREAS
-    professional_domains: tuple[str, ...] = field(default=PROFESSIONAL_DOMAINS)
+    # Sender domains of referring agencies beyond the list an administrator keeps in the app
+    # (workflow.referrer_domains); none by default.
+    professional_domains: tuple[str, ...] = ()
     # Deadlines count office time on working days (England and Wales bank holidays, London time).
     deadline_rules: tuple[DeadlineRule, ...] = DEADLINE_RULES
     office_opens: time = time(9, 0)

@@ -17,6 +17,7 @@ from sqlmodel import col, func, select
 from workflow import audit, lease, triage
 from workflow import queue_time as timing
 from workflow.actors import Actor
+from workflow.answer_columns import answer_table
 from workflow.casework import require_role
 from workflow.db import UnitOfWork
 from workflow.models import Outbox, Referral, ReferralFlag, User, VictimNameKey, utcnow
@@ -383,17 +384,25 @@ SEARCH_COLUMNS = ("victim_name", "victim_date_of_birth")
 
 
 def export_csv(
-    uow: UnitOfWork, actor: Actor, f: QueueFilter, now: datetime | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    f: QueueFilter,
+    now: datetime | None = None,
+    every_answer: bool = False,
 ) -> tuple[str, int]:
-    """Return the whole filtered queue as CSV (what the page shows, no more) and audit it."""
+    """Return the whole filtered queue as CSV and audit it: what the page shows, or, asked
+    for, every answer of each referral too (workflow.answer_columns)."""
     _require_reader(actor)
     now = now or utcnow()
     rows = _rows(uow, _columns(uow, *_conditions(f, now), order=urgency(now)), now)
+    ids = [row.referral.id for row in rows]
+    extra, answers = answer_table(uow.session, ids) if every_answer else ([], {})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()))
+    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()) + tuple(extra))
     for row in rows:
-        writer.writerow([_cell(v) for v in csv_values(row, bool(f.search))])
+        values = csv_values(row, bool(f.search)) + answers.get(row.referral.id, [])
+        writer.writerow([_cell(v) for v in values])
     references = [row.referral.reference for row in rows]
     audit.record(
         uow.session,
@@ -401,8 +410,8 @@ def export_csv(
         "export",
         "queue",
         None,
-        f"CSV of {len(rows)} referrals",
-        after={"filter": f.describe(), "references": references},
+        f"CSV of {len(rows)} referrals{' with every answer' if every_answer else ''}",
+        after={"filter": f.describe(), "references": references, "every_answer": every_answer},
     )
     uow.commit()
     return out.getvalue(), len(rows)

@@ -410,3 +410,31 @@ def undeclared(referral: Any) -> list[tuple[str, Any]]:
             if path not in BY_PATH and not path.startswith(SYSTEM_KEYS):
                 found.append((path, value))
     return found
+
+
+class UnknownField(ValueError):
+    """A form or a reader gave a key the referral does not keep: its answer would be lost."""
+
+
+def _entries(name: str, entries: Any, declared: tuple[Item, ...]) -> list[str]:
+    keys = {item.path for item in declared}
+    return [f"{name}.{k}" for entry in entries or [] for k in entry if k not in keys]
+
+
+def check_fields(fields: dict[str, Any], columns: set[str]) -> None:
+    """Refuse a referral whose fields name a column, or a key inside one, that nobody declared.
+
+    SQLModel drops unknown keyword arguments without a word, so a misspelt key in a form's or a
+    reader's mapping would lose an answer silently; here it fails the test that fills the form.
+    """
+    unknown = [name for name in fields if name not in columns]
+    for column in JSON_COLUMNS:
+        unknown += [
+            path
+            for path, _ in _leaves(fields.get(column) or {}, column)
+            if path not in BY_PATH and not path.startswith(SYSTEM_KEYS)
+        ]
+    unknown += _entries("perpetrators", fields.get("perpetrators"), PERPETRATOR)
+    unknown += _entries("children", fields.get("children"), CHILD)
+    if unknown:
+        raise UnknownField(f"Not a field a referral keeps: {', '.join(sorted(unknown))}")

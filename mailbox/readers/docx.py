@@ -104,6 +104,9 @@ def _highlighted(tc: etree._Element) -> bool:
 
 
 def _run_marked(run: etree._Element) -> bool:
+    # Bold picks out the chosen word among printed options ("Yes  **No**  Don't know").
+    if _on(run.find(f"{_q('w:rPr')}/{_q('w:b')}"), _q("w:val")):
+        return True
     highlight = run.find(f"{_q('w:rPr')}/{_q('w:highlight')}")
     if highlight is not None and (highlight.get(_q("w:val")) or "none") != "none":
         return True

@@ -200,6 +200,7 @@ VARIANTS: dict[str, Variants] = {
         {"page": 99},
     ],
     "staff.referral": _referrals,
+    "staff.referral_print": _referrals,
     "staff.caseload": lambda d, r: [{}],
     "staff.needs_a_person": lambda d, r: [{}],
     "staff.dealt_with": lambda d, r: [
@@ -225,6 +226,7 @@ VARIANTS: dict[str, Variants] = {
     ],
     "admin.users": lambda d, r: [{}],
     "admin.new_user": lambda d, r: [{}],
+    "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],

@@ -118,7 +118,8 @@ class NginxServer:
             raise RuntimeError(f"nginx is not installed ({NGINX} missing): {INSTALL_HINT}")
         self.upstreams = upstreams
         self.root: Path | None = None
-        self.https_port = self.http_port = 0
+        # Chosen now, so the service's BASE_URL can name the address before nginx starts.
+        self.https_port, self.http_port = free_port(), free_port()
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -131,7 +132,6 @@ class NginxServer:
         for sub in ("logs", "tmp"):
             (self.root / sub).mkdir()
         cert, key = make_certificate(self.root)
-        self.https_port, self.http_port = free_port(), free_port()
         site = render_site(self.root, self.https_port, self.http_port, self.upstreams, cert, key)
         (self.root / "site.conf").write_text(site)
         # As root, nginx's workers would become `nobody` and could not use the temp folder.

@@ -102,6 +102,14 @@ def test_other_same_origin_signals_are_accepted(
     assert _sign_in(tls_client, headers).status_code == 302
 
 
+def test_the_base_url_is_our_origin_too_whatever_host_a_proxy_passes_on(
+    tls_app: Flask, tls_client: FlaskClient, database: Database
+) -> None:
+    make_user(database, Role.COORDINATOR)
+    tls_app.config["BASE_URL"] = "https://referrals.example.org"
+    assert _sign_in(tls_client, {"Origin": "https://referrals.example.org"}).status_code == 302
+
+
 def test_the_csrf_token_is_still_required_over_https(
     tls_client: FlaskClient, database: Database
 ) -> None:

@@ -1,11 +1,15 @@
 """The safety block and the answers as shown: labels not codes, UK dates, Don't know kept."""
 
-from tests.factories import make_referral
+from typing import Any
+
+import pytest
+
+from tests.factories import make_referral, new_referral
 from workflow import answers, safety
 from workflow.db import Database
 from workflow.models import Assessment
 from workflow.models.referral import Instrument
-from workflow.record_catalogue import BY_PATH, ITEMS, uk_date, undeclared
+from workflow.record_catalogue import BY_PATH, ITEMS, UnknownField, uk_date, undeclared
 
 
 def _texts(parts: list[safety.SafetyPart]) -> dict[str, str]:
@@ -81,6 +85,22 @@ def test_checklist_answers_carry_sub_options_source_and_comment() -> None:
 
 def test_every_item_has_one_path_and_undeclared_answers_are_found(database: Database) -> None:
     assert len(BY_PATH) == len(ITEMS)
-    referral = make_referral(database, details={"new_question": "An answer"})
+    referral = make_referral(database)
+    referral.details = {"new_question": "An answer", "repeat_of": "REF-1"}
     assert undeclared(referral) == [("details.new_question", "An answer")]
     assert uk_date("2026-11-20") == "20 November 2026"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"victim_nmae": "Jade"},
+        {"details": {"victim_afriad_of": "him"}},
+        {"safe_contact": {"cal": True}},
+        {"perpetrators": [{"nmae": "Ryan"}]},
+        {"children": [{"names": "Amy"}]},
+    ],
+)
+def test_a_misspelt_key_fails_loudly_instead_of_losing_the_answer(fields: dict[str, Any]) -> None:
+    with pytest.raises(UnknownField, match="Not a field a referral keeps"):
+        new_referral(**fields)

@@ -9,6 +9,7 @@ from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
 from workflow.models.notes import Note
 from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
+from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
@@ -25,6 +26,7 @@ __all__ = [
     "MailboxStatus",
     "Note",
     "Outbox",
+    "ProfessionalDomain",
     "ReferenceCounter",
     "Referral",
     "ReferralDraft",

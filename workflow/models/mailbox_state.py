@@ -36,6 +36,8 @@ class MailboxStatus(SQLModel, table=True):
     left_in_mailbox: int = 0  # messages in the folder not yet read, as of the latest look
     # Only one cycle at a time, whichever process runs it (scheduler or `flask poll-mailbox`).
     lease_until: datetime | None = None
+    # Who holds it ("host:pid"): a holder found dead on this host gives it up at once.
+    lease_owner: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
 
 
 # Lookups the poller makes on every message, kept off full scans of the tables of raw mail:

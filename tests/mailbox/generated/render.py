@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from email.message import EmailMessage
 from typing import Any
 
@@ -33,6 +34,7 @@ from tests.mailbox.generated.pdf import fields_pdf, flat_pdf
 from tests.mailbox.generated.spec import Case
 
 FORM_TITLE = "MARAC Referral Form"
+WRAP = 60  # a plain-text table wraps its questions at this width
 COMPLETED = "Date completed: 01/03/2026"
 
 
@@ -132,15 +134,20 @@ def _details_lines() -> list[str]:
 
 
 def fixed_width(table: Table) -> list[str]:
-    """Lay a table out in fixed-width columns, as a plain-text email or a report does."""
-    texts = [flat(row) for row in table]
-    widths = [min(70, max(len(r[i]) for r in texts if i < len(r))) for i in range(len(texts[0]))]
-    lines = []
+    """Lay a table out in fixed-width columns, as a plain-text email or a report does.
+
+    A long question wraps onto the lines below in its own column; a title row is one line.
+    """
+    lines = [str(row[0]) for row in table if all(c == SPAN for c in row[1:])]
+    texts = [[textwrap.wrap(c, WRAP) or [""] for c in flat(row)] for row in table]
+    texts = [r for r, row in zip(texts, table, strict=True) if not all(c == SPAN for c in row[1:])]
+    widths = [max(len(part) for r in texts for part in r[i]) for i in range(len(texts[0]))]
     for row in texts:
-        cells = [
-            (c[: widths[i]]).ljust(widths[i]) if i < len(widths) else c for i, c in enumerate(row)
-        ]
-        lines.append("   ".join(cells).rstrip())
+        for k in range(max(len(parts) for parts in row)):
+            cells = [
+                (p[k] if k < len(p) else "").ljust(w) for p, w in zip(row, widths, strict=True)
+            ]
+            lines.append("   ".join(cells).rstrip())
     return lines
 
 
@@ -202,7 +209,7 @@ def _mail(
     return msg.as_bytes()
 
 
-LATIN = str.maketrans({"✓": "x", "✔": "x", "☒": "X", "☐": "", "■": "X", "●": "X", "○": ""})
+LATIN = str.maketrans({"✓": "x", "✔": "x", "☒": "X", "☐": " ", "■": "X", "●": "X", "○": " "})
 
 
 def message(case: Case, lo_pdf: bytes | None = None) -> bytes:

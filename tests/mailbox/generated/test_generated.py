@@ -7,8 +7,12 @@ benchmarks/read_sweep.py runs a large sweep. A wrong value missing from needs_re
 
 import pytest
 
+from mailbox.checklist import find_checklists
+from mailbox.grid import Cell as GridCell
+from mailbox.grid import Document, Row
+from tests.mailbox.builders import PARAPHRASED
 from tests.mailbox.generated.cases import Verdict, read_all
-from tests.mailbox.generated.spec import FORMATS, cases
+from tests.mailbox.generated.spec import FORMATS, WORDINGS, Case, cases
 
 SEED = 2026
 PER_FORMAT = 4  # small: CI time; the sweep covers thousands
@@ -39,3 +43,49 @@ def test_every_format_is_mostly_read_right(verdicts: list[Verdict]) -> None:
 def test_the_generator_is_deterministic() -> None:
     assert cases(SEED, 5) == cases(SEED, 5)
     assert cases(SEED, 5) != cases(SEED + 1, 5)
+
+
+def _case(
+    fmt: str, wording: str, tick: str, columns: str, shape: str = "one", seed: int = 0
+) -> Case:
+    n = len(WORDINGS[wording])
+    given = tuple(("yes", "no", "dont_know")[(i * 7) % 3] for i in range(n))
+    return Case(seed, wording, tick, columns, shape, fmt, given)
+
+
+# Layouts that were once read wrong; each must now be read right, not merely flagged.
+ONCE_WRONG = [
+    _case("docx", "you", "highlight", "# q Y N D", "split_bare"),  # 2nd table has no heading
+    _case("docx", "you", "bold", "Y N D q"),  # the chosen word in bold
+    _case("body_compact", "acpo", "field", "# q Y N D", seed=1),  # 'Q01 [Y]', ACPO numbering
+    _case("body_compact", "published", "field", "# q Y N D", seed=0),  # with the words
+    _case("body_plain", "you", "■", "q Y N D"),  # unnumbered questions wrap onto a 2nd line
+    _case("body_plain", "published", "x", "# q D Y N"),  # "Police Constable" signed below
+    _case("body_8bit", "sdash_you", "■", "q Y N D"),  # cp1252, wrapped, one unanswered
+    _case("pdf_flat", "acpo", "x", "# q N Y D c", "merged"),
+]
+
+
+@pytest.mark.parametrize("case", ONCE_WRONG, ids=lambda c: c.name)
+def test_layouts_once_read_wrong(case: Case) -> None:
+    (verdict,) = read_all([case])
+    assert verdict.silent == []
+    assert verdict.flagged == []
+
+
+def test_a_numbered_row_whose_words_read_like_a_label_is_still_a_question() -> None:
+    # A word processor wrapped "Perp drug/alcohol/MH issues?" in a narrow column: "Perp" alone
+    # reads like the perpetrator's name label, and its wrapped lines must not join question 20.
+    lines = [["Q", "Question", "Yes", "No", "DK"]]
+    for n, question in enumerate(PARAPHRASED, start=1):
+        if n == 21:
+            lines += [["21", "Perp", "", "", "X"], ["", "drug/alcohol/"], ["", "MH issues?"]]
+        else:
+            lines.append([str(n), question, "", "X", ""])
+    rows = [
+        Row(tuple(GridCell(t, float(x)) for x, t in enumerate(line) if t), f"p line {n}")
+        for n, line in enumerate(lines, start=1)
+    ]
+    (checklist,), _ = find_checklists(Document("p", rows))
+    assert (checklist.answers["20"].value, checklist.answers["21"].value) == ("no", "dont_know")
+    assert not checklist.answers["20"].doubt and not checklist.answers["21"].doubt
