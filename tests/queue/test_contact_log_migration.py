@@ -1,4 +1,4 @@
-"""Migration 0009 carries first contacts recorded before the contact log into it."""
+"""Migration 0011 carries first contacts recorded before the contact log into it."""
 
 import sqlalchemy as sa
 from alembic import command
@@ -15,7 +15,7 @@ def test_a_first_contact_recorded_before_the_log_is_carried_over(
     referral = make_referral(committed_database)
     url = committed_database.url
     committed_database.bind.dispose()  # type: ignore[union-attr]
-    command.downgrade(alembic_config(url), "0008")
+    command.downgrade(alembic_config(url), "0010")
     made = utcnow().replace(microsecond=0)
     engine = sa.create_engine(url)
     try:

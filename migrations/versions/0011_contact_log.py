@@ -1,8 +1,8 @@
 """contact log: how and when first contact was made, failed attempts, safe channels confirmed;
 first contacts recorded before it are carried over with their channel unrecorded
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -64,7 +64,7 @@ def upgrade() -> None:
         "INSERT INTO contact_log (referral_id, kind, at, channel, note, actor_label, recorded_at,"
         " withdrawn_by, withdrawn_reason)"
         " SELECT id, 'made', first_contact_at, '', 'Recorded before the contact log:"
-        " the channel was not asked.', 'migration 0009', first_contact_at, '', ''"
+        " the channel was not asked.', 'migration 0011', first_contact_at, '', ''"
         " FROM referral WHERE first_contact_at IS NOT NULL"
     )
 
