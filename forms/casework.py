@@ -222,6 +222,12 @@ class CorrectValueForm(VersionedForm):
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
+class CorrectTextForm(CorrectValueForm):
+    """A correction of a multi-line answer: line breaks are kept."""
+
+    value = TextAreaField("Correct value", widget=GovTextArea(), validators=[Length(max=4000)])
+
+
 class CorrectAnswerForm(VersionedForm):
     answer = RadioField(
         "Correct answer",

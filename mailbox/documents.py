@@ -6,8 +6,10 @@ import io
 import zipfile
 
 from mailbox.grid import Document
+from mailbox.legacy import MODERN, to_modern
 from mailbox.parts import Attachment, decode_text
 from mailbox.readers.body import read_html, read_plain
+from mailbox.readers.csv import read_csv
 from mailbox.readers.docx import read_docx
 from mailbox.readers.odt import read_odt
 from mailbox.readers.pdf import read_pdf
@@ -19,9 +21,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SCAN_BYTES = 30 * 1024
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 _UNREADABLE_FORMATS = {
-    "ole": "encrypted Office file or legacy .doc/.xls",
-    "rtf": "RTF documents are not read",
-    "odf": "OpenDocument files other than text documents are not read",
+    "ole": "encrypted (password-protected) Office file, or not a Word or Excel one",
+    "odf": "OpenDocument files other than text documents and spreadsheets are not read",
     "outlook": "Outlook message or winmail.dat could not be opened",
 }
 
@@ -36,16 +37,34 @@ def detect_type(name: str, data: bytes) -> str:
     if data[:2] == b"PK" or lower.endswith((".docx", ".docm", ".xlsx", ".xlsm")):
         return _zip_type(lower, data)
     if data[:8] == OLE_MAGIC:
-        return "ole"
+        return _ole_type(data)
     if data[:5] == b"{\\rtf":
         return "rtf"
     if data.startswith(_IMAGE_MAGIC):
         return "image"
     if lower.endswith((".htm", ".html")):
         return "html"
-    if lower.endswith((".txt", ".csv", ".text")):
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith((".txt", ".text")):
         return "text"
     return "other"
+
+
+def _ole_type(data: bytes) -> str:
+    """Tell a Word 97-2003 .doc or Excel .xls from an encrypted modern file (also OLE)."""
+    import olefile  # imported late: only legacy files need it
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except Exception:  # olefile raises many kinds of error on a damaged file
+        return "ole"
+    if "EncryptedPackage" in streams:
+        return "ole"  # a password-protected .docx/.xlsx: nothing to convert
+    if "WordDocument" in streams:
+        return "doc"
+    return "xls" if streams & {"Workbook", "Book"} else "ole"
 
 
 def _zip_type(lower: str, data: bytes) -> str:
@@ -59,6 +78,8 @@ def _zip_type(lower: str, data: bytes) -> str:
         return "xlsx"
     if "content.xml" in names and lower.endswith(".odt"):
         return "odt"
+    if "content.xml" in names and lower.endswith(".ods"):
+        return "ods"
     return "odf" if "mimetype" in names else "zip"
 
 
@@ -75,6 +96,12 @@ def read_attachment(att: Attachment, detected: str) -> Document | None:
     reader = {"docx": read_docx, "pdf": read_pdf, "xlsx": read_xlsx, "odt": read_odt}.get(detected)
     if reader is not None:
         return reader(att.filename, att.data)
+    if detected in MODERN:  # .doc, .rtf, .xls, .ods: converted, then read like their modern kin
+        modern = MODERN[detected]
+        read_modern = read_docx if modern == "docx" else read_xlsx
+        return read_modern(att.filename, to_modern(att.data, detected))
+    if detected == "csv":
+        return read_csv(att.filename, decode_text(att.data, None))
     if detected == "html":
         return read_html(att.filename, decode_text(att.data, None))
     if detected == "text":

@@ -17,18 +17,20 @@ from forms.casework import (
     ConfirmForm,
     ConsentForm,
     CorrectAnswerForm,
+    CorrectTextForm,
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import casefile, casework, corrections, notes, queue
+from workflow import casefile, casework, corrections, notes, queue, record_corrections
 from workflow.casework import ConsentDecision
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
+from workflow.record_catalogue import value_at
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 CASEWORKERS = ("coordinator", "manager")
@@ -181,8 +183,12 @@ def note(referral_id: int) -> Any:
 @role_required(*CASEWORKERS)
 def correct(referral_id: int, path: str) -> Any:
     answer = corrections.split_answer_path(path)
-    if answer is None and path not in corrections.EDITABLE:
+    # Any other answer the page shows is corrected by its catalogue path.
+    catalogued = None if answer or path in corrections.EDITABLE else record_corrections.target(path)
+    if answer is None and path not in corrections.EDITABLE and catalogued is None:
         abort(404)
+    if catalogued:
+        return _correct_catalogued(referral_id, catalogued)
     form: Any = CorrectAnswerForm() if answer else CorrectValueForm()
 
     def run(work: UnitOfWork, version: int) -> None:
@@ -209,6 +215,28 @@ def correct(referral_id: int, path: str) -> Any:
         current = (checklist.answers.get(answer[1]) or {}) if checklist else {}
         context["current"] = current.get("answer")
     return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+
+
+def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> Any:
+    form: Any = CorrectTextForm() if target.lines else CorrectValueForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        value, reason = form.value.data or "", form.reason.data or ""
+        record_corrections.correct_answer(
+            work, actor(), referral_id, version, target.path, value, reason, policy()
+        )
+
+    def prepare(referral: Referral) -> dict[str, Any]:
+        shown = target.item.shown(value_at(referral, target.path))
+        if not form.is_submitted():
+            form.value.data = record_corrections.typed(referral, target)
+        return {"shown": shown, "hint": target.hint}
+
+    label = target.item.label
+    context = {"path": target.path, "label": label, "answer": None}
+    return act(
+        referral_id, form, "staff/correct.html", run, "Correction saved.", prepare, **context
+    )
 
 
 @bp.post("/confirm")

@@ -45,6 +45,7 @@ from workflow import (
     mailbox_health,
     needs_person,
     queue,
+    record_corrections,
     safety,
 )
 from workflow.casefile import Download
@@ -59,6 +60,14 @@ LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
+
+
+@bp.app_template_global()
+def correction_path(row: answers.Row) -> str:
+    """Return the path to correct an answer shown on the referral page by, or '' if none."""
+    if row.record_path in corrections.EDITABLE:
+        return row.record_path
+    return row.path if row.path and record_corrections.target(row.path) else ""
 
 
 @bp.app_template_global()

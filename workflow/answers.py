@@ -12,6 +12,7 @@ from workflow.checklists import ANSWER_LABELS, DASH, STALKING_SCREEN, Question
 from workflow.models import Assessment, Referral
 from workflow.models.referral import Instrument
 from workflow.record_catalogue import (
+    BY_PATH,
     CHILD,
     CHILDREN,
     GROUPS,
@@ -120,13 +121,25 @@ def _perpetrator_cards(referral: Referral, form: str) -> list[Card]:
 
 def _child_cards(referral: Referral) -> list[Card]:
     lines = [
-        line.strip()
-        for entry in referral.children or []
+        (f"children.{i}.{item.path}", line.strip())
+        for i, entry in enumerate(referral.children or [])
         for item in CHILD
         for line in str(item.value(entry) or "").splitlines()
         if line.strip()
     ]
-    return [Card(f"Child {n}", [Row(CHILD[0].label, line)]) for n, line in enumerate(lines, 1)]
+    label = CHILD[0].label
+    return [
+        Card(f"Child {n}", [Row(label, line, path=path)]) for n, (path, line) in enumerate(lines, 1)
+    ]
+
+
+def _as_written(referral: Referral) -> list[Row]:
+    """Values cut to fit a column (workflow.fitting) keep their whole text: show it too."""
+    written = (referral.details or {}).get("as_written") or {}
+    return [
+        Row(BY_PATH[name].label if name in BY_PATH else name, str(text), True)
+        for name, text in written.items()
+    ]
 
 
 def sections(referral: Referral) -> list[Section]:
@@ -144,6 +157,9 @@ def sections(referral: Referral) -> list[Section]:
             section.cards = _child_cards(referral)
         if section.rows or section.cards:
             found.append(section)
+    written = _as_written(referral)
+    if written:
+        found.append(Section("Too long for their field: the whole text as written", written))
     others = [Row(path, str(value), True, path) for path, value in undeclared(referral)]
     if others:
         found.append(Section("Other answers", others))

@@ -71,7 +71,12 @@ def value_at(holder: Any, path: str) -> Any:
     """Walk a dotted path through attributes and dict keys; None where any step is missing."""
     current = holder
     for key in path.split("."):
-        current = current.get(key) if isinstance(current, dict) else getattr(current, key, None)
+        if isinstance(current, list):
+            current = current[int(key)] if key.isdigit() and int(key) < len(current) else None
+        elif isinstance(current, dict):
+            current = current.get(key)
+        else:
+            current = getattr(current, key, None)
         if current is None:
             return None
     return current
@@ -392,7 +397,7 @@ def items_for(form: str) -> tuple[Item, ...]:
 
 
 # Kept by the service itself, not given by a referrer: shown elsewhere on the page.
-SYSTEM_KEYS = ("details.repeat_of", "details.risk_change")
+SYSTEM_KEYS = ("details.repeat_of", "details.risk_change", "details.as_written")
 JSON_COLUMNS = ("safe_contact", "victim_details", "details")
 
 

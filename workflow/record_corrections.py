@@ -1,0 +1,203 @@
+"""Correct any answer the referral page shows, by its catalogue path, before and after audited.
+
+workflow.corrections corrects the values the mailbox reads (by their extraction-record path) and
+the checklist answers; this covers every other answer the catalogue declares, a perpetrator's
+("perpetrators.1.address") and the children's ("children.0.details") included. Each correction
+writes a new JSON value (an in-place change would not be saved) and re-runs the rules.
+"""
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from workflow import audit, lawful_bases
+from workflow.actors import Actor
+from workflow.assessing import apply_rules
+from workflow.casework import CASEWORKERS, load, require_role
+from workflow.db import UnitOfWork
+from workflow.errors import GuardFailed, NotFound
+from workflow.models import Referral, utcnow
+from workflow.models.referral import Consent
+from workflow.policy import Policy
+from workflow.record_catalogue import BY_PATH, CHILD, PERPETRATOR, Item, Kind, value_at
+
+_PERSON = re.compile(r"^(perpetrators|children)\.(\d+)\.(\w+)$")
+_TRUE = {"yes": True, "y": True, "safe": True, "true": True}
+_FALSE = {"no": False, "n": False, "not safe": False, "false": False}
+
+
+@dataclass(frozen=True)
+class Target:
+    """An answer to correct: its path, its catalogue item and what to type."""
+
+    path: str
+    item: Item
+
+    @property
+    def lines(self) -> bool:
+        """Say whether the answer is multi-line (corrected in a text area)."""
+        return self.item.kind is Kind.LINES
+
+    @property
+    def hint(self) -> str:
+        """Say what to type for this kind of answer."""
+        return _hint(self.item)
+
+
+def target(path: str) -> Target | None:
+    """Return the catalogued answer at this path, or None."""
+    if path in BY_PATH:
+        return Target(path, BY_PATH[path])
+    found = _PERSON.match(path)
+    if not found:
+        return None
+    declared = PERPETRATOR if found[1] == "perpetrators" else CHILD
+    item = next((i for i in declared if i.path == found[3]), None)
+    return Target(path, item) if item else None
+
+
+def _hint(item: Item) -> str:
+    if item.kind in (Kind.CHOICE, Kind.CHOICES):
+        many = " (several: separate with commas)" if item.kind is Kind.CHOICES else ""
+        return f"Type one of: {'; '.join(label for _, label in item.options)}{many}."
+    if item.kind is Kind.BASIS:
+        return "Type one of: " + "; ".join(b.code for b in lawful_bases.LAWFUL_BASES) + "."
+    return {
+        Kind.DATE: "Dates as YYYY-MM-DD, for example 1990-01-27.",
+        Kind.NUMBER: "A whole number, for example 2.",
+        Kind.BOOL: "Yes or No.",
+        Kind.CHANNEL: "Yes (safe), No (not safe) or Don't know.",
+        Kind.LIST: "Separate several with commas.",
+    }.get(item.kind, "")
+
+
+def _code(item: Item, text: str) -> str:
+    wanted = text.strip().lower()
+    for code, label in item.options:
+        if wanted in (code.lower(), label.lower()):
+            return code
+    raise GuardFailed(f"{_hint(item)}")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise GuardFailed("Enter a real date, for example 2026-11-27.") from None
+
+
+def parse(item: Item, text: str) -> Any:
+    """Read typed text as the kind of answer the item keeps; blank clears it."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return {Kind.LIST: [], Kind.CHOICES: [], Kind.TEXT: "", Kind.LINES: ""}.get(item.kind)
+    if item.kind is Kind.DATE:
+        return _date(text)
+    if item.kind is Kind.NUMBER:
+        if not text.isdigit():
+            raise GuardFailed("Enter a whole number, for example 2.")
+        return int(text)
+    if item.kind in (Kind.BOOL, Kind.CHANNEL):
+        word = text.lower().replace("’", "'")
+        if item.kind is Kind.CHANNEL and word in ("don't know", "dont know", "dont_know"):
+            return None
+        if word not in {**_TRUE, **_FALSE}:
+            raise GuardFailed(_hint(item))
+        return {**_TRUE, **_FALSE}[word]
+    if item.kind is Kind.CHOICE:
+        return _code(item, text)
+    if item.kind is Kind.CHOICES:
+        return [_code(item, part) for part in text.split(",") if part.strip()]
+    if item.kind is Kind.LIST:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if item.kind is Kind.BASIS:
+        if not lawful_bases.is_current(text):
+            raise GuardFailed(_hint(item))
+        return text
+    return text
+
+
+def _stored(referral: Referral, path: str, value: Any) -> Any:
+    """Return the value as its column keeps it: dates in JSON as ISO text, consent as its enum."""
+    if "." in path and isinstance(value, date):
+        return value.isoformat()
+    if path == "consent":
+        return Consent(value) if value else None
+    column = Referral.model_fields.get(path)
+    if value is None and column is not None and column.default is not None:
+        return column.default  # a column that cannot be empty goes back to its default
+    return value
+
+
+def _set(referral: Referral, path: str, value: Any) -> None:
+    column, *keys = path.split(".")
+    if not keys:
+        setattr(referral, column, value)
+        return
+    whole = copy.deepcopy(getattr(referral, column) or ({} if not keys[0].isdigit() else []))
+    holder: Any = whole
+    for key in keys[:-1]:
+        holder = holder[int(key)] if isinstance(holder, list) else holder.setdefault(key, {})
+    holder[keys[-1]] = value
+    setattr(referral, column, whole)  # a new value: the JSON column sees the change
+
+
+def typed(referral: Referral, found: Target) -> str:
+    """Return the answer as a person would type it back: codes as labels, dates as ISO."""
+    value = value_at(referral, found.path)
+    if value is None or value == "" or value == []:
+        return ""
+    kind = found.item.kind
+    if kind in (Kind.TEXT, Kind.LINES, Kind.NUMBER, Kind.BASIS):
+        return str(getattr(value, "value", value))
+    if kind is Kind.DATE:
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return found.item.shown(value)
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else getattr(value, "value", value)
+
+
+def correct_answer(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    path: str,
+    text: str,
+    reason: str,
+    policy: Policy,
+) -> Referral:
+    """Correct one catalogued answer, recording before, after and reason, and re-run the rules."""
+    require_role(actor, CASEWORKERS)
+    if not reason.strip():
+        raise GuardFailed("Give the reason for the correction.")
+    found = target(path)
+    if found is None:
+        raise NotFound("That value cannot be corrected here.")
+    referral = load(uow.session, referral_id, expected_version)
+    if (
+        path.startswith(("perpetrators.", "children."))
+        and value_at(referral, path.rsplit(".", 1)[0]) is None
+    ):
+        raise NotFound("No such person on this referral.")
+    before = value_at(referral, path)
+    after = _stored(referral, path, parse(found.item, text))
+    _set(referral, path, after)
+    referral.updated_at = utcnow()
+    apply_rules(uow.session, referral, policy)
+    audit.record(
+        uow.session,
+        actor,
+        "correct",
+        "referral",
+        referral.id,
+        f"Corrected {found.item.label}: {reason.strip()}",
+        before={path: _json(before)},
+        after={path: _json(after), "reason": reason.strip()},
+    )
+    uow.commit()
+    return referral
