@@ -10,6 +10,7 @@ from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
+from workflow.models.sessions import StaffSession
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
 
@@ -31,6 +32,7 @@ __all__ = [
     "ReminderSent",
     "Role",
     "SchedulerLease",
+    "StaffSession",
     "StateChange",
     "Throttle",
     "User",
