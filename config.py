@@ -65,6 +65,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SCHEDULER_LEASE_SECONDS": _env_int("SCHEDULER_LEASE_SECONDS", 90),
         "IMAP_LEASE_SECONDS": _env_int("IMAP_LEASE_SECONDS", 300),
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
+        # A message larger than this (RFC822.SIZE) is moved to quarantine unfetched (poller.py).
+        "IMAP_MAX_MESSAGE_BYTES": _env_int("IMAP_MAX_MESSAGE_BYTES", 50 * 1024 * 1024),
         # Reading one message takes at most this long (in a child process), else it is
         # quarantined; 0 reads in the calling process with no limit (mailbox/ingest.py).
         "PARSE_TIMEOUT_SECONDS": _env_int("PARSE_TIMEOUT_SECONDS", 60),

@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +33,7 @@ from mailbox.ingest import IngestConfig, arrival, process, store
 from workflow import mailbox_health
 from workflow.actors import Actor
 from workflow.db import Database
-from workflow.inbound import known_uids, left_pending
+from workflow.inbound import Arrival, known_uids, left_pending
 from workflow.models import utcnow
 from workflow.models.mail import Disposition
 
@@ -49,6 +49,14 @@ Checkpoint = Callable[[str], None]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # A message pending this long was dropped half-way (not being read right now by someone else).
 LEFTOVER_AGE = timedelta(minutes=10)
+
+
+# A message over this size is never fetched: it goes to quarantine unread, its size recorded.
+DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+# Bodies are fetched a few at a time so one batch never holds more than this in memory.
+FETCH_BYTES = 64 * 1024 * 1024
+# Enough of a too-large message's header to say who sent it and what it is.
+HEADER_BYTES = 16 * 1024
 
 
 class InsecureMailbox(Exception):
@@ -76,6 +84,7 @@ class MailboxSettings:
     backoff: timedelta = timedelta(seconds=30)  # first pause between failed cycles, then doubled
     lease: timedelta = timedelta(minutes=5)
     batch: int = 50
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     ingest: IngestConfig = field(default_factory=IngestConfig)
 
     @classmethod
@@ -96,6 +105,7 @@ class MailboxSettings:
             backoff=timedelta(seconds=float(get("IMAP_BACKOFF_SECONDS") or 30)),
             lease=timedelta(seconds=float(get("IMAP_LEASE_SECONDS") or 300)),
             batch=int(get("IMAP_BATCH") or 50),
+            max_message_bytes=int(get("IMAP_MAX_MESSAGE_BYTES") or DEFAULT_MAX_MESSAGE_BYTES),
             ingest=IngestConfig.from_settings(settings),
         )
 
@@ -378,23 +388,14 @@ def _batch(
         known = known_uids(uow.session, cfg.folder, uidvalidity, uids)
     new = [u for u in uids if u not in known]
     if new:
-        fetched = client.fetch(new, ["BODY.PEEK[]"])
-        checkpoint("fetched")
-        for uid in new:
-            data = fetched.get(uid, {}).get(b"BODY[]")
-            if data is None:
-                continue  # expunged by someone else since the search
-            found = arrival(
-                bytes(data),
-                cfg.ingest,
-                channel="imap",
-                folder=cfg.folder,
-                uidvalidity=uidvalidity,
-                uid=uid,
-            )
+        sizes = _sizes(client, new)
+        too_large = [u for u in new if sizes.get(u, 0) > cfg.max_message_bytes]
+        for uid in too_large:
+            found = _unfetched(client, cfg, uidvalidity, uid, sizes[uid])
             known[uid], created = store(database, found)
             report.count_fetched(uidvalidity, uid, created)
-        del fetched
+        for group in _groups([u for u in new if u not in too_large], sizes):
+            _fetch_and_store(client, database, cfg, uidvalidity, group, known, report, checkpoint)
         checkpoint("stored")
     destinations: dict[str, list[int]] = {}
     renewed = time.monotonic()  # the last batch ended with a renewal, a fetch ago
@@ -418,6 +419,72 @@ def _batch(
         _move(client, moving, folder)
         report.moved += len(moving)
         checkpoint("moved")
+
+
+def _sizes(client: IMAPClient, uids: list[int]) -> dict[int, int]:
+    """Each message's size as the server gives it (RFC822.SIZE), before any body is fetched."""
+    answer = client.fetch(uids, ["RFC822.SIZE"])
+    return {uid: int(data.get(b"RFC822.SIZE") or 0) for uid, data in answer.items()}
+
+
+def _groups(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    """Split the UIDs so that the bodies fetched at once stay under FETCH_BYTES together."""
+    group: list[int] = []
+    total = 0
+    for uid in uids:
+        if group and total + sizes.get(uid, 0) > FETCH_BYTES:
+            yield group
+            group, total = [], 0
+        group.append(uid)
+        total += sizes.get(uid, 0)
+    if group:
+        yield group
+
+
+def _unfetched(
+    client: IMAPClient, cfg: MailboxSettings, uidvalidity: int, uid: int, size: int
+) -> Arrival:
+    """A message too large to fetch: its header only, its size, and why it was not read."""
+    part = f"BODY.PEEK[HEADER]<0.{HEADER_BYTES}>"
+    answer = client.fetch([uid], [part]).get(uid, {})
+    header = next((bytes(v) for k, v in answer.items() if k.startswith(b"BODY[HEADER]")), b"")
+    found = arrival(
+        header, cfg.ingest, channel="imap", folder=cfg.folder, uidvalidity=uidvalidity, uid=uid
+    )
+    why = (
+        f"Too large to fetch: {size:,} bytes, over the limit of {cfg.max_message_bytes:,} "
+        "(IMAP_MAX_MESSAGE_BYTES). Only its header was read; the whole message is in the "
+        "mailbox's quarantine folder."
+    )
+    return replace(found, problem=why, size=size, files=())
+
+
+def _fetch_and_store(
+    client: IMAPClient,
+    database: Database,
+    cfg: MailboxSettings,
+    uidvalidity: int,
+    uids: list[int],
+    known: dict[int, int],
+    report: PollReport,
+    checkpoint: Checkpoint,
+) -> None:
+    fetched = client.fetch(uids, ["BODY.PEEK[]"])
+    checkpoint("fetched")
+    for uid in uids:
+        data = fetched.get(uid, {}).get(b"BODY[]")
+        if data is None:
+            continue  # expunged by someone else since the search
+        found = arrival(
+            bytes(data),
+            cfg.ingest,
+            channel="imap",
+            folder=cfg.folder,
+            uidvalidity=uidvalidity,
+            uid=uid,
+        )
+        known[uid], created = store(database, found)
+        report.count_fetched(uidvalidity, uid, created)
 
 
 def _move(client: IMAPClient, uids: list[int], folder: str) -> None:

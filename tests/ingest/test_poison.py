@@ -225,3 +225,20 @@ def test_the_poller_sets_a_failing_message_aside_and_moves_it(
     assert report.dispositions == {"quarantine": 1}
     assert folder_ids(dovecot, "Quarantine") == [msgid(1)]
     assert folder_ids(dovecot, "Processed") == [msgid(2)]
+
+
+@pytest.mark.imap
+def test_a_message_over_the_size_cap_is_quarantined_unfetched(
+    database: Database, dovecot: DovecotServer
+) -> None:
+    big = message(3, attachments=[("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000, "application/pdf")])
+    deliver(dovecot, big, message(1))
+    report = poll_once(database, settings(dovecot, IMAP_MAX_MESSAGE_BYTES=300_000))
+    assert report.error == "" and report.left == 0
+    assert folder_ids(dovecot, "Quarantine") == [msgid(3)]
+    assert folder_ids(dovecot, "Processed") == [msgid(1)]
+    rows = recorded(database)
+    assert [r.disposition for r in rows] == ["quarantine", "referral"]
+    assert rows[0].size > 400_000 and len(rows[0].raw) < 20_000  # the header only
+    assert rows[0].message_id == msgid(3) and rows[0].reason.startswith("Too large to fetch")
+    assert len(referrals(database)) == 1
