@@ -8,7 +8,8 @@ from tests.factories import make_referral, new_referral
 from workflow import answers, safety
 from workflow.db import Database
 from workflow.models import Assessment
-from workflow.models.referral import Instrument
+from workflow.models.referral import Instrument, Source
+from workflow.record import to_new_referral
 from workflow.record_catalogue import BY_PATH, ITEMS, UnknownField, uk_date, undeclared
 
 
@@ -104,3 +105,9 @@ def test_every_item_has_one_path_and_undeclared_answers_are_found(database: Data
 def test_a_misspelt_key_fails_loudly_instead_of_losing_the_answer(fields: dict[str, Any]) -> None:
     with pytest.raises(UnknownField, match="Not a field a referral keeps"):
         new_referral(**fields)
+
+
+def test_a_reader_key_the_contract_does_not_name_fails_loudly() -> None:
+    record = {"pathway": "marac", "victim": {"name": "Jade", "safe_contact_note": "text"}}
+    with pytest.raises(UnknownField, match=r"victim\.safe_contact_note"):
+        to_new_referral(record, Source.EMAIL)
