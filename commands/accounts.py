@@ -64,10 +64,10 @@ def create_first_admin(email: str, password_file: Path | None) -> None:
         staff.create_user(work, OPERATOR, email, Role.ADMIN, password, "Administrator")
     if password_file is not None:
         _write_private(password_file, f"{email}\n{password}\n")
-        click.echo(f"\nThe one-time password is also in {password_file} (readable by you only).")
+    kept = f"It is also in {password_file} (readable by you only).\n" if password_file else ""
     click.echo(
         f"\nFirst administrator: {email}\nOne-time password: {password}\n"
-        "This is shown once. Sign in and you will be asked to change it.\n"
+        f"This is shown once. Sign in and you will be asked to change it.\n{kept}"
     )
 
 

@@ -16,6 +16,7 @@ from mailbox.rows import (
     from_columns,
     from_text,
     parse_header,
+    with_comment,
 )
 
 MIN_QUESTIONS = 5  # fewer questions than this are prose, not a checklist
@@ -96,8 +97,10 @@ def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> boo
     if any(c.tick is Mark.TICKED for c in row.cells):
         return False
     cols = {column_of(c, header) for c in row.cells if c.text}
-    if not (cols and cols <= {"question", "comment"} and "question" in cols):
+    if not (cols and cols <= {"question", "comment"}):
         return False
+    if "question" not in cols:
+        return True  # only the comment column carries on
     # Without numbers, only a question that stopped mid-sentence carries on.
     return "number" in header or not last.text.rstrip().endswith("?")
 
@@ -148,6 +151,9 @@ class _Scanner:
         header = self.header or {}
         words = [c.text for c in row.cells if column_of(c, header) == "question"]
         last.text = " ".join([last.text, *words])
+        notes = [c.text for c in row.cells if column_of(c, header) == "comment"]
+        if notes and "comment" in header:  # the comment wraps too: "Don't" / "know – not asked"
+            with_comment(last, " ".join([last.comment, *notes]).strip())
         self._use(i)
         return True
 

@@ -93,6 +93,9 @@ def parse(
     forms = [f for f in _read_forms(docs, unreadable) if f.is_form]
     if forms:
         extraction = build_referral(forms, parsed.subject)
+        if _from_the_victim(walked, parsed, extraction.referral):
+            parsed.record = _record("reject_self_referral", unreadable)
+            return parsed  # for a person to answer; never queued as a professional's referral
         parsed.sources = extraction.sources
         parsed.record = _record(
             "referral", unreadable, extraction.referral, extraction.needs_review
@@ -160,6 +163,13 @@ def _formless(msg: Message, walked: Walked, parsed: ParsedMessage, unreadable: l
     if classify.is_self_referral(parsed.from_address, text):
         return "reject_self_referral"
     return "quarantine"
+
+
+def _from_the_victim(walked: Walked, parsed: ParsedMessage, referral: dict[str, Any]) -> bool:
+    text = "\n".join(b.text for b in walked.bodies if b.subtype == "plain")
+    if not text.strip():  # an HTML-only message: its words, without the markup
+        text = "\n".join(r.text for d in _body_documents(walked) for r in d.rows)
+    return classify.self_referral_with_form(parsed.from_address, parsed.from_name, text, referral)
 
 
 def _read_attachments(walked: Walked, parsed: ParsedMessage) -> list[Document]:

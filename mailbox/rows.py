@@ -59,6 +59,8 @@ class QuestionRow:
     where: str
     why: str = ""  # what made the reading doubtful, for the coordinator checking the original
     listed: bool = False  # a line of a numbered answer list ("Q01 [Y]"), as good as a table row
+    comment: str = ""  # the comments column, which may answer too ("Yes – he has a knife")
+    marked: tuple[str | None, bool] = (None, True)  # value and doubt from the ticks alone
 
 
 Header = dict[str, float]
@@ -124,7 +126,8 @@ def from_columns(row: Row, header: Header) -> QuestionRow:
     else:
         value, doubt = (ticked[0], False) if len(ticked) == 1 else (None, True)
         doubt = doubt or any(_between(cell, header) for col, cell in options if col in ticked)
-    return _with_comment(QuestionRow(number, text, value, doubt, row.where), " ".join(comments))
+    q = QuestionRow(number, text, value, doubt, row.where, marked=(value, doubt))
+    return with_comment(q, " ".join(comments))
 
 
 _SAID = re.compile(r"\s*(yes|no|y|n|don'?t know|dk|not known|unknown)\s*([-–—:,.;(]|$)", re.I)
@@ -136,15 +139,18 @@ def comment_answer(text: str) -> str | None:
     return answer_word(found[1]) if found else None
 
 
-def _with_comment(q: QuestionRow, comment: str) -> QuestionRow:
+def with_comment(q: QuestionRow, comment: str) -> QuestionRow:
     """Weigh a comment that says Yes or No against the ticks: never trust either quietly."""
+    q.comment = comment
+    q.value, q.doubt = q.marked
+    q.why = ""
     said = comment_answer(comment)
     if said is None or said == q.value:
         return q
-    if q.value is None:
-        # Only the comment answers: read it, but a person checks it against the original.
-        return QuestionRow(q.number, q.text, said, True, q.where, "answer only in the comment")
-    return QuestionRow(q.number, q.text, q.value, True, q.where, "tick and comment disagree")
+    # Only the comment answers, or it says otherwise than the tick: a person checks the original.
+    q.why = "answer only in the comment" if q.value is None else "tick and comment disagree"
+    q.value, q.doubt = q.value or said, True
+    return q
 
 
 def _between(cell: Cell, header: Header) -> bool:

@@ -21,7 +21,6 @@ from forms.casework import (
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
-    VersionedForm,
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
@@ -178,28 +177,6 @@ def note(referral_id: int) -> Any:
             return redirect(url_for("staff.referral", referral_id=referral_id))
     referral = _show(referral_id, "note")
     return render_template("staff/note.html", form=form, r=referral)
-
-
-@bp.post("/first-contact")
-@role_required(*CASEWORKERS, "idva")
-def first_contact(referral_id: int) -> Any:
-    form = VersionedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        with uow() as work:
-            casework.record_first_contact(
-                work, actor(), referral_id, int(form.version.data), policy()
-            )
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as refused:  # a stale version included: the page shows it as it is now
-        flash(str(refused))
-    else:
-        flash("First contact with the victim recorded.")
-    return redirect(url_for("staff.referral", referral_id=referral_id))
 
 
 @bp.route("/correct/<path:path>", methods=["GET", "POST"])

@@ -39,6 +39,7 @@ from views.security import role_required
 from workflow import (
     answers,
     casefile,
+    contact,
     corrections,
     lawful_bases,
     mailbox_health,
@@ -221,6 +222,7 @@ def referral(referral_id: int) -> Any:
     try:
         with uow() as work:
             case = casefile.open_case(work, actor(), referral_id)
+            contacts = contact.summary(work.session, case.referral)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -230,6 +232,7 @@ def referral(referral_id: int) -> Any:
     return render_template(
         "staff/referral.html",
         case=case,
+        contacts=contacts,
         review=corrections.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)

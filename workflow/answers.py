@@ -100,6 +100,8 @@ def row(item: Item, holder: Any, prefix: str = "") -> Row:
 
 def _wanted(item: Item, holder: Any, form: str) -> bool:
     value = item.value(holder)
+    if item.kind is Kind.BOOL and value is False:
+        return form in item.asked_by  # a column's default, not an answer, on another form
     return form in item.asked_by or value not in (None, "", [])
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from workflow.intake import NewAssessment, NewReferral
 from workflow.models import Assessment, Referral
 from workflow.models.referral import Consent, Instrument, Pathway, Source
+from workflow.record_catalogue import UnknownField
 
 _CONSENT_IN = {"yes": Consent.GIVEN, "no": Consent.REFUSED}
 _CONSENT_OUT = {Consent.GIVEN: "yes", Consent.REFUSED: "no", Consent.NOT_ASKED_UNSAFE: "no"}
@@ -39,6 +40,44 @@ def _assessments(record: dict[str, Any], instrument: Instrument | None) -> list[
     return found
 
 
+# The extraction record's keys (contract.md): a reader that names another loses that answer.
+RECORD_KEYS = {
+    "": {
+        "pathway",
+        "referrer",
+        "victim",
+        "perpetrator",
+        "children_in_household",
+        "consent",
+        "dash",
+        "stalking_screen",
+        "professional_judgement",
+        "reason_for_referral",
+    },
+    "referrer": {"name", "agency", "role", "email", "phone"},
+    "victim": {
+        "name",
+        "date_of_birth",
+        "gender",
+        "address",
+        "postcode",
+        "phone",
+        "safe_to_contact",
+        "safe_contact_notes",
+    },
+    "perpetrator": {"name", "date_of_birth", "relationship_to_victim"},
+}
+
+
+def check_record(record: dict[str, Any]) -> None:
+    """Refuse an extraction record with a key the contract does not name (a misspelt one)."""
+    unknown = [k for k in record if k not in RECORD_KEYS[""]]
+    for part in ("referrer", "victim", "perpetrator"):
+        unknown += [f"{part}.{k}" for k in record.get(part) or {} if k not in RECORD_KEYS[part]]
+    if unknown:
+        raise UnknownField(f"Not in the extraction record: {', '.join(sorted(unknown))}")
+
+
 def to_new_referral(
     record: dict[str, Any],
     source: Source,
@@ -46,6 +85,7 @@ def to_new_referral(
     instrument: Instrument | None = None,
 ) -> NewReferral:
     """Return a NewReferral from the `referral` part of an extraction record."""
+    check_record(record)
     referrer = record.get("referrer") or {}
     victim = record.get("victim") or {}
     perpetrator = record.get("perpetrator") or {}

@@ -16,7 +16,15 @@ from flask import Flask, url_for
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from app import create_app
-from tests.factories import PASSWORD, SYSTEM, actor_for, make_referral, make_user, new_referral
+from tests.factories import (
+    PASSWORD,
+    SYSTEM,
+    actor_for,
+    make_referral,
+    make_user,
+    new_referral,
+    record_first_contact,
+)
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
 from workflow import casework, corrections, lease, notes, outbox
@@ -107,7 +115,7 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         notes.add_note(uow, actor_for(idva), stalking.id, "Spoke to her; safe to text.", CAMBS)
     with db.uow() as uow:
-        casework.record_first_contact(uow, actor_for(idva), stalking.id, None)
+        record_first_contact(uow, actor_for(idva), stalking.id, None)
     with db.uow() as uow:
         corrections.correct_field(
             uow, coordinator, stalking.id, None, "police_incidents_12m", "2", "Police log", CAMBS
@@ -174,6 +182,11 @@ def _open(desk: Desk, role: str) -> list[dict[str, Any]]:
     return [{"referral_id": desk.referrals["fresh"]}, {"referral_id": desk.referrals["stalking"]}]
 
 
+def _allocated(desk: Desk, role: str) -> list[dict[str, Any]]:
+    # Contact pages: one allocated referral with first contact made, one without.
+    return [{"referral_id": i} for i in desk.idva_referrals]
+
+
 # Endpoint -> the URL values to visit it with, for a role.
 Variants = Callable[[Desk, str], list[dict[str, Any]]]
 VARIANTS: dict[str, Variants] = {
@@ -198,6 +211,9 @@ VARIANTS: dict[str, Variants] = {
     "intake.upload": lambda d, r: [{}],
     "intake.message": lambda d, r: [{"message_id": m} for m in d.messages.values()],
     "casework.consent": _open,
+    "contact.record": _allocated,
+    "contact.confirm_channel": _allocated,
+    "contact.withdraw": _allocated,
     "casework.allocate": _open,
     "casework.close": _open,
     "casework.duplicate": _open,

@@ -99,3 +99,23 @@ def test_questions_found_only_by_number_are_flagged() -> None:
     assert parsed.record["referral"]["dash"]["answers"]["7"] == "yes"
     assert "dash.answers.7" in parsed.record["needs_review"]
     assert "by its number" in parsed.sources["dash.answers.7"].where
+
+
+def test_a_comment_wrapped_over_two_lines_still_answers_and_is_flagged() -> None:
+    from mailbox.checklist import find_checklists
+    from mailbox.grid import Cell, Document, Row
+
+    lines = [["Q", "Question", "Yes", "No", "DK", "Comments"]]
+    for n, q in enumerate(DASH_QUESTIONS, start=1):
+        lines += [[str(n), q, "", "", "", "Don't"], ["", "", "", "", "", "know – not asked"]]
+    rows = [
+        Row(tuple(Cell(t, float(x)) for x, t in enumerate(line) if t), f"p line {n}")
+        for n, line in enumerate(lines, start=1)
+    ]
+    (checklist,), _ = find_checklists(Document("p", rows))
+    answer = checklist.answers["5"]
+    assert (answer.value, answer.doubt, answer.why) == (
+        "dont_know",
+        True,
+        "answer only in the comment",
+    )

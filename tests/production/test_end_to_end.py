@@ -85,12 +85,18 @@ def production(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 # --- In the browser -----------------------------------------------------------------------------
 
 
+# Seven processes share the machine's two CPUs with the browser: allow a slow page.
+PATIENCE_MS = 30_000
+
+
 def _browser(chromium: Browser) -> BrowserContext:
-    return chromium.new_context(ignore_https_errors=True)  # the certificate made for this run
+    context = chromium.new_context(ignore_https_errors=True)  # the certificate made for this run
+    context.set_default_timeout(PATIENCE_MS)
+    return context
 
 
 def _title(page: Page, start: str) -> None:
-    expect(page).to_have_title(re.compile("^" + re.escape(start)))
+    expect(page).to_have_title(re.compile("^" + re.escape(start)), timeout=PATIENCE_MS)
 
 
 def _send(page: Page, answers: dict[str, dict[str, object]], victim: str) -> str:
@@ -117,7 +123,7 @@ def _find(page: Page, victim: str, reference: str) -> None:
     _title(page, "Referral queue")
     page.get_by_label("Search by reference").fill(victim)
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("1 referral found by the search")).to_be_visible()
+    expect(page.get_by_text("1 referral found by the search")).to_be_visible(timeout=PATIENCE_MS)
     page.get_by_role("link", name=reference).click()
     _title(page, f"Referral {reference}")
 
@@ -128,7 +134,7 @@ def _check_consent_and_allocate(page: Page, reference: str, idva: str) -> None:
     page.get_by_label("Yes, consent given").check()
     page.get_by_role("button", name="Record consent check").click()
     _title(page, f"Referral {reference}")
-    expect(page.get_by_text("Consent check recorded.")).to_be_visible()
+    expect(page.get_by_text("Consent check recorded.")).to_be_visible(timeout=PATIENCE_MS)
     page.get_by_role("link", name="Allocate", exact=True).click()
     _title(page, "Allocate")
     page.get_by_label("IDVA", exact=True).select_option(label=idva)
@@ -138,7 +144,7 @@ def _check_consent_and_allocate(page: Page, reference: str, idva: str) -> None:
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Allocate").click()
     _title(page, f"Referral {reference}")
-    expect(page.get_by_text(f"Allocated to {idva}")).to_be_visible()
+    expect(page.get_by_text(f"Allocated to {idva}")).to_be_visible(timeout=PATIENCE_MS)
 
 
 # --- In the database and the logs -------------------------------------------------------------
@@ -196,7 +202,9 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
     lap("two public referrals sent")
 
     deliver(stack.dovecot, _mailed_dash(1, VICTIMS["mail-1"]))
-    wait_until("the mailed DASH to be read", lambda: _referrals_named(database, VICTIMS["mail-1"]))
+    wait_until(
+        "the mailed DASH to be read", lambda: _referrals_named(database, VICTIMS["mail-1"]), 60
+    )
     lap("mailed DASH ingested")
 
     desk = _browser(chromium)
@@ -237,7 +245,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
     _sign_in(idva_page, base, "idva@example.org", "My caseload")
     idva_page.get_by_role("link", name=maraca).click()
     _title(idva_page, f"Referral {maraca}")
-    expect(idva_page.get_by_text(VICTIMS["marac"]).first).to_be_visible()
+    expect(idva_page.get_by_text(VICTIMS["marac"]).first).to_be_visible(timeout=PATIENCE_MS)
     caseload.close()
     desk.close()
     lap("IDVA sees the case")
@@ -255,7 +263,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
         subjects = [m.message["Subject"] for m in stack.smtp.messages]
         return [s for s in subjects if s.endswith(f"for referral {maraca}")]
 
-    wait_until("the reminder for the overdue referral", reminders)
+    wait_until("the reminder for the overdue referral", reminders, 60)
     time.sleep(3)  # more reminder and outbox cycles: still one
     assert len(reminders()) == 1
     lap("reminder mailed")

@@ -1,15 +1,20 @@
 """The safety block and the answers as shown: labels not codes, UK dates, Don't know kept."""
 
+import re
 from typing import Any
 
 import pytest
+from flask import Flask
+from wtforms import RadioField, SelectField, SelectMultipleField
 
+from forms import marac, stalking
 from tests.factories import make_referral, new_referral
 from workflow import answers, safety
 from workflow.db import Database
 from workflow.models import Assessment
-from workflow.models.referral import Instrument
-from workflow.record_catalogue import BY_PATH, ITEMS, UnknownField, uk_date, undeclared
+from workflow.models.referral import Instrument, Source
+from workflow.record import to_new_referral
+from workflow.record_catalogue import BY_PATH, ITEMS, PERPETRATOR, UnknownField, uk_date, undeclared
 
 
 def _texts(parts: list[safety.SafetyPart]) -> dict[str, str]:
@@ -104,3 +109,31 @@ def test_every_item_has_one_path_and_undeclared_answers_are_found(database: Data
 def test_a_misspelt_key_fails_loudly_instead_of_losing_the_answer(fields: dict[str, Any]) -> None:
     with pytest.raises(UnknownField, match="Not a field a referral keeps"):
         new_referral(**fields)
+
+
+def test_a_reader_key_the_contract_does_not_name_fails_loudly() -> None:
+    record = {"pathway": "marac", "victim": {"name": "Jade", "safe_contact_note": "text"}}
+    with pytest.raises(UnknownField, match=r"victim\.safe_contact_note"):
+        to_new_referral(record, Source.EMAIL)
+
+
+def test_every_option_of_every_form_is_shown_by_its_label(app: Flask) -> None:
+    with app.test_request_context():
+        offered = {
+            (page.slug, f.name): {c.value: c.label for c in f.choices}
+            for flow in (marac.FLOW, stalking.FLOW)
+            for page in flow.pages
+            for f in page.form(meta={"csrf": False})
+            if isinstance(f, (RadioField, SelectMultipleField, SelectField))
+            and not re.fullmatch(r"q\d+(_sub)?", f.name)
+        }
+    shown_options = {o for item in (*ITEMS, *PERPETRATOR) for o in item.options}
+    for field, choices in offered.items():
+        for code, label in choices.items():
+            if code == "" or field == ("consent", "lawful_basis"):
+                continue  # the empty "Choose" entry; lawful bases have their own list
+            if (code, label) not in shown_options and label not in ("Yes", "No"):
+                raise AssertionError(f"{field}: {code} -> {label} is not shown by its label")
+    for item in (*ITEMS, *PERPETRATOR):
+        for code, label in item.options:
+            assert item.shown(code) == label

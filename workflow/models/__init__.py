@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
+from workflow.models.contact import ContactKind, ContactLog
 from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
 from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
@@ -17,6 +18,8 @@ __all__ = [
     "Assessment",
     "Attachment",
     "AuditEvent",
+    "ContactKind",
+    "ContactLog",
     "InboundMessage",
     "JobHeartbeat",
     "MailboxFolder",
