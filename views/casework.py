@@ -30,7 +30,6 @@ from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
-from workflow.record_catalogue import value_at
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 CASEWORKERS = ("coordinator", "manager")
@@ -227,10 +226,11 @@ def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> 
         )
 
     def prepare(referral: Referral) -> dict[str, Any]:
-        shown = target.item.shown(value_at(referral, target.path))
+        with uow() as work:
+            value = record_corrections.current(work, referral, target)
         if not form.is_submitted():
-            form.value.data = record_corrections.typed(referral, target)
-        return {"shown": shown, "hint": target.hint}
+            form.value.data = record_corrections.typed(value, target)
+        return {"shown": target.item.shown(value), "hint": target.hint}
 
     label = target.item.label
     context = {"path": target.path, "label": label, "answer": None}

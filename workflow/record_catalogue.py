@@ -106,6 +106,8 @@ def shown(item: Item, value: Any) -> str:
         return uk_date(value)
     if item.kind is Kind.CHOICE:
         return _label(item.options, getattr(value, "value", value))
+    if item.kind in (Kind.CHOICES, Kind.LIST) and isinstance(value, str):
+        value = [value]  # one answer kept on its own, not in a list
     if item.kind is Kind.CHOICES:
         return ", ".join(_label(item.options, v) for v in value)
     if item.kind is Kind.LIST:

@@ -44,10 +44,13 @@ ANONYMOUS = "anonymous"
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
 # Pages any signed-in member of staff may use (views/security.py guards them by login alone).
-ANY_STAFF = frozenset({"staff.home", "auth.change_password"})
+ANY_STAFF = frozenset({"staff.home", "auth.change_password", "auth.sessions_page"})
 SKIPPED = {
     "static": "our CSS, JavaScript and images: files, not pages",
     "assets": "GOV.UK Frontend fonts and images: files, not pages",
+    "health.healthz": "a load balancer's probe in fixed plain words, not a page: "
+    "tests/web/test_health.py",
+    "health.readyz": "a load balancer's probe in fixed plain words: tests/web/test_health.py",
     "staff.attachment_download": "sent as a download (Content-Disposition: attachment), never "
     "rendered; tests/queue/test_referral_page.py checks the headers",
     "staff.message_download": "the original .eml, sent as a download and never rendered",
@@ -228,6 +231,7 @@ VARIANTS: dict[str, Variants] = {
     "admin.new_user": lambda d, r: [{}],
     "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
+    "auth.sessions_page": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],
     "referral_forms.start": lambda d, r: [{"kind": "marac"}, {"kind": "stalking"}],

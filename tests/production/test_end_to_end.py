@@ -12,6 +12,7 @@ with pg_dump, restored into a new one, and the app started on the copy finds eve
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from tests.ingest.support import deliver, message, msgid, referral_form
 from tests.mailbox.builders import DOCX_TYPE
 from tests.production.backup import rehearse_restore
 from tests.production.stack import Stack, wait_until
+from tests.support.nginx import REPO
 from tests.support.postgres import ADMIN_URL, create_database, drop_database
 from workflow.db import Database
 from workflow.models import InboundMessage, Referral, ReminderSent
@@ -173,6 +175,18 @@ def _upstreams_that_served(stack: Stack, path: str) -> set[str]:
     return {s["upstream"] for s in served if s["path"] == path and s["status"] == 200}
 
 
+def _nginx_redirects_http_and_serves_static_files(stack: Stack) -> None:
+    assert stack.nginx is not None
+    plain = http.client.HTTPConnection("127.0.0.1", stack.nginx.http_port, timeout=10)
+    plain.request("GET", "/sign-in", headers={"Host": "localhost"})
+    moved = plain.getresponse()
+    assert (moved.status, moved.getheader("Location")) == (301, "https://localhost/sign-in")
+    plain.close()
+    status, css = stack.get("/static/css/app.css")
+    assert status == 200 and css == (REPO / "static" / "css" / "app.css").read_bytes()
+    assert _upstreams_that_served(stack, "/static/css/app.css") == {""}  # nginx, from disk
+
+
 # --- The tests --------------------------------------------------------------------------------
 
 
@@ -186,6 +200,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
 
     wait_until("/readyz to answer 200 through nginx", lambda: stack.get("/readyz")[0] == 200, 60)
     assert stack.get("/healthz")[0] == 200
+    _nginx_redirects_http_and_serves_static_files(stack)
     lap("ready")
     make_user(database, Role.COORDINATOR, name="Cara Coordinator")
     make_user(database, Role.IDVA, name="Ivy Idva")

@@ -11,6 +11,7 @@ from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
+from workflow.models.sessions import StaffSession
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
 
@@ -34,6 +35,7 @@ __all__ = [
     "ReminderSent",
     "Role",
     "SchedulerLease",
+    "StaffSession",
     "StateChange",
     "Throttle",
     "User",
