@@ -265,7 +265,7 @@ def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, A
     return {
         "safety": safety.safety_block(r, case.assessments),
         "answer_sections": answers.sections(r),
-        "checklists": [answers.checklist(a) for a in case.assessments],
+        "checklists": answers.checklists(case.assessments),
         "printing": printing,
     }
 
