@@ -24,7 +24,7 @@ from forms.casework import (
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import casefile, casework, corrections, notes, queue, record_corrections
+from workflow import allocation, casefile, casework, corrections, notes, record_corrections
 from workflow.casework import ConsentDecision
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
@@ -123,8 +123,8 @@ def consent(referral_id: int) -> Any:
 def allocate(referral_id: int) -> Any:
     form = AllocateForm()
     with uow() as work:
-        labels = queue.idva_labels(work, active_only=True)
-    form.idva.choices = [("", "Choose an IDVA")] + [(str(i), n) for i, n in labels.items()]
+        idvas = allocation.idva_choices(work, actor())
+    form.idva.choices = [("", "Choose an IDVA")] + [(str(c.id), c.label) for c in idvas]
 
     def run(work: UnitOfWork, version: int) -> None:
         idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
