@@ -4,9 +4,10 @@ from datetime import date
 from typing import Any
 
 from workflow.actors import Actor
-from workflow.db import Database
+from workflow.contact import Attempt, record_contact_attempt
+from workflow.db import Database, UnitOfWork
 from workflow.intake import NewAssessment, NewReferral, receive_referral
-from workflow.models import Referral, User
+from workflow.models import ContactLog, Referral, User, utcnow
 from workflow.models.referral import Instrument, Pathway, Source
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
@@ -77,3 +78,15 @@ def make_user(database: Database, role: Role, email: str | None = None, **change
 def actor_for(user: User) -> Actor:
     """Return the workflow actor for a user."""
     return Actor.of(user)
+
+
+def record_first_contact(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int | None,
+    expected_version: int | None = None,
+    policy: Policy = CAMBS,
+) -> ContactLog:
+    """Record first contact made now by telephone, which new_referral marks safe."""
+    attempt = Attempt(utcnow(), "call", made=True)
+    return record_contact_attempt(uow, actor, referral_id or 0, expected_version, attempt, policy)

@@ -2,7 +2,18 @@
 
 from flask import Flask
 
-from views import admin, auth, casework, errors, health, intake, referral_forms, security, staff
+from views import (
+    admin,
+    auth,
+    casework,
+    contact,
+    errors,
+    health,
+    intake,
+    referral_forms,
+    security,
+    staff,
+)
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
 PARTNERSHIP_NAME = "Cambridgeshire & Peterborough Domestic Abuse and Sexual Violence Partnership"
@@ -16,6 +27,14 @@ def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {"service_name": SERVICE_NAME, "partnership_name": PARTNERSHIP_NAME}
     )
-    for blueprint in (auth.bp, staff.bp, casework.bp, admin.bp, referral_forms.bp, intake.bp):
+    for blueprint in (
+        auth.bp,
+        staff.bp,
+        casework.bp,
+        contact.bp,
+        admin.bp,
+        referral_forms.bp,
+        intake.bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health.bp)

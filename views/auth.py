@@ -7,13 +7,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from forms.auth import ChangePasswordForm, SignInForm
+from forms.auth import ChangePasswordForm, SignInForm, SignOutEverywhereForm
 from views.deps import client_address, uow
 from views.security import public
-from workflow import staff, throttle
+from workflow import sessions, staff, throttle
 from workflow.errors import DomainError
 from workflow.models import User
 
@@ -53,12 +63,24 @@ def init_app(app: Flask) -> None:
     manager.user_loader(_load_user)
 
 
+def session_limits() -> sessions.Limits:
+    """The idle and absolute limits from the settings."""
+    config = current_app.config
+    return sessions.Limits(
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+    )
+
+
 def _load_user(user_id: str) -> StaffUser | None:
+    """The signed-in user, only while their account is active and their session row is live."""
     with uow() as work:
         user = work.session.get(User, int(user_id))
         if user is None or not user.active:
             return None
-        return _staff_user(user)
+        live = sessions.current(work.session, user.id or 0, session.get("sid"), session_limits())
+        work.commit()  # keeps "last seen", or the end of a session that ran out
+        return _staff_user(user) if live else None
 
 
 # A path on this site only. Browsers read "//host", "///host" and "/\host" as another site and
@@ -91,7 +113,10 @@ def login() -> Any:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
         signed_in = _staff_user(user)
+        token = sessions.start(work.session, user.id or 0, request.user_agent.string)
+        work.commit()
     session.clear()  # nothing from before sign-in survives into the signed-in session
+    session["sid"] = token
     login_user(signed_in)
     session["signed_in_at"] = session["seen_at"] = time.time()
     session["password_stamp"] = signed_in.password_stamp
@@ -100,6 +125,9 @@ def login() -> Any:
 
 @bp.post("/sign-out")
 def logout() -> Any:
+    with uow() as work:
+        sessions.end(work.session, session.get("sid"))
+        work.commit()
     logout_user()
     session.clear()
     flash("You have signed out.")
@@ -115,7 +143,11 @@ def change_password() -> Any:
         try:
             with uow() as work:
                 user = staff.change_password(
-                    work, int(current_user.id), form.current.data or "", form.new.data or ""
+                    work,
+                    int(current_user.id),
+                    form.current.data or "",
+                    form.new.data or "",
+                    keep_session=session.get("sid"),
                 )
                 stamp = _stamp(user)
             current_user.must_change_password = False
@@ -126,3 +158,29 @@ def change_password() -> Any:
         except DomainError as error:
             form.new.errors = [str(error)]
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/account/sessions")
+def sessions_page() -> Any:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    with uow() as work:
+        rows = sessions.live(work.session, int(current_user.id), session_limits())
+        this = next((r.id for r in rows if sessions.is_token(r, session.get("sid"))), None)
+    return render_template("auth/sessions.html", rows=rows, this=this, form=SignOutEverywhereForm())
+
+
+@bp.post("/account/sessions/sign-out-everywhere")
+def sign_out_everywhere() -> Any:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if SignOutEverywhereForm().validate_on_submit():
+        with uow() as work:
+            user = work.session.get(User, int(current_user.id))
+            assert user is not None  # the loader found it for this very request
+            sessions.sign_out_everywhere(work.session, user)
+            work.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out on every device.")
+    return redirect(url_for("auth.login"))

@@ -21,17 +21,15 @@ from forms.casework import (
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
-    VersionedForm,
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import casefile, casework, corrections, notes, queue, record_corrections
+from workflow import allocation, casefile, casework, corrections, notes, record_corrections
 from workflow.casework import ConsentDecision
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
-from workflow.record_catalogue import value_at
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 CASEWORKERS = ("coordinator", "manager")
@@ -125,8 +123,8 @@ def consent(referral_id: int) -> Any:
 def allocate(referral_id: int) -> Any:
     form = AllocateForm()
     with uow() as work:
-        labels = queue.idva_labels(work, active_only=True)
-    form.idva.choices = [("", "Choose an IDVA")] + [(str(i), n) for i, n in labels.items()]
+        idvas = allocation.idva_choices(work, actor())
+    form.idva.choices = [("", "Choose an IDVA")] + [(str(c.id), c.label) for c in idvas]
 
     def run(work: UnitOfWork, version: int) -> None:
         idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
@@ -180,28 +178,6 @@ def note(referral_id: int) -> Any:
     return render_template("staff/note.html", form=form, r=referral)
 
 
-@bp.post("/first-contact")
-@role_required(*CASEWORKERS, "idva")
-def first_contact(referral_id: int) -> Any:
-    form = VersionedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        with uow() as work:
-            casework.record_first_contact(
-                work, actor(), referral_id, int(form.version.data), policy()
-            )
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as refused:  # a stale version included: the page shows it as it is now
-        flash(str(refused))
-    else:
-        flash("First contact with the victim recorded.")
-    return redirect(url_for("staff.referral", referral_id=referral_id))
-
-
 @bp.route("/correct/<path:path>", methods=["GET", "POST"])
 @role_required(*CASEWORKERS)
 def correct(referral_id: int, path: str) -> Any:
@@ -250,10 +226,11 @@ def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> 
         )
 
     def prepare(referral: Referral) -> dict[str, Any]:
-        shown = target.item.shown(value_at(referral, target.path))
+        with uow() as work:
+            value = record_corrections.current(work, referral, target)
         if not form.is_submitted():
-            form.value.data = record_corrections.typed(referral, target)
-        return {"shown": shown, "hint": target.hint}
+            form.value.data = record_corrections.typed(value, target)
+        return {"shown": target.item.shown(value), "hint": target.hint}
 
     label = target.item.label
     context = {"path": target.path, "label": label, "answer": None}

@@ -39,11 +39,13 @@ from views.security import role_required
 from workflow import (
     answers,
     casefile,
+    contact,
     corrections,
     lawful_bases,
     mailbox_health,
     needs_person,
     queue,
+    record_catalogue,
     record_corrections,
     safety,
 )
@@ -59,6 +61,7 @@ LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
+bp.add_app_template_global(record_catalogue.in_words, "value_in_words")
 
 
 @bp.app_template_global()
@@ -221,6 +224,7 @@ def referral(referral_id: int) -> Any:
     try:
         with uow() as work:
             case = casefile.open_case(work, actor(), referral_id)
+            contacts = contact.summary(work.session, case.referral)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -230,6 +234,7 @@ def referral(referral_id: int) -> Any:
     return render_template(
         "staff/referral.html",
         case=case,
+        contacts=contacts,
         review=corrections.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
@@ -262,7 +267,7 @@ def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, A
     return {
         "safety": safety.safety_block(r, case.assessments),
         "answer_sections": answers.sections(r),
-        "checklists": [answers.checklist(a) for a in case.assessments],
+        "checklists": answers.checklists(case.assessments),
         "printing": printing,
     }
 

@@ -88,6 +88,7 @@ class ChecklistShown:
     score: int | None
     completed: str
     questions: list[QuestionShown]
+    newest: bool = True  # corrections change the newest version of each checklist only
 
 
 def row(item: Item, holder: Any, prefix: str = "") -> Row:
@@ -100,6 +101,8 @@ def row(item: Item, holder: Any, prefix: str = "") -> Row:
 
 def _wanted(item: Item, holder: Any, form: str) -> bool:
     value = item.value(holder)
+    if item.kind is Kind.BOOL and value is False:
+        return form in item.asked_by  # a column's default, not an answer, on another form
     return form in item.asked_by or value not in (None, "", [])
 
 
@@ -229,4 +232,15 @@ def flat(referral: Referral, assessments: list[Assessment]) -> dict[str, str]:
                 found[f"{card.title}: {r.label}"] = r.text
     for assessment in _newest(assessments):
         found.update(_checklist_columns(checklist(assessment)))
+    return found
+
+
+def checklists(assessments: list[Assessment]) -> list[ChecklistShown]:
+    """Return every checklist version in the order given, the newest of each kind marked."""
+    newest = {a.id for a in _newest(assessments)}
+    found = []
+    for assessment in assessments:
+        shown = checklist(assessment)
+        shown.newest = assessment.id in newest
+        found.append(shown)
     return found

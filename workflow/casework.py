@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workflow import audit, outbox
+from workflow import outbox
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
-from workflow.deadlines import note_activity
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
-from workflow.models import Referral, User, utcnow
+from workflow.models import Referral, User
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
@@ -220,29 +219,5 @@ def reopen(
     transition(uow.session, referral, Event.REOPEN, actor, reason, policy)
     referral.outcome = None
     referral.closed_at = None
-    uow.commit()
-    return referral
-
-
-def record_first_contact(
-    uow: UnitOfWork,
-    actor: Actor,
-    referral_id: int,
-    expected_version: int | None,
-    policy: Policy = CAMBS,
-) -> Referral:
-    """Record that the allocated IDVA has made first contact with the victim."""
-    require_role(actor, CASEWORKERS | {Role.IDVA})
-    referral = load(uow.session, referral_id, expected_version)
-    if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
-        raise PermissionDenied("You can only record contact on referrals allocated to you.")
-    if referral.state is not State.ALLOCATED:
-        raise GuardFailed("First contact is recorded once the referral is allocated.")
-    if referral.first_contact_at is not None:
-        raise GuardFailed("First contact is already recorded.")
-    referral.first_contact_at = utcnow()
-    referral.updated_at = referral.first_contact_at
-    note_activity(referral, referral.first_contact_at, policy)  # the next deadline is the review
-    audit.record(uow.session, actor, "change", "referral", referral.id, "first contact made")
     uow.commit()
     return referral

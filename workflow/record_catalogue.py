@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from workflow import lawful_bases
+from workflow.checklists import ANSWER_LABELS
 from workflow.record_options import (
     AGENCY_TYPES,
     BEHAVIOUR_WHERE,
@@ -106,6 +107,8 @@ def shown(item: Item, value: Any) -> str:
         return uk_date(value)
     if item.kind is Kind.CHOICE:
         return _label(item.options, getattr(value, "value", value))
+    if item.kind in (Kind.CHOICES, Kind.LIST) and isinstance(value, str):
+        value = [value]  # one answer kept on its own, not in a list
     if item.kind is Kind.CHOICES:
         return ", ".join(_label(item.options, v) for v in value)
     if item.kind is Kind.LIST:
@@ -443,3 +446,16 @@ def check_fields(fields: dict[str, Any], columns: set[str]) -> None:
     unknown += _entries("children", fields.get("children"), CHILD)
     if unknown:
         raise UnknownField(f"Not a field a referral keeps: {', '.join(sorted(unknown))}")
+
+
+BY_RECORD_PATH = {i.record_path: i for i in (*ITEMS, *PERPETRATOR) if i.record_path}
+
+
+def in_words(record_path: str, value: Any) -> str:
+    """Return a value named by its extraction-record path in words (the review list's)."""
+    item = BY_RECORD_PATH.get(record_path)
+    if value is None:
+        return "Not read"
+    if ".answers." in record_path:
+        return ANSWER_LABELS.get(str(value), str(value))
+    return item.shown(value) if item else str(value)

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
-from workflow import audit, throttle
+from workflow import audit, sessions, throttle
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
@@ -118,8 +118,10 @@ def _record_failure(uow: UnitOfWork, user: User, now: datetime) -> None:
     uow.commit()
 
 
-def change_password(uow: UnitOfWork, user_id: int, current: str, new: str) -> User:
-    """Change a user's password after checking the current one."""
+def change_password(
+    uow: UnitOfWork, user_id: int, current: str, new: str, keep_session: str | None = None
+) -> User:
+    """Change a user's password after checking the current one; end their other sessions."""
     user = uow.session.get(User, user_id)
     if user is None or not _verify(user.password_hash, current):
         raise DomainError("Your current password is not correct.")
@@ -129,6 +131,7 @@ def change_password(uow: UnitOfWork, user_id: int, current: str, new: str) -> Us
     user.password_hash = _hasher.hash(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
+    sessions.end_all(uow.session, user_id, sessions.NEW_PASSWORD, keep_token=keep_session)
     audit.record(uow.session, Actor.of(user), "change", "user", user.id, "password changed")
     uow.commit()
     return user

@@ -13,7 +13,7 @@ from pypdf.errors import PyPdfError
 from mailbox.fields import match_label, split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers.layout import text_rows
-from mailbox.readers.pdf_shading import with_shading
+from mailbox.readers.pdf_shading import Carried, with_shading
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
 
@@ -45,10 +45,11 @@ def read_pdf(name: str, data: bytes) -> Document:
         raise UnreadablePart("image-only PDF (no text layer)")
     doc = Document(name)
     doc.rows.extend(_field_rows(name, fields, pages))
+    carried = Carried()
     for number, text in enumerate(pages, start=1):
         rows = text_rows(text, f"{name} page {number}", columns=not fields)
         if not fields:
-            rows = with_shading(rows, reader.pages[number - 1])
+            rows = with_shading(rows, reader.pages[number - 1], carried)
         doc.rows.extend(rows)
     return doc
 

@@ -14,7 +14,15 @@ from typing import Any
 from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.rows import Header, parse_header
 
-OPTION_WORDS = {"yes": "yes", "no": "no", "don't": "dont_know", "dk": "dont_know"}
+OPTION_WORDS = {
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "don't": "dont_know",
+    "dk": "dont_know",
+    "unknown": "dont_know",
+}
 MIN_CELL, MAX_CELL = 5.0, 200.0  # points: smaller is a border line, larger a whole panel
 
 
@@ -62,14 +70,23 @@ def _cell_sized(rect: tuple[float, float, float, float]) -> bool:
     return MIN_CELL <= rect[2] <= MAX_CELL and MIN_CELL <= rect[3] <= MAX_CELL
 
 
-def shaded_answers(page: Any) -> dict[int, list[str]]:
+@dataclass
+class Carried:
+    """The answer columns of a table that runs on over pages without repeating its heading."""
+
+    header: Header | None = None
+    columns: dict[str, float] = field(default_factory=dict)  # page coordinates
+
+
+def shaded_answers(page: Any, carried: Carried | None = None) -> dict[int, list[str]]:
     """Return, per question number on the page, the options whose cells are shaded."""
+    carried = carried or Carried()
     seen = _Page()
     try:
         page.extract_text(visitor_operand_before=seen.operand, visitor_text=seen.text)
     except Exception:  # pypdf raises many kinds of error on a damaged page
         return {}
-    columns = _option_columns(seen.words)
+    columns = carried.columns = _option_columns(seen.words) or carried.columns
     if len(columns) < 2 or not seen.filled:
         return {}
     left = min(columns.values())
@@ -83,7 +100,8 @@ def shaded_answers(page: Any) -> dict[int, list[str]]:
             continue  # a shaded cell elsewhere in the table (a label, a heading, a comment)
         for number, baseline in numbers:
             if y <= baseline <= y + h:
-                marks.setdefault(number, []).append(option)
+                found = marks.setdefault(number, [])
+                found += [] if option in found else [option]  # a cell may be filled twice
     # A row shaded in every answer column is table styling, not an answer.
     return {n: opts for n, opts in marks.items() if len(set(opts)) < len(columns)}
 
@@ -102,14 +120,19 @@ def _option_columns(words: list[tuple[str, float, float]]) -> dict[str, float]:
     return headers[0] if headers else {}
 
 
-def with_shading(rows: list[Row], page: Any) -> list[Row]:
-    """Return a page's rows with an "X" put in each answer column whose cell is shaded."""
-    header = next((h for row in rows if (h := parse_header(row))), None)
+def with_shading(rows: list[Row], page: Any, carried: Carried | None = None) -> list[Row]:
+    """Return a page's rows with an "X" put in each answer column whose cell is shaded.
+
+    `carried` keeps the heading of a table that runs on to the next page without it.
+    """
+    carried = carried or Carried()
+    header = next((h for row in rows if (h := parse_header(row))), None) or carried.header
+    carried.header = header
     if header is None or sum(o in header for o in ("yes", "no", "dont_know")) < 2:
         return rows
     if any(glyph_mark(c.text) is Mark.TICKED for row in rows for c in row.cells[1:]):
         return rows  # the page's answers are written marks; no need to read its drawing
-    marks = shaded_answers(page)
+    marks = shaded_answers(page, carried)
     if not marks:
         return rows
     return [_marked(row, header, marks) for row in rows]

@@ -16,7 +16,15 @@ from flask import Flask, url_for
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from app import create_app
-from tests.factories import PASSWORD, SYSTEM, actor_for, make_referral, make_user, new_referral
+from tests.factories import (
+    PASSWORD,
+    SYSTEM,
+    actor_for,
+    make_referral,
+    make_user,
+    new_referral,
+    record_first_contact,
+)
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
 from workflow import casework, corrections, lease, notes, outbox
@@ -36,10 +44,13 @@ ANONYMOUS = "anonymous"
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
 # Pages any signed-in member of staff may use (views/security.py guards them by login alone).
-ANY_STAFF = frozenset({"staff.home", "auth.change_password"})
+ANY_STAFF = frozenset({"staff.home", "auth.change_password", "auth.sessions_page"})
 SKIPPED = {
     "static": "our CSS, JavaScript and images: files, not pages",
     "assets": "GOV.UK Frontend fonts and images: files, not pages",
+    "health.healthz": "a load balancer's probe in fixed plain words, not a page: "
+    "tests/web/test_health.py",
+    "health.readyz": "a load balancer's probe in fixed plain words: tests/web/test_health.py",
     "staff.attachment_download": "sent as a download (Content-Disposition: attachment), never "
     "rendered; tests/queue/test_referral_page.py checks the headers",
     "staff.message_download": "the original .eml, sent as a download and never rendered",
@@ -107,7 +118,7 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         notes.add_note(uow, actor_for(idva), stalking.id, "Spoke to her; safe to text.", CAMBS)
     with db.uow() as uow:
-        casework.record_first_contact(uow, actor_for(idva), stalking.id, None)
+        record_first_contact(uow, actor_for(idva), stalking.id, None)
     with db.uow() as uow:
         corrections.correct_field(
             uow, coordinator, stalking.id, None, "police_incidents_12m", "2", "Police log", CAMBS
@@ -174,6 +185,11 @@ def _open(desk: Desk, role: str) -> list[dict[str, Any]]:
     return [{"referral_id": desk.referrals["fresh"]}, {"referral_id": desk.referrals["stalking"]}]
 
 
+def _allocated(desk: Desk, role: str) -> list[dict[str, Any]]:
+    # Contact pages: one allocated referral with first contact made, one without.
+    return [{"referral_id": i} for i in desk.idva_referrals]
+
+
 # Endpoint -> the URL values to visit it with, for a role.
 Variants = Callable[[Desk, str], list[dict[str, Any]]]
 VARIANTS: dict[str, Variants] = {
@@ -198,6 +214,9 @@ VARIANTS: dict[str, Variants] = {
     "intake.upload": lambda d, r: [{}],
     "intake.message": lambda d, r: [{"message_id": m} for m in d.messages.values()],
     "casework.consent": _open,
+    "contact.record": _allocated,
+    "contact.confirm_channel": _allocated,
+    "contact.withdraw": _allocated,
     "casework.allocate": _open,
     "casework.close": _open,
     "casework.duplicate": _open,
@@ -212,6 +231,7 @@ VARIANTS: dict[str, Variants] = {
     "admin.new_user": lambda d, r: [{}],
     "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
+    "auth.sessions_page": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],
     "referral_forms.start": lambda d, r: [{"kind": "marac"}, {"kind": "stalking"}],

@@ -12,6 +12,7 @@ with pg_dump, restored into a new one, and the app started on the copy finds eve
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from tests.ingest.support import deliver, message, msgid, referral_form
 from tests.mailbox.builders import DOCX_TYPE
 from tests.production.backup import rehearse_restore
 from tests.production.stack import Stack, wait_until
+from tests.support.nginx import REPO
 from tests.support.postgres import ADMIN_URL, create_database, drop_database
 from workflow.db import Database
 from workflow.models import InboundMessage, Referral, ReminderSent
@@ -85,12 +87,18 @@ def production(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 # --- In the browser -----------------------------------------------------------------------------
 
 
+# Seven processes share the machine's two CPUs with the browser: allow a slow page.
+PATIENCE_MS = 30_000
+
+
 def _browser(chromium: Browser) -> BrowserContext:
-    return chromium.new_context(ignore_https_errors=True)  # the certificate made for this run
+    context = chromium.new_context(ignore_https_errors=True)  # the certificate made for this run
+    context.set_default_timeout(PATIENCE_MS)
+    return context
 
 
 def _title(page: Page, start: str) -> None:
-    expect(page).to_have_title(re.compile("^" + re.escape(start)))
+    expect(page).to_have_title(re.compile("^" + re.escape(start)), timeout=PATIENCE_MS)
 
 
 def _send(page: Page, answers: dict[str, dict[str, object]], victim: str) -> str:
@@ -117,7 +125,7 @@ def _find(page: Page, victim: str, reference: str) -> None:
     _title(page, "Referral queue")
     page.get_by_label("Search by reference").fill(victim)
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("1 referral found by the search")).to_be_visible()
+    expect(page.get_by_text("1 referral found by the search")).to_be_visible(timeout=PATIENCE_MS)
     page.get_by_role("link", name=reference).click()
     _title(page, f"Referral {reference}")
 
@@ -128,7 +136,7 @@ def _check_consent_and_allocate(page: Page, reference: str, idva: str) -> None:
     page.get_by_label("Yes, consent given").check()
     page.get_by_role("button", name="Record consent check").click()
     _title(page, f"Referral {reference}")
-    expect(page.get_by_text("Consent check recorded.")).to_be_visible()
+    expect(page.get_by_text("Consent check recorded.")).to_be_visible(timeout=PATIENCE_MS)
     page.get_by_role("link", name="Allocate", exact=True).click()
     _title(page, "Allocate")
     page.get_by_label("IDVA", exact=True).select_option(label=idva)
@@ -138,7 +146,7 @@ def _check_consent_and_allocate(page: Page, reference: str, idva: str) -> None:
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Allocate").click()
     _title(page, f"Referral {reference}")
-    expect(page.get_by_text(f"Allocated to {idva}")).to_be_visible()
+    expect(page.get_by_text(f"Allocated to {idva}")).to_be_visible(timeout=PATIENCE_MS)
 
 
 # --- In the database and the logs -------------------------------------------------------------
@@ -167,6 +175,18 @@ def _upstreams_that_served(stack: Stack, path: str) -> set[str]:
     return {s["upstream"] for s in served if s["path"] == path and s["status"] == 200}
 
 
+def _nginx_redirects_http_and_serves_static_files(stack: Stack) -> None:
+    assert stack.nginx is not None
+    plain = http.client.HTTPConnection("127.0.0.1", stack.nginx.http_port, timeout=10)
+    plain.request("GET", "/sign-in", headers={"Host": "localhost"})
+    moved = plain.getresponse()
+    assert (moved.status, moved.getheader("Location")) == (301, "https://localhost/sign-in")
+    plain.close()
+    status, css = stack.get("/static/css/app.css")
+    assert status == 200 and css == (REPO / "static" / "css" / "app.css").read_bytes()
+    assert _upstreams_that_served(stack, "/static/css/app.css") == {""}  # nginx, from disk
+
+
 # --- The tests --------------------------------------------------------------------------------
 
 
@@ -180,6 +200,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
 
     wait_until("/readyz to answer 200 through nginx", lambda: stack.get("/readyz")[0] == 200, 60)
     assert stack.get("/healthz")[0] == 200
+    _nginx_redirects_http_and_serves_static_files(stack)
     lap("ready")
     make_user(database, Role.COORDINATOR, name="Cara Coordinator")
     make_user(database, Role.IDVA, name="Ivy Idva")
@@ -196,7 +217,9 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
     lap("two public referrals sent")
 
     deliver(stack.dovecot, _mailed_dash(1, VICTIMS["mail-1"]))
-    wait_until("the mailed DASH to be read", lambda: _referrals_named(database, VICTIMS["mail-1"]))
+    wait_until(
+        "the mailed DASH to be read", lambda: _referrals_named(database, VICTIMS["mail-1"]), 60
+    )
     lap("mailed DASH ingested")
 
     desk = _browser(chromium)
@@ -237,7 +260,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
     _sign_in(idva_page, base, "idva@example.org", "My caseload")
     idva_page.get_by_role("link", name=maraca).click()
     _title(idva_page, f"Referral {maraca}")
-    expect(idva_page.get_by_text(VICTIMS["marac"]).first).to_be_visible()
+    expect(idva_page.get_by_text(VICTIMS["marac"]).first).to_be_visible(timeout=PATIENCE_MS)
     caseload.close()
     desk.close()
     lap("IDVA sees the case")
@@ -255,7 +278,7 @@ def test_production_end_to_end(production: Production, chromium: Browser) -> Non
         subjects = [m.message["Subject"] for m in stack.smtp.messages]
         return [s for s in subjects if s.endswith(f"for referral {maraca}")]
 
-    wait_until("the reminder for the overdue referral", reminders)
+    wait_until("the reminder for the overdue referral", reminders, 60)
     time.sleep(3)  # more reminder and outbox cycles: still one
     assert len(reminders()) == 1
     lap("reminder mailed")

@@ -149,3 +149,76 @@ _SWAPPED.pop("perpetrator_date_of_birth")
 _SWAPPED.pop("second_perpetrator_age")
 _SWAPPED.update(perpetrator_age="41", second_perpetrator_date_of_birth=["5", "9", "1962"])
 MARAC_SWAPPED: dict[str, dict[str, Any]] = {**MARAC, "perpetrator": _SWAPPED}
+
+# Where each form field's answer is kept (a catalogue path): the round trip finds every answer
+# under its own label, so two answers swapped in a mapping (say, who is safe to speak to and
+# who must not be) fail even though both values reach the page.
+_SHARED_PATHS = {
+    "referrer_name": "referrer_name",
+    "referrer_role": "referrer_role",
+    "referrer_agency_type": "details.referrer_agency_type",
+    "referrer_agency": "referrer_agency",
+    "referrer_phone": "referrer_phone",
+    "referrer_email": "referrer_email",
+    "victim_name": "victim_name",
+    "victim_aliases": "victim_aliases",
+    "victim_date_of_birth": "victim_date_of_birth",
+    "victim_gender": "victim_gender",
+    "victim_address": "victim_address",
+    "victim_postcode": "victim_postcode",
+    "victim_phone": "victim_phone",
+    "victim_email": "victim_details.email",
+    **{f"safe_{c}": f"safe_contact.{c}" for c in ("call", "voicemail", "text", "email", "letter")},
+    "safe_times": "safe_contact.safe_times",
+    "alternative_contact": "safe_contact.alternative_contact",
+    **{
+        k: f"victim_details.{k}"
+        for k in ("language", "interpreter", "ethnicity", "disability", "lgbt")
+    },
+}
+_PERSON = ("name", "date_of_birth", "age", "relationship", "address")
+FIELD_PATHS = {
+    "marac": {
+        **_SHARED_PATHS,
+        **{f"perpetrator_{k}": f"perpetrators.0.{k}" for k in _PERSON},
+        **{f"second_perpetrator_{k}": f"perpetrators.1.{k}" for k in _PERSON},
+        "other_perpetrators": "details.other_perpetrators",
+        "children_count": "children_in_household",
+        "children_details": "children.0.details",
+        "reason_for_referral": "reason_for_referral",
+        "professional_judgement": "professional_judgement",
+        "professional_judgement_reason": "professional_judgement_reason",
+        "police_incidents_12m": "police_incidents_12m",
+        "last_incident": "last_incident",
+        "crime_reference": "crime_reference",
+        "victim_aware": "victim_aware",
+        "consent": "consent",
+        "consent_not_sought_reason": "consent_not_sought_reason",
+        "lawful_basis": "lawful_basis",
+        "victim_afraid_of": "details.victim_afraid_of",
+        "safe_to_speak_to": "details.safe_to_speak_to",
+        "unsafe_to_speak_to": "details.unsafe_to_speak_to",
+    },
+    "stalking": {
+        **_SHARED_PATHS,
+        "consent": "consent",
+        "suspect_name": "perpetrators.0.name",
+        "suspect_date_of_birth": "perpetrators.0.date_of_birth",
+        "suspect_relationship": "perpetrators.0.relationship",
+        "suspect_description": "perpetrators.0.description",
+        "behaviour_what": "details.behaviour.what",
+        "behaviour_since": "details.behaviour.since",
+        "behaviour_last": "last_incident",
+        "behaviour_how_often": "details.behaviour.how_often",
+        "behaviour_where": "details.behaviour.where",
+        "police_reported": "details.police.reported",
+        "crime_reference": "crime_reference",
+        "police_officer": "details.police.officer",
+        "bail_or_orders": "details.police.bail_or_orders",
+        "children_at_risk": "details.at_risk.children",
+        "others_at_risk": "details.at_risk.others",
+        "at_risk_details": "details.at_risk.details",
+        "victim_wants": "details.victim_wants",
+        "anything_else": "details.anything_else",
+    },
+}

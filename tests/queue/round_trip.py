@@ -17,15 +17,18 @@ from wtforms import BooleanField, RadioField
 from forms import marac, stalking
 from forms.referral_common import Flow, shown
 from tests.forms.answers import fill, submit_token
+from tests.queue.every_field import FIELD_PATHS
 from tests.web.pages import check_page, csrf_token
 from workflow.db import Database
 from workflow.models import Referral
+from workflow.record_catalogue import BY_PATH, CHILD, PERPETRATOR
 
 FLOWS: dict[str, Flow] = {"marac": marac.FLOW, "stalking": stalking.FLOW}
 # "I do not know …" boxes only excuse the field beside them, which is filled instead.
 UNKNOWN_BOXES = ("victim_dob_unknown", "victim_postcode_unknown", "victim_phone_unknown")
 # The form asks for each child on its own line; each line becomes the child's own card.
 ONE_PER_LINE = ("children_details",)
+CHANNEL_WORDS = {"yes": "Safe", "no": "Not safe", "dont_know": "Don't know — treat as not safe"}
 OUTPUTS = ("coordinator page", "IDVA view", "print view", "export-referrals", "queue CSV")
 
 
@@ -59,8 +62,24 @@ def expected(kind: str, pages: dict[str, dict[str, Any]]) -> dict[str, list[str]
             if isinstance(field, RadioField) and re.fullmatch(r"q\d+", field.name):
                 words = f"{field.label.text} {words}"  # the question beside its answer
             parts = words.splitlines() if field.name in ONE_PER_LINE else [words]
+            if not re.fullmatch(r"q\d+(_\w+)?", field.name):
+                path = FIELD_PATHS[kind][field.name]
+                label = label_of(path)
+                if path.startswith("safe_contact.") and field.data in CHANNEL_WORDS:
+                    parts = [CHANNEL_WORDS[field.data]]  # the answer as a caller must read it
+                parts = [f"{label} {p}" for p in parts]  # under its own label, nowhere else
             found[f"{page.slug}.{field.name}"] = [normal(p) for p in parts]
     return found
+
+
+def label_of(path: str) -> str:
+    """Return the label staff read for the answer kept at a catalogue path."""
+    parts = path.split(".")
+    if parts[0] in ("perpetrators", "children"):
+        declared = PERPETRATOR if parts[0] == "perpetrators" else CHILD
+        key = "relationship_to_victim" if parts[2] == "relationship" else parts[2]
+        return next(item.label for item in declared if item.path == key)
+    return BY_PATH[path].label
 
 
 def unfilled(kind: str, pages: dict[str, dict[str, Any]]) -> list[str]:

@@ -3,9 +3,8 @@
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import actor_for, make_referral
+from tests.factories import actor_for, make_referral, record_first_contact
 from tests.web.pages import post_form
-from workflow import casework
 from workflow.db import Database
 from workflow.deadlines import add_working_days
 from workflow.models import Referral, User
@@ -52,7 +51,7 @@ def test_the_pages_use_the_app_s_configured_policy(
     assert stored.due_kind == "first_contact"
     assert stored.due_at == add_working_days(stored.state_entered_at, 4, SLOW)  # type: ignore[arg-type]
     with database.uow() as uow:
-        casework.record_first_contact(uow, actor_for(idva), referral.id, None, SLOW)
+        record_first_contact(uow, actor_for(idva), referral.id, None, SLOW)
     response = post_form(desk, f"/referrals/{referral.id}/note", {"text": "Checked in"})
     assert response.status_code == 302
     stored = _fetch(database, referral.id)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from mailbox.ingest import IngestConfig, ingest
-from tests.factories import SYSTEM, actor_for, make_referral, make_user
+from tests.factories import SYSTEM, actor_for, make_referral, make_user, record_first_contact
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.reminders.clock import london, step_began
@@ -133,7 +133,7 @@ def _allocated_and_contacted(database: Database, quiet_since: datetime) -> tuple
     with database.uow() as uow:
         casework.allocate(uow, coordinator, referral.id, None, idva.id)
     with database.uow() as uow:
-        casework.record_first_contact(uow, actor_for(idva), referral.id, None)
+        record_first_contact(uow, actor_for(idva), referral.id, None)
     return step_began(database, referral.id, quiet_since), idva
 
 

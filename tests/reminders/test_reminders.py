@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from tests.factories import actor_for, make_user
+from tests.factories import actor_for, make_user, record_first_contact
 from tests.reminders.clock import (
     BASE_URL,
     deliver,
@@ -190,7 +190,7 @@ def test_twenty_quiet_working_days_after_first_contact_bring_a_review_reminder(
     with database.uow() as uow:
         casework.allocate(uow, actor, referral.id, None, idva.id)
     with database.uow() as uow:
-        casework.record_first_contact(uow, actor, referral.id, None)
+        record_first_contact(uow, actor, referral.id, None)
     # Quiet since Monday 30 November 11:00: 20 working days, skipping 25 and 28 December.
     stored = step_began(database, referral.id, london(2026, 11, 30, 11, 0))
     assert stored.due_kind == "review" and stored.due_at == london(2026, 12, 30, 11, 0)

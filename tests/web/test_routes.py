@@ -14,7 +14,13 @@ from workflow.db import Database
 from workflow.models.staff import Role
 
 # Pages any signed-in member of staff may use, whatever their role.
-ANY_STAFF = {"staff.home", "auth.logout", "auth.change_password"}
+ANY_STAFF = {
+    "staff.home",
+    "auth.logout",
+    "auth.change_password",
+    "auth.sessions_page",
+    "auth.sign_out_everywhere",
+}
 # Served to anyone: the front-end files.
 FILES = {"static", "assets"}
 
@@ -93,7 +99,8 @@ def test_each_role_reaches_only_its_own_pages(
     _without_csrf(guarded_app)
     for rule, method in _routes(guarded_app):
         view = _view(guarded_app, rule)
-        if rule.endpoint == "auth.logout" or getattr(view, "is_public", False):
+        signs_out = rule.endpoint in {"auth.logout", "auth.sign_out_everywhere"}
+        if signs_out or getattr(view, "is_public", False):
             continue
         status = _call(client, method, _url(rule, referral.id or 0))
         allowed = rule.endpoint in ANY_STAFF or role.value in view.allowed_roles

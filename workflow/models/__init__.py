@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
+from workflow.models.contact import ContactKind, ContactLog
 from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
 from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
@@ -10,6 +11,7 @@ from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
+from workflow.models.sessions import StaffSession
 from workflow.models.staff import Role, User
 from workflow.models.throttle import Throttle
 
@@ -17,6 +19,8 @@ __all__ = [
     "Assessment",
     "Attachment",
     "AuditEvent",
+    "ContactKind",
+    "ContactLog",
     "InboundMessage",
     "JobHeartbeat",
     "MailboxFolder",
@@ -31,6 +35,7 @@ __all__ = [
     "ReminderSent",
     "Role",
     "SchedulerLease",
+    "StaffSession",
     "StateChange",
     "Throttle",
     "User",
