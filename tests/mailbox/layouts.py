@@ -245,7 +245,7 @@ def pdf_fields(sections: Sections) -> bytes:
 
 
 def pdf_boxes(sections: Sections) -> bytes:
-    """A fillable PDF whose yes/no questions are pairs of check boxes ("Consent_Yes", "Consent_No")."""
+    """A fillable PDF asking yes/no as a pair of check boxes ("Consent_Yes", "Consent_No")."""
     fields: list[dict[str, Any]] = []
     for heading, pairs in sections:
         for label, value in pairs:
