@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from typing import Any
@@ -33,9 +34,10 @@ def read_xlsx(name: str, data: bytes) -> Document:
     doc = Document(name)
     for sheet in book.worksheets:
         rows: list[tuple[int, tuple[Cell, ...]]] = []
+        codes = code_lists(archive, getattr(sheet, "_worksheet_path", ""))
         for r, values in enumerate(sheet.iter_rows(max_row=MAX_ROWS, values_only=True), start=1):
             cells = tuple(
-                Cell(_text(v), float(c))
+                Cell(_decoded(_text(v), r, c + 1, codes), float(c))
                 for c, v in enumerate(values[:MAX_COLUMNS])
                 if v is not None and _text(v) and not (isinstance(v, str) and v.startswith("="))
             )
@@ -44,6 +46,46 @@ def read_xlsx(name: str, data: bytes) -> Document:
         doc.rows.extend(_blocks(f"{name} sheet {sheet.title!r}", rows))
     book.close()
     return doc
+
+
+CodeList = tuple[tuple[int, int, int, int], dict[str, str]]  # (min col, min row, max col, max row)
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ITEM = re.compile(r"^\s*(\w{1,3})\s*[-=:.)]\s*(\S.*)$")
+
+
+def code_lists(archive: zipfile.ZipFile, path: str) -> list[CodeList]:
+    """Return a sheet's drop-down lists whose items pair a code with its meaning ("1 - Yes").
+
+    A referrer who picks "1 - Yes" may type just "1": the list says what the code means.
+    """
+    from openpyxl.utils.cell import range_boundaries  # late, as openpyxl itself
+
+    xml = read_member(archive, path) if path else None
+    if xml is None:
+        return []
+    found: list[CodeList] = []
+    for dv in parse_xml(xml).iter(f"{_MAIN}dataValidation"):
+        formula = dv.find(f"{_MAIN}formula1")
+        items = (formula.text or "").strip('"').split(",") if formula is not None else []
+        pairs = [m for item in items if (m := _ITEM.match(item))]
+        if dv.get("type") != "list" or not pairs or len(pairs) != len(items):
+            continue
+        meaning = {m[1].lower(): m[2].strip() for m in pairs} | {
+            i.strip().lower(): m[2].strip() for i, m in zip(items, pairs, strict=True)
+        }
+        for ref in (dv.get("sqref") or "").split():
+            try:
+                found.append((range_boundaries(ref), meaning))
+            except (ValueError, TypeError):
+                continue
+    return found
+
+
+def _decoded(text: str, row: int, col: int, codes: list[CodeList]) -> str:
+    for (c0, r0, c1, r1), meaning in codes:
+        if c0 <= col <= c1 and r0 <= row <= r1 and text.lower() in meaning:
+            return meaning[text.lower()]
+    return text
 
 
 def _blocks(where: str, rows: list[tuple[int, tuple[Cell, ...]]]) -> list[Row]:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mailbox import legacy
 from mailbox.labels import LABELS
 from tests.mailbox.builders import (
     DOCX_TYPE,
@@ -109,22 +110,48 @@ def _mail(name: str, data: bytes, ctype: str) -> bytes:
 _DASH = "DASH Risk Identification Checklist"
 
 
-def docx_table(sections: Sections) -> bytes:
-    """Label | value rows in one table per section, headings between."""
+def _table_docx(sections: Sections) -> bytes:
     blocks: list[Any] = ["MARAC Referral Form"]
     for heading, pairs in sections:
         blocks += [heading, [[label, value] for label, value in pairs]]
     blocks.append(_DASH)  # announces a checklist, so the record has its completed date
-    return _mail("referral.docx", docx_bytes(blocks), DOCX_TYPE)
+    return docx_bytes(blocks)
 
 
-def docx_lines(sections: Sections) -> bytes:
-    """'Label: value' paragraphs."""
+def _lines_docx(sections: Sections) -> bytes:
     blocks: list[Any] = ["MARAC Referral Form"]
     for heading, pairs in sections:
         blocks += [heading, *(line for pair in pairs for line in _lines(*pair))]
     blocks.append(_DASH)
-    return _mail("referral.docx", docx_bytes(blocks), DOCX_TYPE)
+    return docx_bytes(blocks)
+
+
+def docx_table(sections: Sections) -> bytes:
+    """Label | value rows in one table per section, headings between."""
+    return _mail("referral.docx", _table_docx(sections), DOCX_TYPE)
+
+
+def docx_lines(sections: Sections) -> bytes:
+    """'Label: value' paragraphs."""
+    return _mail("referral.docx", _lines_docx(sections), DOCX_TYPE)
+
+
+def libreoffice_pdf_table(sections: Sections) -> bytes:
+    """The Word table form printed to PDF by LibreOffice (a second PDF producer)."""
+    pdf = legacy.convert(_table_docx(sections), "docx", "pdf")
+    return _mail("referral.pdf", pdf, "application/pdf")
+
+
+def libreoffice_pdf_lines(sections: Sections) -> bytes:
+    """The 'Label: value' Word form printed to PDF by LibreOffice."""
+    pdf = legacy.convert(_lines_docx(sections), "docx", "pdf")
+    return _mail("referral.pdf", pdf, "application/pdf")
+
+
+def word_97_table(sections: Sections) -> bytes:
+    """The Word table form saved as Word 97-2003 .doc (by way of RTF, see test_legacy)."""
+    rtf = legacy.convert(_table_docx(sections), "docx", "rtf")
+    return _mail("referral.doc", legacy.convert(rtf, "rtf", "doc"), "application/msword")
 
 
 def docx_side_by_side(sections: Sections) -> bytes:
@@ -267,5 +294,11 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
 RUN_ON_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "pdf_run_on": pdf_run_on,
     "pdf_colonless": pdf_colonless,
+}
+# Made with LibreOffice (seconds each): the benchmark sweep runs them all, the suite a slice.
+LIBREOFFICE_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
+    "libreoffice_pdf_table": libreoffice_pdf_table,
+    "libreoffice_pdf_lines": libreoffice_pdf_lines,
+    "word_97_table": word_97_table,
 }
 VARIANTS = max(len(v) for v in LABELS.values())

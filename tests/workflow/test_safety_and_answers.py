@@ -1,6 +1,7 @@
 """The safety block and the answers as shown: labels not codes, UK dates, Don't know kept."""
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,7 +16,15 @@ from workflow.db import Database
 from workflow.models import Assessment
 from workflow.models.referral import Instrument, Source
 from workflow.record import to_new_referral
-from workflow.record_catalogue import BY_PATH, ITEMS, PERPETRATOR, UnknownField, uk_date, undeclared
+from workflow.record_catalogue import (
+    BY_PATH,
+    ITEMS,
+    PERPETRATOR,
+    UnknownField,
+    in_words,
+    uk_date,
+    undeclared,
+)
 
 
 def _texts(parts: list[safety.SafetyPart]) -> dict[str, str]:
@@ -164,3 +173,10 @@ def test_the_block_carries_dash_17_and_23_and_the_mailed_forms_contact_notes(
     assert breach.text == "Yes\nBail conditions\nBroke bail in October" and breach.warning
     assert lines["Safe to contact"].text == "Not safe"
     assert lines["Safe contact notes"].text == "Only via her support worker"
+
+
+def test_values_waiting_for_review_are_shown_in_words() -> None:
+    assert in_words("victim.date_of_birth", date(1990, 1, 27)) == "27 January 1990"
+    assert in_words("dash.answers.7", "dont_know") == "Don't know"
+    assert in_words("victim.safe_to_contact", None) == "Not read"
+    assert in_words("victim.safe_to_contact", False) == "Not safe"

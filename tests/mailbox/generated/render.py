@@ -9,6 +9,8 @@ from typing import Any
 
 import docx
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.mailbox.builders import (
     DOCX_TYPE,
@@ -141,9 +143,25 @@ def xlsx_form(case: Case) -> bytes:
         other = book.create_sheet("DASH" if case.instrument == "dash" else "S-DASH")
         for row in checklist:
             other.append(row)
+    if case.tick == "code" and case.seed % 2:
+        _numeric_codes(book.worksheets[-1], case, first=4 if where == 1 else 1)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+NUMERIC = {"Y": 1, "N": 2, "DK": 3}
+
+
+def _numeric_codes(sheet: Any, case: Case, first: int) -> None:
+    """Answer with numbers that only the column's drop-down list explains ("1 - Yes")."""
+    column = get_column_letter(first + case.columns.split().index("a"))
+    for (cell,) in sheet[f"{column}1:{column}{sheet.max_row}"]:
+        if cell.value in NUMERIC:
+            cell.value = NUMERIC[cell.value]
+    codes = DataValidation(type="list", formula1='"1 - Yes,2 - No,3 - Don\'t know"')
+    sheet.add_data_validation(codes)
+    codes.add(f"{column}1:{column}{sheet.max_row}")
 
 
 # --- Bodies -------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ ONCE_WRONG = [
     _case("pdf_flat", "acpo", "x", "# q N Y D c", "merged"),
     _case("xlsx", "published", "X", "Y N D q", seed=1),  # referral block beside the answers
     _case("xlsx", "you", "code", "# q a", seed=2),  # the checklist on a sheet of its own
+    _case("xlsx", "you", "code", "# q a", seed=1),  # answers 1/2/3, explained by a drop-down list
+    _case("xlsx", "published", "code", "q a", seed=5),  # the same on a sheet of its own
 ]
 
 
