@@ -21,6 +21,7 @@ from forms.casework import (
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
+    ReopenForm,
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
@@ -103,7 +104,9 @@ def consent(referral_id: int) -> Any:
         recorded = casework.recorded_consent(referral)
         if not form.is_submitted():
             form.start_from(recorded)  # the check starts from the referrer's record, not blank
-        return {"recorded": recorded, "consent_labels": CONSENT_LABELS}
+        with uow() as work:
+            again = casework.consent_checked_before(work.session, referral_id)
+        return {"recorded": recorded, "consent_labels": CONSENT_LABELS, "checked_before": again}
 
     def run(work: UnitOfWork, version: int) -> None:
         aware = {"yes": True, "no": False}.get(form.victim_aware.data or "")
@@ -155,6 +158,19 @@ def close(referral_id: int) -> Any:
         )
 
     return act(referral_id, form, "staff/close.html", run, "Referral closed.")
+
+
+@bp.route("/reopen", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def reopen(referral_id: int) -> Any:
+    form = ReopenForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        reason = form.reason.data or ""
+        casework.reopen_referral(work, actor(), referral_id, version, reason, policy())
+
+    done = "Referral reopened: it starts again with the consent check."
+    return act(referral_id, form, "staff/reopen.html", run, done)
 
 
 @bp.route("/note", methods=["GET", "POST"])

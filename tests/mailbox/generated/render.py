@@ -91,13 +91,22 @@ def _docx_table(document: Any, table: Table) -> None:
             c += span
 
 
-def docx_form(case: Case) -> bytes:
+def docx_form(case: Case, details: bool = True, checklist: bool = True) -> bytes:
     """Return the referral as a Word document: details table, heading, checklist table(s)."""
     document = docx.Document()
-    document.add_paragraph(FORM_TITLE)
-    details = document.add_table(rows=len(REFERRAL), cols=2)
-    for r, (label, value) in enumerate(REFERRAL):
-        details.cell(r, 0).text, details.cell(r, 1).text = label, value
+    document.add_paragraph(FORM_TITLE if details else "")
+    if details:
+        grid = document.add_table(rows=len(REFERRAL), cols=2)
+        for r, (label, value) in enumerate(REFERRAL):
+            grid.cell(r, 0).text, grid.cell(r, 1).text = label, value
+    if checklist:
+        _docx_checklist(document, case)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_checklist(document: Any, case: Case) -> None:
     if case.shape != "merged":
         document.add_paragraph(title(case))
     if case.instrument == "dash":
@@ -105,9 +114,6 @@ def docx_form(case: Case) -> bytes:
     for table in tables(case):
         _docx_table(document, table)
         document.add_paragraph("")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 # --- Excel --------------------------------------------------------------------------------------
@@ -253,6 +259,15 @@ def message(case: Case, lo_pdf: bytes | None = None) -> bytes:
     fmt = case.format
     if fmt == "docx":
         return email_bytes(attachments=[("MARAC referral.docx", docx_form(case), DOCX_TYPE)])
+    if fmt == "docx_two":  # the MARAC form and the checklist as two attachments
+        form = docx_form(case, checklist=False)
+        checklist = docx_form(case, details=False)
+        return email_bytes(
+            attachments=[
+                ("MARAC referral form.docx", form, DOCX_TYPE),
+                ("DASH.docx", checklist, DOCX_TYPE),
+            ]
+        )
     if fmt == "xlsx":
         return email_bytes(attachments=[("referral.xlsx", xlsx_form(case), XLSX_TYPE)])
     if fmt == "body_plain":
