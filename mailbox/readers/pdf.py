@@ -28,6 +28,12 @@ _BOX_NAME = re.compile(
 _RADIO_NAME = re.compile(r"^(?P<prefix>\D*?)[\W_]*(?P<num>\d{1,2})$")
 RADIO_FLAG = 1 << 15  # a button field that is a radio group, not a check box
 _OPTIONS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
+_WORDS = {"yes": "Yes", "no": "No", "dont_know": "Don't know"}
+# A yes/no question's answer box without a number: "Consent_No", "SafeToContactYes".
+_OPTION_BOX = re.compile(
+    r"^(?P<prefix>.+?)(?:[\W_]+(?P<opt>(?i:yes|no|dk|don'?t ?know|dont ?know|unknown|y|n))"
+    r"|(?<=[a-z])(?P<camel>Yes|No|DK|DontKnow|Unknown))$"
+)
 
 
 def read_pdf(name: str, data: bytes) -> Document:
@@ -82,6 +88,12 @@ def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row
     for key, field in fields.items():
         value, kind = field.get("/V"), field.get("/FT")
         if kind == "/Btn" and _tally_box(boxes, key, value, field):
+            continue
+        if kind == "/Btn" and (option := _OPTION_BOX.match(key)):
+            # One box per answer ("Consent_Yes", "Consent_No"): the ticked one's word is the value.
+            if _is_on(value):
+                word = _OPTIONS.get((option["opt"] or option["camel"]).lower(), "dont_know")
+                rows.append(_pair(split_camel(option["prefix"]), _WORDS[word], name))
             continue
         label = _label(field.get("/TU"), key)
         if kind == "/Btn" and _is_on(value):
