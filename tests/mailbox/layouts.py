@@ -244,6 +244,23 @@ def pdf_fields(sections: Sections) -> bytes:
     return _mail("referral.pdf", pdf_bytes(lines, fields), "application/pdf")
 
 
+def pdf_boxes(sections: Sections) -> bytes:
+    """A fillable PDF asking yes/no as a pair of check boxes ("Consent_Yes", "Consent_No")."""
+    fields: list[dict[str, Any]] = []
+    for heading, pairs in sections:
+        for label, value in pairs:
+            name = heading.split()[0] + "_" + re.sub(r"\W+", "", label.title())
+            if value in ("Yes", "No"):
+                for option in ("Yes", "No"):
+                    fields.append(
+                        {"name": f"{name}_{option}", "type": "box", "value": value == option}
+                    )
+            else:
+                fields.append({"name": name, "type": "text", "value": value, "label": label})
+    lines = [(40, 810, "MARAC Referral Form"), (40, 600, _DASH)]
+    return _mail("referral.pdf", pdf_bytes(lines, fields), "application/pdf")
+
+
 def xlsx_block(sections: Sections) -> bytes:
     """A spreadsheet with the referral block starting at C4 on its second sheet."""
     rows: list[list[Any]] = [[], [], [None, None, "MARAC Referral Form"]]
@@ -286,6 +303,7 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "pdf_side_by_side": pdf_side_by_side,
     "pdf_lines": pdf_lines,
     "pdf_fields": pdf_fields,
+    "pdf_boxes": pdf_boxes,
     "xlsx_block": xlsx_block,
     "body_lines": body_lines,
     "body_html": body_html,
