@@ -287,7 +287,9 @@ def test_an_idva_cannot_reach_another_idvas_referral_by_any_route(
         "staff.message_download",
         "staff.attachment_download",
         "casework.note",
-        "casework.first_contact",
+        "contact.record",
+        "contact.confirm_channel",
+        "contact.withdraw",
     }
     with database.uow() as uow:
         after = uow.session.get(Referral, referral.id)

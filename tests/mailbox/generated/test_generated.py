@@ -67,6 +67,8 @@ ONCE_WRONG = [
     _case("xlsx", "you", "code", "# q a", seed=2),  # the checklist on a sheet of its own
     _case("xlsx", "you", "code", "# q a", seed=1),  # answers 1/2/3, explained by a drop-down list
     _case("xlsx", "published", "code", "q a", seed=5),  # the same on a sheet of its own
+    _case("pdf_fields", "you", "field", "# q Y N D", seed=3),  # boxes named "Check Box17"
+    _case("pdf_fields", "acpo", "field", "# q Y N D", seed=7),  # the same on the ACPO 27
 ]
 
 
