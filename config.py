@@ -70,6 +70,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Reading one message takes at most this long (in a child process), else it is
         # quarantined; 0 reads in the calling process with no limit (mailbox/ingest.py).
         "PARSE_TIMEOUT_SECONDS": _env_int("PARSE_TIMEOUT_SECONDS", 60),
+        # The reading child's address-space limit (mailbox/worker.py): a bomb fails there alone.
+        "READER_MEMORY_BYTES": _env_int("READER_MEMORY_BYTES", 2 * 1024**3),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
         "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),

@@ -202,6 +202,20 @@ class CloseForm(VersionedForm):
     submit = SubmitField("Close referral", widget=GovSubmitInput())
 
 
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(
+        "Why is the referral reopened?",
+        description="For example, new information from the police shows the risk is current.",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter why the referral is reopened"),
+            Length(max=2000, message="The reason must be 2000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Reopen referral", widget=GovSubmitInput())
+
+
 class NoteForm(FlaskForm):
     text = TextAreaField(
         "Note",

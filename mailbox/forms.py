@@ -69,6 +69,8 @@ def read_form(doc: Document) -> FormReading:
             if key.split(".")[0] in ("victim", "perpetrator", "referrer"):
                 context = key.split(".")[0]  # bare labels that follow ("Date of birth") are theirs
             runs_on = bool(value.strip()) and _runs_on(row, below)
+            if key == "victim.address" and below is not None and _continues(row, row, below, 2):
+                runs_on = True  # a line below it not taken as its own: perhaps the town
             context = _take(reading, key, value.strip(), row.where, runs_on, context)
         if not matched and len([c for c in row.cells if c.text]) == 1:
             context = _section(row.text) or context  # a heading, merged across the row or not
@@ -103,18 +105,31 @@ def _carried(rows: list[Row], index: int, used: set[int], pair: tuple[str, str])
     if key is None or (value.strip() and key != "victim.address"):
         return []
     limit = 4 if key == "victim.address" else 1
+    step = _line_step(rows, index)
     more: list[int] = []
     for j in range(index + 1, min(index + 1 + limit, len(rows))):
-        if j in used or not _continues(rows[index], rows[j - 1], rows[j]):
+        if j in used or not _continues(rows[index], rows[j - 1], rows[j], step):
             break
         more.append(j)
     return more
 
 
-def _continues(first: Row, previous: Row, row: Row) -> bool:
+def _line_step(rows: list[Row], index: int) -> int:
+    """Return how many line numbers lie between one line and the next here: 2 where a PDF's
+    layout puts a blank line after every paragraph (as a word processor's PDF does), else 1."""
+    here = _position(rows[index].where)
+    before = _position(rows[index - 1].where) if index else None
+    if here and before and here[0] == before[0] and " page " in rows[index].where:
+        return 2 if here[1] - before[1] == 2 else 1
+    return 1
+
+
+def _continues(first: Row, previous: Row, row: Row, step: int = 1) -> bool:
     """Tell whether `row` is the next line of the value that ends `first`, under its value."""
     here, there = _position(previous.where), _position(row.where)
-    if here is None or there is None or here[0] != there[0] or there[1] != here[1] + 1:
+    if here is None or there is None or here[0] != there[0]:
+        return False
+    if there[1] - here[1] not in (1, step):  # the next line, or the next paragraph's
         return False
     texts = [c for c in row.cells if c.text]
     labelled = [c for c in first.cells if c.text]

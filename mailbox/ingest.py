@@ -10,7 +10,7 @@ import email.utils
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,7 +21,8 @@ from mailbox.extract import Source
 from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
 from mailbox.parse import ParsedMessage, parse
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
-from mailbox.worker import READERS, ReaderDied, ReadTimeout
+from mailbox.worker import DEFAULT_MEMORY_BYTES, READERS, ReaderDied, ReadTimeout, name_of
+from mailbox.worker import function as worker_function
 from workflow import inbound
 from workflow.actors import Actor
 from workflow.db import Database
@@ -79,6 +80,7 @@ class IngestConfig:
     own_addresses: frozenset[str] = frozenset()
     parse_timeout: float = DEFAULT_PARSE_TIMEOUT_SECONDS  # 0: read in this process, no limit
     reader: Reader = read_now  # a module-level function: it is called in a child by name
+    reader_memory: int = DEFAULT_MEMORY_BYTES  # the reading child's address-space limit
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> IngestConfig:
@@ -95,6 +97,7 @@ class IngestConfig:
             parse_timeout=float(
                 _given(settings.get("PARSE_TIMEOUT_SECONDS"), DEFAULT_PARSE_TIMEOUT_SECONDS)
             ),
+            reader_memory=int(settings.get("READER_MEMORY_BYTES") or DEFAULT_MEMORY_BYTES),
         )
 
 
@@ -121,15 +124,7 @@ def arrival(
     except Exception as exc:  # headers no parser can read: keep the bytes, a person looks
         log.warning("could not read the headers of a message: %s", type(exc).__name__)
         return Arrival(raw=raw, problem=_unreadable(exc), **where)  # type: ignore[arg-type]
-    files: tuple[StoredFile, ...] = ()
-    problem = ""
-    try:
-        msg = parse_bytes(raw)
-        files = tuple(_stored(a) for a in walk(msg, config.max_attachment_bytes).attachments)
-    except MimeLimit as exc:
-        problem = str(exc)
-    except Exception as exc:  # storing must never fail on odd MIME: the raw bytes are kept
-        log.warning("could not list the attachments of a message: %s", type(exc).__name__)
+    files, problem = _files(raw, config)
     return Arrival(
         raw=raw,
         message_id=message_id,
@@ -139,6 +134,34 @@ def arrival(
         problem=problem,
         **where,  # type: ignore[arg-type]
     )
+
+
+def list_files(raw: bytes, max_attachment_bytes: int) -> dict[str, Any]:
+    """The attached files (.msg and TNEF unwrapped) as plain data, or why the MIME is refused.
+    Runs in the reading child: the poller and the web process never walk hostile MIME."""
+    try:
+        walked = walk(parse_bytes(raw), max_attachment_bytes)
+    except MimeLimit as exc:
+        return {"files": [], "problem": str(exc)}
+    return {"files": [asdict(_stored(a)) for a in walked.attachments], "problem": ""}
+
+
+def _files(raw: bytes, config: IngestConfig) -> tuple[tuple[StoredFile, ...], str]:
+    """List the attachments within the reading limits; storing never fails on odd MIME (the raw
+    bytes are kept whole, and reading the message later says what is wrong with it)."""
+    args = (raw, config.max_attachment_bytes)
+    try:
+        if config.parse_timeout <= 0:
+            answer = list_files(*args)
+        else:
+            answer = READERS.run(
+                list_files, *args, timeout=config.parse_timeout, memory_bytes=config.reader_memory
+            )
+        files = tuple(StoredFile(**f) for f in answer["files"])
+        return files, str(answer["problem"])
+    except Exception as exc:
+        log.warning("could not list the attachments of a message: %s", type(exc).__name__)
+        return (), ""
 
 
 def _unreadable(exc: BaseException) -> str:
@@ -200,7 +223,14 @@ def read(raw: bytes, config: IngestConfig) -> Reading:
     if config.parse_timeout <= 0:
         return _storable(config.reader(*args))
     try:
-        reading: Reading = READERS.run(config.reader, *args, timeout=config.parse_timeout)
+        answer = READERS.run(
+            read_in_child,
+            name_of(config.reader),
+            *args,
+            timeout=config.parse_timeout,
+            memory_bytes=config.reader_memory,
+        )
+        reading = _reading(answer)
     except ReadTimeout:
         log.warning("reading a message took over %g s: quarantined", config.parse_timeout)
         return _unread(
@@ -211,6 +241,26 @@ def read(raw: bytes, config: IngestConfig) -> Reading:
         log.warning("the reader of a message stopped: %s", exc)
         return _unread(f"The message could not be read: {exc}.")
     return _storable(reading)
+
+
+def read_in_child(reader: str, raw: bytes, max_bytes: int, own: list[str]) -> dict[str, Any]:
+    """Run the named reader (in the reading child) and answer with plain data for JSON."""
+    reading: Reading = worker_function(reader)(raw, max_bytes, frozenset(own))
+    return asdict(reading)
+
+
+def _reading(answer: Any) -> Reading:
+    """Rebuild a Reading from the child's JSON answer, trusting nothing about its shape."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("record"), dict):
+        raise ReaderDied("the reader answered something that is not a reading")
+    sources = answer.get("sources")
+    return Reading(
+        record=answer["record"],
+        in_reply_to=str(answer["in_reply_to"]) if answer.get("in_reply_to") else None,
+        references=tuple(str(r) for r in answer.get("references") or ()),
+        reason=str(answer.get("reason") or ""),
+        sources=sources if isinstance(sources, dict) else {},
+    )
 
 
 def _storable(reading: Reading) -> Reading:

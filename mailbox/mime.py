@@ -115,7 +115,10 @@ def _embedded(part: Message, payload: list[Message]) -> list[Message]:
     if not isinstance(encoded, str):
         return []
     raw = encoded.encode("ascii", "replace")
-    data = binascii.a2b_base64(raw) if cte == "base64" else quopri.decodestring(raw)
+    try:
+        data = binascii.a2b_base64(raw) if cte == "base64" else quopri.decodestring(raw)
+    except (binascii.Error, ValueError):  # damaged encoding: read what was attached as it is
+        return payload
     return [parse_bytes(data)]
 
 

@@ -7,13 +7,23 @@ connections a forked child would inherit half-way. Starting one costs the reader
 each child is reused, message after message: the usual cost is one round trip over a pipe. A
 child that overruns its time limit or dies is discarded, and the next message gets a fresh one.
 What the child logs is sent back with its answer and logged here, in the service's log.
+
+The child is a sandbox for hostile input: it runs with resource limits (address space, CPU time,
+open files, size of a file written), an environment stripped of everything but a short
+allow-list (no SECRET_KEY, DATABASE_URL or passwords), and it talks to the parent in plain JSON
+over the pipe: the parent never unpickles anything a reader could have shaped.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib
+import json
 import logging
+import math
 import multiprocessing
+import os
+import resource
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -27,6 +37,15 @@ _SPAWN = multiprocessing.get_context("spawn")
 START_SECONDS = 120.0
 # A long-lived child is replaced now and then, so memory a huge message left behind is returned.
 JOBS_PER_CHILD = 500
+# The reader's address space (READER_MEMORY_BYTES), files it may open, and size of a file it
+# writes (LibreOffice writes its conversion to a temporary file).
+DEFAULT_MEMORY_BYTES = 2 * 1024**3
+MAX_OPEN_FILES = 256
+MAX_FILE_BYTES = 512 * 1024**2
+# The only environment a reader sees: what Python, locales and LibreOffice need; never secrets.
+KEPT_ENVIRONMENT = frozenset(
+    {"PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "PYTHONPATH"}
+)
 
 
 class ReadTimeout(Exception):
@@ -38,39 +57,124 @@ class ReaderDied(Exception):
 
 
 class _Collect(logging.Handler):
-    """Keep the child's log records, made picklable, to send back with the answer."""
+    """Keep the child's log records as plain dicts, to send back with the answer."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
+        self.records: list[dict[str, Any]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        text = ""
         if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.msg, record.args, record.exc_info = record.getMessage(), None, None
-        self.records.append(record)
+            text = logging.Formatter().formatException(record.exc_info)
+        self.records.append(
+            {
+                "name": record.name,
+                "levelno": record.levelno,
+                "levelname": record.levelname,
+                "msg": record.getMessage(),
+                "exc_text": text or None,
+                "pathname": record.pathname,
+                "lineno": record.lineno,
+                "funcName": record.funcName,
+            }
+        )
+
+
+def encode(value: Any) -> Any:
+    """Make a value JSON-able: bytes as {"$b": base64}, tuples and sets as lists."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$b": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value: Any) -> Any:
+    """Undo encode (lists stay lists)."""
+    if isinstance(value, dict):
+        if set(value) == {"$b"}:
+            return base64.b64decode(value["$b"])
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def _send(conn: Connection, value: Any) -> None:
+    conn.send_bytes(json.dumps(encode(value)).encode())
+
+
+def _receive(conn: Connection) -> Any:
+    return decode(json.loads(conn.recv_bytes()))
+
+
+def function(name: str) -> Callable[..., Any]:
+    """Import a module-level function by the name name_of gave it."""
+    module, _, qualname = name.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found  # type: ignore[no-any-return]
+
+
+def name_of(func: Callable[..., Any]) -> str:
+    """The importable name of a module-level function, as the child looks it up."""
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def _scrub_environment() -> None:
+    for key in list(os.environ):
+        if key not in KEPT_ENVIRONMENT:
+            del os.environ[key]
+
+
+def _limit(kind: int, soft: int) -> None:
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(kind, (soft, hard))
+
+
+def _limit_job(memory_bytes: int, cpu_seconds: float) -> None:
+    """Limit the next job: its address space, and CPU time from now (the child is reused)."""
+    _limit(resource.RLIMIT_AS, memory_bytes)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    _limit(resource.RLIMIT_CPU, math.ceil(spent + cpu_seconds) + 1)
 
 
 def _serve(conn: Connection, preload: tuple[str, ...]) -> None:
-    """The child's loop: import the readers and say so, then take (function, arguments) and
-    answer (ok, result or error, logs)."""
+    """The child's loop: scrub the environment, set the limits, import the readers and say so,
+    then take {"func", "args", "memory", "cpu"} and answer {"status", "value", "logs"}."""
+    _scrub_environment()
+    _limit(resource.RLIMIT_NOFILE, MAX_OPEN_FILES)
+    _limit(resource.RLIMIT_FSIZE, MAX_FILE_BYTES)
     collect = _Collect()
     root = logging.getLogger()
     root.handlers, root.level = [collect], logging.INFO
     for module in preload:
         importlib.import_module(module)
-    conn.send("ready")
+    _send(conn, "ready")
     while True:
         try:
-            func, args = conn.recv()
+            job = _receive(conn)
         except (EOFError, OSError):
             return  # the parent went away or closed the pipe
         collect.records = []
         try:
-            answer: tuple[str, Any] = ("ok", func(*args))
+            _limit_job(int(job["memory"]), float(job["cpu"]))
+            answer = {"status": "ok", "value": function(job["func"])(*job["args"])}
+        except MemoryError:  # the address-space limit: reported as such
+            answer = {"status": "error", "value": "MemoryError"}
         except Exception as exc:  # reported to the parent, which decides what it means
-            answer = ("error", type(exc).__name__)
-        conn.send((*answer, collect.records))
+            answer = {"status": "error", "value": type(exc).__name__}
+        try:
+            _send(conn, {**answer, "logs": collect.records})
+        except (TypeError, ValueError) as exc:  # an answer that is not plain data
+            _send(conn, {"status": "error", "value": type(exc).__name__, "logs": []})
 
 
 class _Child:
@@ -84,25 +188,28 @@ class _Child:
         self.conn = parent
         self.jobs = 0
         try:
-            ready = self.conn.poll(START_SECONDS) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
+            ready = self.conn.poll(START_SECONDS) and _receive(self.conn) == "ready"
+        except (EOFError, OSError, ValueError):
             ready = False
         if not ready:
             self.stop()
             raise ReaderDied("the reading process did not start")
 
-    def send(self, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def send(self, job: dict[str, Any]) -> None:
         self.jobs += 1
-        self.conn.send((func, args))
+        _send(self.conn, job)
 
-    def answer(self, timeout: float) -> tuple[str, Any, list[logging.LogRecord]]:
+    def answer(self, timeout: float) -> tuple[str, Any, list[dict[str, Any]]]:
         if not self.conn.poll(timeout):
             raise ReadTimeout(f"no answer within {timeout:g} s")
         try:
-            status, value, records = self.conn.recv()
+            answer = _receive(self.conn)
+            return str(answer["status"]), answer["value"], list(answer["logs"])
         except (EOFError, OSError) as exc:
             raise ReaderDied(f"the reading process ended ({type(exc).__name__})") from exc
-        return status, value, records
+        except (ValueError, KeyError, TypeError) as exc:  # not the JSON we expect
+            why = f"the reading process answered nonsense ({type(exc).__name__})"
+            raise ReaderDied(why) from exc
 
     @property
     def usable(self) -> bool:
@@ -126,21 +233,34 @@ class Readers:
         self._idle: list[_Child] = []
         self._preload = preload  # modules each child imports before its clock starts
 
-    def run(self, func: Callable[..., Any], *args: Any, timeout: float) -> Any:
+    def run(
+        self,
+        func: Callable[..., Any],
+        *args: Any,
+        timeout: float,
+        memory_bytes: int = DEFAULT_MEMORY_BYTES,
+    ) -> Any:
         """Return func(*args) computed in a child; raise ReadTimeout or ReaderDied.
 
-        `func` must be importable by name (a module-level function) and its result picklable.
-        An exception raised by func comes back as ReaderDied naming its type.
+        `func` must be importable by name (a module-level function); its arguments and result
+        travel as JSON (bytes as base64, tuples as lists). An exception raised by func, or a
+        limit it broke, comes back as ReaderDied naming its type.
         """
+        job = {
+            "func": name_of(func),
+            "args": list(args),
+            "memory": memory_bytes,
+            "cpu": max(timeout, 1.0),
+        }
         child = self._take()
         try:
             try:
-                child.send(func, args)
+                child.send(job)
             except (BrokenPipeError, EOFError, OSError):
                 # The idle child died between messages: not this message's fault, try a new one.
                 child.stop()
                 child = _Child(self._preload)
-                child.send(func, args)
+                child.send(job)
             status, value, records = child.answer(timeout)
         except BaseException:
             child.stop()
@@ -175,8 +295,9 @@ class Readers:
             child.stop()
 
 
-def _relog(records: list[logging.LogRecord]) -> None:
-    for record in records:
+def _relog(records: list[dict[str, Any]]) -> None:
+    for fields in records:
+        record = logging.makeLogRecord(fields)
         logger = logging.getLogger(record.name)
         if logger.isEnabledFor(record.levelno):
             logger.handle(record)

@@ -21,16 +21,16 @@ from forms.casework import (
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
+    ReopenForm,
 )
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import casefile, casework, corrections, notes, queue, record_corrections
+from workflow import allocation, casefile, casework, corrections, notes, record_corrections
 from workflow.casework import ConsentDecision
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
-from workflow.record_catalogue import value_at
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 CASEWORKERS = ("coordinator", "manager")
@@ -104,7 +104,9 @@ def consent(referral_id: int) -> Any:
         recorded = casework.recorded_consent(referral)
         if not form.is_submitted():
             form.start_from(recorded)  # the check starts from the referrer's record, not blank
-        return {"recorded": recorded, "consent_labels": CONSENT_LABELS}
+        with uow() as work:
+            again = casework.consent_checked_before(work.session, referral_id)
+        return {"recorded": recorded, "consent_labels": CONSENT_LABELS, "checked_before": again}
 
     def run(work: UnitOfWork, version: int) -> None:
         aware = {"yes": True, "no": False}.get(form.victim_aware.data or "")
@@ -124,8 +126,8 @@ def consent(referral_id: int) -> Any:
 def allocate(referral_id: int) -> Any:
     form = AllocateForm()
     with uow() as work:
-        labels = queue.idva_labels(work, active_only=True)
-    form.idva.choices = [("", "Choose an IDVA")] + [(str(i), n) for i, n in labels.items()]
+        idvas = allocation.idva_choices(work, actor())
+    form.idva.choices = [("", "Choose an IDVA")] + [(str(c.id), c.label) for c in idvas]
 
     def run(work: UnitOfWork, version: int) -> None:
         idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
@@ -156,6 +158,19 @@ def close(referral_id: int) -> Any:
         )
 
     return act(referral_id, form, "staff/close.html", run, "Referral closed.")
+
+
+@bp.route("/reopen", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def reopen(referral_id: int) -> Any:
+    form = ReopenForm()
+
+    def run(work: UnitOfWork, version: int) -> None:
+        reason = form.reason.data or ""
+        casework.reopen_referral(work, actor(), referral_id, version, reason, policy())
+
+    done = "Referral reopened: it starts again with the consent check."
+    return act(referral_id, form, "staff/reopen.html", run, done)
 
 
 @bp.route("/note", methods=["GET", "POST"])
@@ -227,10 +242,11 @@ def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> 
         )
 
     def prepare(referral: Referral) -> dict[str, Any]:
-        shown = target.item.shown(value_at(referral, target.path))
+        with uow() as work:
+            value = record_corrections.current(work, referral, target)
         if not form.is_submitted():
-            form.value.data = record_corrections.typed(referral, target)
-        return {"shown": shown, "hint": target.hint}
+            form.value.data = record_corrections.typed(value, target)
+        return {"shown": target.item.shown(value), "hint": target.hint}
 
     label = target.item.label
     context = {"path": target.path, "label": label, "answer": None}

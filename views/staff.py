@@ -45,6 +45,7 @@ from workflow import (
     mailbox_health,
     needs_person,
     queue,
+    record_catalogue,
     record_corrections,
     safety,
 )
@@ -60,6 +61,7 @@ LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
+bp.add_app_template_global(record_catalogue.in_words, "value_in_words")
 
 
 @bp.app_template_global()
@@ -265,7 +267,7 @@ def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, A
     return {
         "safety": safety.safety_block(r, case.assessments),
         "answer_sections": answers.sections(r),
-        "checklists": [answers.checklist(a) for a in case.assessments],
+        "checklists": answers.checklists(case.assessments),
         "printing": printing,
     }
 

@@ -88,6 +88,7 @@ class ChecklistShown:
     score: int | None
     completed: str
     questions: list[QuestionShown]
+    newest: bool = True  # corrections change the newest version of each checklist only
 
 
 def row(item: Item, holder: Any, prefix: str = "") -> Row:
@@ -231,4 +232,15 @@ def flat(referral: Referral, assessments: list[Assessment]) -> dict[str, str]:
                 found[f"{card.title}: {r.label}"] = r.text
     for assessment in _newest(assessments):
         found.update(_checklist_columns(checklist(assessment)))
+    return found
+
+
+def checklists(assessments: list[Assessment]) -> list[ChecklistShown]:
+    """Return every checklist version in the order given, the newest of each kind marked."""
+    newest = {a.id for a in _newest(assessments)}
+    found = []
+    for assessment in assessments:
+        shown = checklist(assessment)
+        shown.newest = assessment.id in newest
+        found.append(shown)
     return found

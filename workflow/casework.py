@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from workflow import outbox
 from workflow.actors import Actor
+from workflow.assessing import apply_rules
 from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
-from workflow.models import Referral, User
+from workflow.models import Referral, StateChange, User
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
@@ -55,6 +56,15 @@ def recorded_consent(referral: Referral) -> RecordedConsent | None:
     )
     empty = found.consent is None and found.victim_aware is None
     return None if empty and not (found.not_sought_reason or found.lawful_basis) else found
+
+
+def consent_checked_before(session: Session, referral_id: int) -> bool:
+    """Say whether a consent check was made before (a reopened referral's fields hold it)."""
+    query = select(StateChange.id).where(
+        col(StateChange.referral_id) == referral_id,
+        col(StateChange.event) == Event.CHECK_CONSENT.value,
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def _consent_json(referral: Referral) -> dict[str, Any]:
@@ -203,7 +213,7 @@ def close(
     return referral
 
 
-def reopen(
+def reopen_referral(
     uow: UnitOfWork,
     actor: Actor,
     referral_id: int,
@@ -211,13 +221,17 @@ def reopen(
     reason: str,
     policy: Policy = CAMBS,
 ) -> Referral:
-    """Reopen a closed referral; it starts again at received so each check is made afresh."""
+    """Reopen a closed referral with a reason; it starts again at received, its rules worked out
+    afresh (time has passed: recency, repeat MARAC), so each check is made again."""
     require_role(actor, CASEWORKERS)
     if not reason.strip():
-        raise GuardFailed("Give the reason for reopening.")
+        raise GuardFailed("Give the reason for reopening the referral.")
     referral = load(uow.session, referral_id, expected_version)
-    transition(uow.session, referral, Event.REOPEN, actor, reason, policy)
+    before = {"outcome": referral.outcome.value if referral.outcome else None}
+    changed = (before, {"outcome": None})
+    transition(uow.session, referral, Event.REOPEN, actor, reason.strip(), policy, changed)
     referral.outcome = None
     referral.closed_at = None
+    apply_rules(uow.session, referral, policy)
     uow.commit()
     return referral

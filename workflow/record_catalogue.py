@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from workflow import lawful_bases
+from workflow.checklists import ANSWER_LABELS
 from workflow.record_options import (
     AGENCY_TYPES,
     BEHAVIOUR_WHERE,
@@ -445,3 +446,16 @@ def check_fields(fields: dict[str, Any], columns: set[str]) -> None:
     unknown += _entries("children", fields.get("children"), CHILD)
     if unknown:
         raise UnknownField(f"Not a field a referral keeps: {', '.join(sorted(unknown))}")
+
+
+BY_RECORD_PATH = {i.record_path: i for i in (*ITEMS, *PERPETRATOR) if i.record_path}
+
+
+def in_words(record_path: str, value: Any) -> str:
+    """Return a value named by its extraction-record path in words (the review list's)."""
+    item = BY_RECORD_PATH.get(record_path)
+    if value is None:
+        return "Not read"
+    if ".answers." in record_path:
+        return ANSWER_LABELS.get(str(value), str(value))
+    return item.shown(value) if item else str(value)

@@ -16,6 +16,8 @@ from workflow import audit, lawful_bases
 from workflow.actors import Actor
 from workflow.assessing import apply_rules
 from workflow.casework import CASEWORKERS, load, require_role
+from workflow.checklists import DASH, STALKING_SCREEN
+from workflow.corrections import latest_checklist
 from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound
 from workflow.models import Referral, utcnow
@@ -24,6 +26,7 @@ from workflow.policy import Policy
 from workflow.record_catalogue import BY_PATH, CHILD, PERPETRATOR, Item, Kind, value_at
 
 _PERSON = re.compile(r"^(perpetrators|children)\.(\d+)\.(\w+)$")
+_PART = re.compile(r"^(dash|stalking_screen)\.answers\.(\d+)\.(comment|source|sub)$")
 _TRUE = {"yes": True, "y": True, "safe": True, "true": True}
 _FALSE = {"no": False, "n": False, "not safe": False, "false": False}
 
@@ -46,10 +49,31 @@ class Target:
         return _hint(self.item)
 
 
+def _checklist_part(path: str) -> Target | None:
+    found = _PART.match(path)
+    if not found:
+        return None
+    kind, number, part = found[1], int(found[2]), found[3]
+    questions = DASH if kind == "dash" else STALKING_SCREEN
+    if not 1 <= number <= len(questions):
+        return None
+    q = questions[number - 1]
+    name = f"{'DASH' if kind == 'dash' else 'S-DASH'} question {number}"
+    if part == "sub":
+        if not q.sub_options:
+            return None
+        return Target(path, Item(path, f"{name}: {q.sub_legend}", "", Kind.CHOICES, q.sub_options))
+    label = "comment" if part == "comment" else "source if not the victim"
+    return Target(path, Item(path, f"{name}: {label}", "", Kind.LINES))
+
+
 def target(path: str) -> Target | None:
-    """Return the catalogued answer at this path, or None."""
+    """Return the catalogued answer at this path (a checklist's comment, source or sub-options
+    included), or None."""
     if path in BY_PATH:
         return Target(path, BY_PATH[path])
+    if _PART.match(path):
+        return _checklist_part(path)
     found = _PERSON.match(path)
     if not found:
         return None
@@ -144,9 +168,17 @@ def _set(referral: Referral, path: str, value: Any) -> None:
     setattr(referral, column, whole)  # a new value: the JSON column sees the change
 
 
-def typed(referral: Referral, found: Target) -> str:
+def current(uow: UnitOfWork, referral: Referral, found: Target) -> Any:
+    """Return the answer as kept now (a checklist's from its newest version)."""
+    part = _PART.match(found.path)
+    if not part:
+        return value_at(referral, found.path)
+    assessment = latest_checklist(uow, referral.id or 0, part[1])
+    return value_at(assessment.answers, f"{part[2]}.{part[3]}") if assessment else None
+
+
+def typed(value: Any, found: Target) -> str:
     """Return the answer as a person would type it back: codes as labels, dates as ISO."""
-    value = value_at(referral, found.path)
     if value is None or value == "" or value == []:
         return ""
     kind = found.item.kind
@@ -179,14 +211,10 @@ def correct_answer(
     if found is None:
         raise NotFound("That value cannot be corrected here.")
     referral = load(uow.session, referral_id, expected_version)
-    if (
-        path.startswith(("perpetrators.", "children."))
-        and value_at(referral, path.rsplit(".", 1)[0]) is None
-    ):
-        raise NotFound("No such person on this referral.")
-    before = value_at(referral, path)
-    after = _stored(referral, path, parse(found.item, text))
-    _set(referral, path, after)
+    if _PART.match(path):
+        before, after = _correct_part(uow, referral, found, text)
+    else:
+        before, after = _correct_referral(referral, found, text)
     referral.updated_at = utcnow()
     apply_rules(uow.session, referral, policy)
     audit.record(
@@ -201,3 +229,28 @@ def correct_answer(
     )
     uow.commit()
     return referral
+
+
+def _correct_part(uow: UnitOfWork, referral: Referral, found: Target, text: str) -> tuple[Any, Any]:
+    part = _PART.match(found.path)
+    assessment = latest_checklist(uow, referral.id or 0, part[1]) if part else None
+    if part is None or assessment is None:
+        raise GuardFailed("This referral has no such checklist to correct.")
+    given = dict(assessment.answers.get(part[2]) or {})
+    before, after = given.get(part[3]), parse(found.item, text)
+    # A new dict, so the JSON column sees the change.
+    assessment.answers = {**assessment.answers, part[2]: {**given, part[3]: after}}
+    return before, after
+
+
+def _correct_referral(referral: Referral, found: Target, text: str) -> tuple[Any, Any]:
+    path = found.path
+    if (
+        path.startswith(("perpetrators.", "children."))
+        and value_at(referral, path.rsplit(".", 1)[0]) is None
+    ):
+        raise NotFound("No such person on this referral.")
+    before = value_at(referral, path)
+    after = _stored(referral, path, parse(found.item, text))
+    _set(referral, path, after)
+    return before, after

@@ -15,6 +15,7 @@ from workflow.record_options import CHANNEL_NAMES
 
 NOT_ASKED = "Not asked on this form"
 BREACH_QUESTION = 23  # DASH: broken bail, an injunction or an agreement about contact
+OTHER_THREAT_QUESTION = 17  # DASH: anyone else who has threatened the victim or they fear
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,22 @@ def _channels(referral: Referral, form: str) -> list[SafetyLine]:
     return found
 
 
+def _given_or_asked(referral: Referral, form: str) -> bool:
+    """The mailed form's safe-contact notes: shown when that form asks them or they are given."""
+    return form == "mail" or bool((referral.safe_contact or {}).get("notes"))
+
+
 def _newest_dash(assessments: list[Assessment]) -> Assessment | None:
     dashes = [a for a in assessments if a.instrument is not Instrument.S_DASH_11]
     return max(dashes, key=lambda a: (a.version, a.id or 0)) if dashes else None
 
 
-def _breaches(assessments: list[Assessment]) -> list[SafetyLine]:
+def _dash_answer(assessments: list[Assessment], number: int) -> list[SafetyLine]:
+    """The newest DASH answer to one question, with its sub-options and comment."""
     dash = _newest_dash(assessments)
     if dash is None:
         return []
-    q = checklist(dash).questions[BREACH_QUESTION - 1]
+    q = checklist(dash).questions[number - 1]
     parts = [q.answer, ", ".join(q.sub), q.comment]
     text = "\n".join(p for p in parts if p)
     return [SafetyLine(f"DASH {q.number}. {q.question}", text, q.answer == "Yes", True)]
@@ -97,6 +104,7 @@ def safety_block(referral: Referral, assessments: list[Assessment]) -> list[Safe
             [
                 line("details.unsafe_to_speak_to", warn=True),
                 line("details.victim_afraid_of", warn=True),
+                *_dash_answer(assessments, OTHER_THREAT_QUESTION),
                 line("details.safe_to_speak_to"),
             ],
         ),
@@ -104,6 +112,11 @@ def safety_block(referral: Referral, assessments: list[Assessment]) -> list[Safe
             "Safe ways to contact the victim",
             [
                 *_channels(referral, form),
+                *(
+                    [line("safe_contact.notes", warn=True)]
+                    if _given_or_asked(referral, form)
+                    else []
+                ),
                 line("safe_contact.safe_times"),
                 line("safe_contact.alternative_contact"),
             ],
@@ -120,7 +133,10 @@ def safety_block(referral: Referral, assessments: list[Assessment]) -> list[Safe
         ),
         SafetyPart(
             "Bail conditions, court orders and breaches",
-            [line("details.police.bail_or_orders", warn=True), *_breaches(assessments)],
+            [
+                line("details.police.bail_or_orders", warn=True),
+                *_dash_answer(assessments, BREACH_QUESTION),
+            ],
         ),
         SafetyPart("Children and others at risk", _children(referral, form)),
     ]

@@ -6,6 +6,7 @@ import csv
 import io
 
 from mailbox.grid import Cell, Document, Row
+from mailbox.safety import UnreadablePart
 
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
@@ -19,14 +20,17 @@ def read_csv(name: str, text: str) -> Document:
     except csv.Error:
         dialect = csv.excel  # one column, or too little to tell: commas
     doc = Document(name)
-    for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if number > MAX_ROWS:
-            break
-        cells = tuple(
-            Cell(value.strip(), float(column))
-            for column, value in enumerate(record[:MAX_COLUMNS])
-            if value.strip()
-        )
-        if cells:
-            doc.rows.append(Row(cells, f"{name} row {number}"))
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if number > MAX_ROWS:
+                break
+            cells = tuple(
+                Cell(value.strip(), float(column))
+                for column, value in enumerate(record[:MAX_COLUMNS])
+                if value.strip()
+            )
+            if cells:
+                doc.rows.append(Row(cells, f"{name} row {number}"))
+    except csv.Error as exc:  # a NUL, an over-long field: not a form we can read
+        raise UnreadablePart(f"not readable as CSV: {exc}") from exc
     return doc

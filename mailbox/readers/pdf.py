@@ -12,6 +12,7 @@ from pypdf.errors import PyPdfError
 
 from mailbox.fields import match_label, split_camel
 from mailbox.grid import Cell, Document, Mark, Row
+from mailbox.readers import pdf_boxes
 from mailbox.readers.layout import text_rows
 from mailbox.readers.pdf_shading import Carried, with_shading
 from mailbox.safety import UnreadablePart
@@ -25,7 +26,14 @@ _BOX_NAME = re.compile(
     re.I,
 )
 _RADIO_NAME = re.compile(r"^(?P<prefix>\D*?)[\W_]*(?P<num>\d{1,2})$")
+RADIO_FLAG = 1 << 15  # a button field that is a radio group, not a check box
 _OPTIONS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
+_WORDS = {"yes": "Yes", "no": "No", "dont_know": "Don't know"}
+# A yes/no question's answer box without a number: "Consent_No", "SafeToContactYes".
+_OPTION_BOX = re.compile(
+    r"^(?P<prefix>.+?)(?:[\W_]+(?P<opt>(?i:yes|no|dk|don'?t ?know|dont ?know|unknown|y|n))"
+    r"|(?<=[a-z])(?P<camel>Yes|No|DK|DontKnow|Unknown))$"
+)
 
 
 def read_pdf(name: str, data: bytes) -> Document:
@@ -37,6 +45,12 @@ def read_pdf(name: str, data: bytes) -> Document:
             raise UnreadablePart("password-protected PDF")
         fields = reader.get_fields() or {}
         pages = [_page_text(p) for p in reader.pages[:MAX_PAGES]]
+        unnamed = _unnamed_boxes(fields)
+        placed = (
+            [pdf_boxes.placed(p, pdf_boxes.widgets(p, unnamed)) for p in reader.pages[:MAX_PAGES]]
+            if unnamed
+            else []
+        )
     except UnreadablePart:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
@@ -45,6 +59,7 @@ def read_pdf(name: str, data: bytes) -> Document:
         raise UnreadablePart("image-only PDF (no text layer)")
     doc = Document(name)
     doc.rows.extend(_field_rows(name, fields, pages))
+    doc.rows.extend(_placed_rows(name, placed, pages))
     carried = Carried()
     for number, text in enumerate(pages, start=1):
         rows = text_rows(text, f"{name} page {number}", columns=not fields)
@@ -72,7 +87,13 @@ def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row
     boxes: Boxes = {}
     for key, field in fields.items():
         value, kind = field.get("/V"), field.get("/FT")
-        if kind == "/Btn" and _tally_box(boxes, key, value):
+        if kind == "/Btn" and _tally_box(boxes, key, value, field):
+            continue
+        if kind == "/Btn" and (option := _OPTION_BOX.match(key)):
+            # One box per answer ("Consent_Yes", "Consent_No"): the ticked one's word is the value.
+            if _is_on(value):
+                word = _OPTIONS.get((option["opt"] or option["camel"]).lower(), "dont_know")
+                rows.append(_pair(split_camel(option["prefix"]), _WORDS[word], name))
             continue
         label = _label(field.get("/TU"), key)
         if kind == "/Btn" and _is_on(value):
@@ -83,6 +104,31 @@ def _field_rows(name: str, fields: dict[str, Any], pages: list[str]) -> list[Row
     for index, (prefix, group) in enumerate(boxes.items()):
         rows.extend(_checklist_rows(name, prefix, group, _pick(lists, group, index)))
     return rows
+
+
+def _unnamed_boxes(fields: dict[str, Any]) -> set[str]:
+    """Return the check boxes whose names say no question and option ("Check Box17")."""
+    return {
+        key
+        for key, field in fields.items()
+        if field.get("/FT") == "/Btn" and not _radio(field) and not _BOX_NAME.match(key)
+    }
+
+
+def _radio(field: Any) -> bool:
+    return bool(int(field.get("/Ff") or 0) & RADIO_FLAG)
+
+
+def _placed_rows(name: str, placed: list[pdf_boxes.Placed], pages: list[str]) -> list[Row]:
+    """Return checklist rows for boxes placed by position, the question words from the page."""
+    group: pdf_boxes.Placed = {}
+    for page in placed:
+        for number, options in page.items():
+            group.setdefault(number, {}).update(options)
+    if not group:
+        return []
+    lists = numbered_lists("\n".join(pages))
+    return _checklist_rows(name, "placed ", group, _pick(lists, group, 0))
 
 
 def _label(tooltip: Any, key: str) -> str:
@@ -97,13 +143,13 @@ def _is_on(value: Any) -> bool:
     return value is not None and str(value) not in ("/Off", "Off", "")
 
 
-def _tally_box(boxes: Boxes, key: str, value: Any) -> bool:
+def _tally_box(boxes: Boxes, key: str, value: Any, field: Any) -> bool:
     """Record a checklist box ("Q7_Yes") or radio group ("Q7" = /DK); False if it is neither."""
     if m := _BOX_NAME.match(key):
         option = _OPTIONS.get(m["opt"].lower(), "dont_know")
         boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})[option] = _is_on(value)
         return True
-    if m := _RADIO_NAME.match(key):
+    if (m := _RADIO_NAME.match(key)) and _radio(field):
         chosen = answer_word(str(value).lstrip("/")) if _is_on(value) else None
         options = boxes.setdefault(m["prefix"], {}).setdefault(int(m["num"]), {})
         options.update({o: o == chosen for o in ("yes", "no", "dont_know")} if chosen else {})

@@ -221,6 +221,10 @@ VARIANTS: dict[str, Variants] = {
     "contact.withdraw": _allocated,
     "casework.allocate": _open,
     "casework.close": _open,
+    "casework.reopen": lambda d, r: [
+        {"referral_id": d.referrals["closed"]},
+        {"referral_id": d.referrals["fresh"]},  # open: says it cannot be reopened
+    ],
     "casework.duplicate": _open,
     "casework.note": lambda d, r: _referrals(d, r)[:1] if r == "idva" else _open(d, r),
     "casework.correct": lambda d, r: [

@@ -35,3 +35,22 @@ def talkative(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Rea
     """Log from inside the child, with the process id, then read normally."""
     logging.getLogger("mailbox.parse").warning("reading in process %d", os.getpid())
     return read_now(raw, max_attachment_bytes, own)
+
+
+def hungry(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Reading:
+    """Try to hold 4 GB, as a decompression bomb would."""
+    block = bytearray(4 * 1024**3)
+    return Reading({"disposition": "referral", "size": len(block)})
+
+
+def spinning(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Reading:
+    """Burn CPU for ever, as a reader caught in a pathological loop would."""
+    count = 0
+    while True:
+        count += 1
+
+
+def nosy(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Reading:
+    """Hand back everything in the environment, as a compromised reader would try to."""
+    seen = "; ".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
+    return Reading({"disposition": "quarantine", "referral": None}, reason=seen[:1900])

@@ -342,7 +342,8 @@ def pdf_bytes(
         "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
     ]
     for i, f in enumerate(fields):
-        rect = f"[400 {800 - 14 * i} 410 {810 - 14 * i}]"
+        x0, y0 = f.get("at", (400, 800 - 14 * i))  # where the widget sits (its lower left)
+        rect = f"[{x0} {y0} {x0 + 10} {y0 + 10}]"
         if f["type"] == "radio":
             objects.append(
                 f"<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 49152 /T ({f['name']}) "

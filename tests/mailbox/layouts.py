@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mailbox import legacy
 from mailbox.labels import LABELS
 from tests.mailbox.builders import (
     DOCX_TYPE,
@@ -109,22 +110,48 @@ def _mail(name: str, data: bytes, ctype: str) -> bytes:
 _DASH = "DASH Risk Identification Checklist"
 
 
-def docx_table(sections: Sections) -> bytes:
-    """Label | value rows in one table per section, headings between."""
+def _table_docx(sections: Sections) -> bytes:
     blocks: list[Any] = ["MARAC Referral Form"]
     for heading, pairs in sections:
         blocks += [heading, [[label, value] for label, value in pairs]]
     blocks.append(_DASH)  # announces a checklist, so the record has its completed date
-    return _mail("referral.docx", docx_bytes(blocks), DOCX_TYPE)
+    return docx_bytes(blocks)
 
 
-def docx_lines(sections: Sections) -> bytes:
-    """'Label: value' paragraphs."""
+def _lines_docx(sections: Sections) -> bytes:
     blocks: list[Any] = ["MARAC Referral Form"]
     for heading, pairs in sections:
         blocks += [heading, *(line for pair in pairs for line in _lines(*pair))]
     blocks.append(_DASH)
-    return _mail("referral.docx", docx_bytes(blocks), DOCX_TYPE)
+    return docx_bytes(blocks)
+
+
+def docx_table(sections: Sections) -> bytes:
+    """Label | value rows in one table per section, headings between."""
+    return _mail("referral.docx", _table_docx(sections), DOCX_TYPE)
+
+
+def docx_lines(sections: Sections) -> bytes:
+    """'Label: value' paragraphs."""
+    return _mail("referral.docx", _lines_docx(sections), DOCX_TYPE)
+
+
+def libreoffice_pdf_table(sections: Sections) -> bytes:
+    """The Word table form printed to PDF by LibreOffice (a second PDF producer)."""
+    pdf = legacy.convert(_table_docx(sections), "docx", "pdf")
+    return _mail("referral.pdf", pdf, "application/pdf")
+
+
+def libreoffice_pdf_lines(sections: Sections) -> bytes:
+    """The 'Label: value' Word form printed to PDF by LibreOffice."""
+    pdf = legacy.convert(_lines_docx(sections), "docx", "pdf")
+    return _mail("referral.pdf", pdf, "application/pdf")
+
+
+def word_97_table(sections: Sections) -> bytes:
+    """The Word table form saved as Word 97-2003 .doc (by way of RTF, see test_legacy)."""
+    rtf = legacy.convert(_table_docx(sections), "docx", "rtf")
+    return _mail("referral.doc", legacy.convert(rtf, "rtf", "doc"), "application/msword")
 
 
 def docx_side_by_side(sections: Sections) -> bytes:
@@ -217,6 +244,23 @@ def pdf_fields(sections: Sections) -> bytes:
     return _mail("referral.pdf", pdf_bytes(lines, fields), "application/pdf")
 
 
+def pdf_boxes(sections: Sections) -> bytes:
+    """A fillable PDF asking yes/no as a pair of check boxes ("Consent_Yes", "Consent_No")."""
+    fields: list[dict[str, Any]] = []
+    for heading, pairs in sections:
+        for label, value in pairs:
+            name = heading.split()[0] + "_" + re.sub(r"\W+", "", label.title())
+            if value in ("Yes", "No"):
+                for option in ("Yes", "No"):
+                    fields.append(
+                        {"name": f"{name}_{option}", "type": "box", "value": value == option}
+                    )
+            else:
+                fields.append({"name": name, "type": "text", "value": value, "label": label})
+    lines = [(40, 810, "MARAC Referral Form"), (40, 600, _DASH)]
+    return _mail("referral.pdf", pdf_bytes(lines, fields), "application/pdf")
+
+
 def xlsx_block(sections: Sections) -> bytes:
     """A spreadsheet with the referral block starting at C4 on its second sheet."""
     rows: list[list[Any]] = [[], [], [None, None, "MARAC Referral Form"]]
@@ -259,6 +303,7 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "pdf_side_by_side": pdf_side_by_side,
     "pdf_lines": pdf_lines,
     "pdf_fields": pdf_fields,
+    "pdf_boxes": pdf_boxes,
     "xlsx_block": xlsx_block,
     "body_lines": body_lines,
     "body_html": body_html,
@@ -267,5 +312,11 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
 RUN_ON_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "pdf_run_on": pdf_run_on,
     "pdf_colonless": pdf_colonless,
+}
+# Made with LibreOffice (seconds each): the benchmark sweep runs them all, the suite a slice.
+LIBREOFFICE_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
+    "libreoffice_pdf_table": libreoffice_pdf_table,
+    "libreoffice_pdf_lines": libreoffice_pdf_lines,
+    "word_97_table": word_97_table,
 }
 VARIANTS = max(len(v) for v in LABELS.values())

@@ -9,6 +9,7 @@ from mailbox.parse import parse_message
 from tests.mailbox.builders import DOCX_TYPE, docx_bytes, parse_attachment
 from tests.mailbox.layouts import (
     LAYOUTS,
+    LIBREOFFICE_LAYOUTS,
     RUN_ON_LAYOUTS,
     TRUTH,
     VARIANTS,
@@ -112,3 +113,10 @@ def test_an_address_stops_at_the_next_box_and_gives_its_postcode() -> None:
     assert victim["address"] == "Flat 2, 1 Example Street, Ely, CB7 4AA"
     assert victim["postcode"] == "CB7 4AA"
     assert "victim.postcode" in record["needs_review"]  # read from the address: a person confirms
+
+
+@pytest.mark.parametrize("layout", sorted(LIBREOFFICE_LAYOUTS))
+def test_forms_made_by_libreoffice_are_read_or_flagged(layout: str) -> None:
+    # One wording and a two-line address each: benchmarks/field_sweep.py runs every wording.
+    silent, _ = check(LIBREOFFICE_LAYOUTS[layout](form(3, address_lines=True)))
+    assert silent == []

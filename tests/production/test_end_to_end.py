@@ -139,7 +139,9 @@ def _check_consent_and_allocate(page: Page, reference: str, idva: str) -> None:
     expect(page.get_by_text("Consent check recorded.")).to_be_visible(timeout=PATIENCE_MS)
     page.get_by_role("link", name="Allocate", exact=True).click()
     _title(page, "Allocate")
-    page.get_by_label("IDVA", exact=True).select_option(label=idva)
+    # Each IDVA is offered with their open caseload, e.g. "Ivy Idva (0 open referrals)".
+    choice = page.locator("#idva option", has_text=idva).first.get_attribute("value")
+    page.get_by_label("IDVA", exact=True).select_option(value=choice)
     today = datetime.now(ZoneInfo("Europe/London")).date()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))

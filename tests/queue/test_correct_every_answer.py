@@ -3,12 +3,13 @@
 import re
 
 from flask.testing import FlaskClient
+from sqlmodel import select
 
 from tests.factories import make_referral
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, post_form
 from workflow.db import Database
-from workflow.models import User
+from workflow.models import Assessment, User
 from workflow.record_catalogue import CHILD, ITEMS, PERPETRATOR
 
 FULL = {
@@ -92,3 +93,37 @@ def test_a_value_of_the_wrong_kind_says_what_to_type(desk: FlaskClient, database
     )
     missing = post_form(desk, f"/referrals/{referral.id}/correct/perpetrators.5.name", data)
     assert missing.status_code == 404
+
+
+def test_a_checklist_comment_and_sub_options_are_corrected_on_the_newest_version(
+    desk: FlaskClient, database: Database
+) -> None:
+    referral = make_referral(database, **FULL)
+    with database.uow() as uow:
+        dash = uow.session.exec(select(Assessment)).one()
+        dash.answers = {**dash.answers, "23": {"answer": "yes", "comment": "Old", "sub": ["bail"]}}
+        uow.commit()
+    html = desk.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "/correct/dash.answers.23.comment" in html and "/correct/dash.answers.23.sub" in html
+    url = f"/referrals/{referral.id}/correct/dash.answers.23.comment"
+    assert ">Old</textarea>" in desk.get(url).get_data(as_text=True)
+    version = str(fetch(database, referral.id).version)
+    data = {"value": "Broke bail twice\nin October", "reason": "Misread", "version": version}
+    assert post_form(desk, url, data).status_code == 302
+    sub = f"/referrals/{referral.id}/correct/dash.answers.23.sub"
+    version = str(fetch(database, referral.id).version)
+    data = {
+        "value": "Bail conditions, Non-molestation order",
+        "reason": "Misread",
+        "version": version,
+    }
+    assert post_form(desk, sub, data).status_code == 302
+    with database.uow() as uow:
+        given = uow.session.exec(select(Assessment)).one().answers["23"]
+    assert given == {
+        "answer": "yes",
+        "comment": "Broke bail twice\nin October",
+        "sub": ["bail", "non_molestation"],
+    }
+    event = audit_actions(database, "referral")[-1]
+    assert event.before == {"dash.answers.23.sub": ["bail"]}

@@ -111,7 +111,7 @@ def test_the_coordinators_round(live: tuple[str, Database], page: Page, chromium
     page.get_by_role("link", name="Allocate", exact=True).click()
     _title(page, "Allocate")
     check_axe(page)
-    page.get_by_label("IDVA", exact=True).select_option(label="Ivy Idva")
+    page.get_by_label("IDVA", exact=True).select_option(label="Ivy Idva (0 open referrals)")
     page.get_by_label("Day").fill("3")
     page.get_by_label("Month").fill("12")
     page.get_by_label("Year").fill("2026")

@@ -124,7 +124,12 @@ class DovecotServer:
                 first_valid_uid="first_valid_uid = 0" if mail.pw_uid < 500 else "",
             )
         )
-        with open(self.root / "stderr.log", "wb") as stderr:
+        self._launch(config, timeout)
+        return self
+
+    def _launch(self, config: Path, timeout: float) -> None:
+        assert self.root is not None
+        with open(self.root / "stderr.log", "ab") as stderr:
             self._proc = subprocess.Popen(
                 [DOVECOT, "-F", "-c", str(config)],
                 stdin=subprocess.DEVNULL,
@@ -139,7 +144,17 @@ class DovecotServer:
                 self.stop()
                 raise RuntimeError(f"Dovecot did not start on port {self.port}:\n{log}")
             time.sleep(0.02)
-        return self
+
+    def crash(self) -> None:
+        """Kill the server (master and children at once), keeping its mail for restart()."""
+        if self._proc is not None and self._proc.poll() is None:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait()
+
+    def restart(self, timeout: float = 10.0) -> None:
+        """Start the crashed server again on the same port with the same mail."""
+        assert self.root is not None
+        self._launch(self.root / "dovecot.conf", timeout)
 
     def env(self) -> dict[str, str]:
         """Settings (contract.md) that point the service at this server."""

@@ -185,9 +185,9 @@ def test_reopen_needs_a_reason_and_returns_to_received(database: Database, coord
     with database.uow() as uow:
         r = casework.close(uow, coordinator, r.id, r.version, Outcome.DUPLICATE)
     with database.uow() as uow, pytest.raises(GuardFailed):
-        casework.reopen(uow, coordinator, r.id, r.version, "")
+        casework.reopen_referral(uow, coordinator, r.id, r.version, "")
     with database.uow() as uow:
-        r = casework.reopen(uow, coordinator, r.id, r.version, "Not a duplicate after all")
+        r = casework.reopen_referral(uow, coordinator, r.id, r.version, "Not a duplicate after all")
     assert r.state is State.RECEIVED and r.outcome is None
 
 

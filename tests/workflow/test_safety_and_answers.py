@@ -1,6 +1,7 @@
 """The safety block and the answers as shown: labels not codes, UK dates, Don't know kept."""
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,11 +11,20 @@ from wtforms import RadioField, SelectField, SelectMultipleField
 from forms import marac, stalking
 from tests.factories import make_referral, new_referral
 from workflow import answers, safety
+from workflow.checklists import DASH
 from workflow.db import Database
 from workflow.models import Assessment
 from workflow.models.referral import Instrument, Source
 from workflow.record import to_new_referral
-from workflow.record_catalogue import BY_PATH, ITEMS, PERPETRATOR, UnknownField, uk_date, undeclared
+from workflow.record_catalogue import (
+    BY_PATH,
+    ITEMS,
+    PERPETRATOR,
+    UnknownField,
+    in_words,
+    uk_date,
+    undeclared,
+)
 
 
 def _texts(parts: list[safety.SafetyPart]) -> dict[str, str]:
@@ -137,3 +147,36 @@ def test_every_option_of_every_form_is_shown_by_its_label(app: Flask) -> None:
     for item in (*ITEMS, *PERPETRATOR):
         for code, label in item.options:
             assert item.shown(code) == label
+
+
+def test_the_block_carries_dash_17_and_23_and_the_mailed_forms_contact_notes(
+    database: Database,
+) -> None:
+    referral = make_referral(
+        database, safe_contact={"overall": False, "notes": "Only via her support worker"}
+    )
+    dash = Assessment(
+        id=1,
+        referral_id=referral.id or 0,
+        instrument=Instrument.SAFELIVES_DASH_24,
+        answers={
+            "17": {"answer": "yes", "comment": "His brother Kamal"},
+            "23": {"answer": "yes", "sub": ["bail"], "comment": "Broke bail in October"},
+        },
+    )
+    lines = {
+        line.label: line for part in safety.safety_block(referral, [dash]) for line in part.lines
+    }
+    threat = lines["DASH 17. " + DASH[16].text]
+    assert threat.warning and "His brother Kamal" in threat.text
+    breach = lines["DASH 23. " + DASH[22].text]
+    assert breach.text == "Yes\nBail conditions\nBroke bail in October" and breach.warning
+    assert lines["Safe to contact"].text == "Not safe"
+    assert lines["Safe contact notes"].text == "Only via her support worker"
+
+
+def test_values_waiting_for_review_are_shown_in_words() -> None:
+    assert in_words("victim.date_of_birth", date(1990, 1, 27)) == "27 January 1990"
+    assert in_words("dash.answers.7", "dont_know") == "Don't know"
+    assert in_words("victim.safe_to_contact", None) == "Not read"
+    assert in_words("victim.safe_to_contact", False) == "Not safe"

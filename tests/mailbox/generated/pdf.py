@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from tests.mailbox.builders import REFERRAL, pdf_bytes
-from tests.mailbox.generated.layouts import CODE, SPAN, Cell, Tick, tables, text_tick, title
+from tests.mailbox.generated.layouts import CODE, OPTION, SPAN, Cell, Tick, tables, text_tick, title
 from tests.mailbox.generated.spec import Case
 
 CHAR = 5.4  # Courier 9 pt: every character is this wide
@@ -15,6 +15,7 @@ ASCII = str.maketrans(
     {"✓": "X", "✔": "X", "☒": "X", "☐": "", "■": "X", "●": "X", "○": "", "–": "-", "’": "'"}
 )
 Line = tuple[float, float, str]
+OPTIONS = tuple(OPTION.values())
 
 
 def _x_positions(columns: list[str]) -> list[float]:
@@ -73,8 +74,10 @@ def flat_pdf(case: Case) -> bytes:
 
 
 def _box_names(case: Case, n: int) -> dict[str, str]:
-    """Return the check-box field name for each option of question n, in one of three schemes."""
-    scheme = case.seed % 3
+    """Return the check-box field name for each option of question n, in one of four schemes."""
+    scheme = case.seed % 4
+    if scheme == 3:  # the designer's default names, numbered in order: nothing says which question
+        return {o: f"Check Box{3 * (n - 1) + k + 1}" for k, o in enumerate(OPTIONS)}
     if scheme == 0:
         return {"yes": f"Q{n}_Yes", "no": f"Q{n}_No", "dont_know": f"Q{n}_DK"}
     if scheme == 1:
@@ -83,26 +86,39 @@ def _box_names(case: Case, n: int) -> dict[str, str]:
 
 
 def fields_pdf(case: Case) -> bytes:
-    """Return a fillable PDF: text fields for the details, boxes or radio groups for answers."""
+    """Return a fillable PDF: text fields for the details, boxes or radio groups for answers.
+
+    The questions are numbered lines under a Yes / No / DK heading, each box on its question's
+    line under its option, as a form designer lays them out.
+    """
     fields: list[dict[str, Any]] = [
         {"name": label.replace(" ", ""), "type": "text", "value": value, "label": label}
         for label, value in REFERRAL
     ]
-    for n, answer in enumerate(case.given, start=1):
-        if case.format == "pdf_radio":
-            value = {"yes": "Yes", "no": "No", "dont_know": "DK"}.get(answer or "", "Off")
-            name = f"Q{n}" if case.seed % 2 else f"Question {n}"
-            fields.append({"name": name, "type": "radio", "value": value})
-            continue
-        for option, name in _box_names(case, n).items():
-            fields.append({"name": name, "type": "box", "value": answer == option})
-    lines: list[Line] = [(40, 815, "MARAC Referral Form"), (40, 700, title(case))]
-    y = 685.0
-    for n, q in enumerate(case.questions, start=1):
-        for k, part in enumerate(textwrap.wrap(f"{n}. {q}", 90)):
+    lines: list[Line] = [(40, 815, "MARAC Referral Form"), (40, 710, title(case))]
+    lines += [(x, 695, word) for x, word in zip(BOX_X, ("Yes", "No", "DK"), strict=True)]
+    y = 680.0
+    for n, (q, answer) in enumerate(zip(case.questions, case.given, strict=True), start=1):
+        fields += _answer_fields(case, n, answer, y)
+        for k, part in enumerate(textwrap.wrap(f"{n}. {q}", 70)):
             lines.append((40 if k == 0 else 52, y, part))
             y -= 9
+        y -= 3
     return pdf_bytes(lines, fields)
+
+
+BOX_X = (430.0, 470.0, 510.0)  # the Yes, No and DK columns
+
+
+def _answer_fields(case: Case, n: int, answer: str | None, y: float) -> list[dict[str, Any]]:
+    if case.format == "pdf_radio":
+        value = {"yes": "Yes", "no": "No", "dont_know": "DK"}.get(answer or "", "Off")
+        name = f"Q{n}" if case.seed % 2 else f"Question {n}"
+        return [{"name": name, "type": "radio", "value": value, "at": (BOX_X[0], y - 2)}]
+    return [
+        {"name": name, "type": "box", "value": answer == option, "at": (x, y - 2)}
+        for x, (option, name) in zip(BOX_X, _box_names(case, n).items(), strict=True)
+    ]
 
 
 __all__ = ["Tick", "fields_pdf", "flat_pdf"]

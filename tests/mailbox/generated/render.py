@@ -9,6 +9,8 @@ from typing import Any
 
 import docx
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.mailbox.builders import (
     DOCX_TYPE,
@@ -89,13 +91,22 @@ def _docx_table(document: Any, table: Table) -> None:
             c += span
 
 
-def docx_form(case: Case) -> bytes:
+def docx_form(case: Case, details: bool = True, checklist: bool = True) -> bytes:
     """Return the referral as a Word document: details table, heading, checklist table(s)."""
     document = docx.Document()
-    document.add_paragraph(FORM_TITLE)
-    details = document.add_table(rows=len(REFERRAL), cols=2)
-    for r, (label, value) in enumerate(REFERRAL):
-        details.cell(r, 0).text, details.cell(r, 1).text = label, value
+    document.add_paragraph(FORM_TITLE if details else "")
+    if details:
+        grid = document.add_table(rows=len(REFERRAL), cols=2)
+        for r, (label, value) in enumerate(REFERRAL):
+            grid.cell(r, 0).text, grid.cell(r, 1).text = label, value
+    if checklist:
+        _docx_checklist(document, case)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_checklist(document: Any, case: Case) -> None:
     if case.shape != "merged":
         document.add_paragraph(title(case))
     if case.instrument == "dash":
@@ -103,29 +114,60 @@ def docx_form(case: Case) -> bytes:
     for table in tables(case):
         _docx_table(document, table)
         document.add_paragraph("")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 # --- Excel --------------------------------------------------------------------------------------
+def _checklist_rows(case: Case) -> list[list[Any]]:
+    rows: list[list[Any]] = [[title(case)]]
+    if case.instrument == "dash":
+        rows.append([COMPLETED])
+    for table in tables(case):
+        rows += [flat(row) for row in table]
+    return rows
+
+
 def xlsx_form(case: Case) -> bytes:
-    """Return the referral as a workbook: details block, then the checklist below it."""
+    """Return the referral as a workbook: the checklist below the details, beside them (from
+    column D), or on a sheet of its own, as the case's seed picks.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "Referral"
-    for label, value in REFERRAL:
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append([title(case)])
-    if case.instrument == "dash":
-        sheet.append([COMPLETED])
-    for table in tables(case):
-        for row in table:
-            sheet.append(flat(row))
+    details: list[list[Any]] = [[label, value] for label, value in REFERRAL]
+    checklist = _checklist_rows(case)
+    where = case.seed % 3
+    if where == 0:
+        for row in [*details, [], *checklist]:
+            sheet.append(row)
+    elif where == 1:  # the referral block beside the answers
+        for i in range(max(len(details), len(checklist))):
+            left = details[i] if i < len(details) else ["", ""]
+            sheet.append([*left, None, *(checklist[i] if i < len(checklist) else [])])
+    else:
+        for row in details:
+            sheet.append(row)
+        other = book.create_sheet("DASH" if case.instrument == "dash" else "S-DASH")
+        for row in checklist:
+            other.append(row)
+    if case.tick == "code" and case.seed % 2:
+        _numeric_codes(book.worksheets[-1], case, first=4 if where == 1 else 1)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+NUMERIC = {"Y": 1, "N": 2, "DK": 3}
+
+
+def _numeric_codes(sheet: Any, case: Case, first: int) -> None:
+    """Answer with numbers that only the column's drop-down list explains ("1 - Yes")."""
+    column = get_column_letter(first + case.columns.split().index("a"))
+    for (cell,) in sheet[f"{column}1:{column}{sheet.max_row}"]:
+        if cell.value in NUMERIC:
+            cell.value = NUMERIC[cell.value]
+    codes = DataValidation(type="list", formula1='"1 - Yes,2 - No,3 - Don\'t know"')
+    sheet.add_data_validation(codes)
+    codes.add(f"{column}1:{column}{sheet.max_row}")
 
 
 # --- Bodies -------------------------------------------------------------------------------------
@@ -217,6 +259,15 @@ def message(case: Case, lo_pdf: bytes | None = None) -> bytes:
     fmt = case.format
     if fmt == "docx":
         return email_bytes(attachments=[("MARAC referral.docx", docx_form(case), DOCX_TYPE)])
+    if fmt == "docx_two":  # the MARAC form and the checklist as two attachments
+        form = docx_form(case, checklist=False)
+        checklist = docx_form(case, details=False)
+        return email_bytes(
+            attachments=[
+                ("MARAC referral form.docx", form, DOCX_TYPE),
+                ("DASH.docx", checklist, DOCX_TYPE),
+            ]
+        )
     if fmt == "xlsx":
         return email_bytes(attachments=[("referral.xlsx", xlsx_form(case), XLSX_TYPE)])
     if fmt == "body_plain":

@@ -35,6 +35,7 @@ COLUMNS = ("# q Y N D", "q Y N D", "# q D Y N", "Y N D q", "# q N Y D c", "# q Y
 SHAPES = ("one", "split", "split_bare", "merged")
 FORMATS = (
     "docx",
+    "docx_two",
     "xlsx",
     "body_plain",
     "body_compact",
@@ -94,7 +95,7 @@ class Case:
 
 def ticks_for(fmt: str) -> tuple[str, ...]:
     """Return the tick styles a format can carry."""
-    if fmt == "docx" or fmt == "pdf_lo":
+    if fmt in ("docx", "docx_two", "pdf_lo"):
         return TEXT_TICKS + WORD_TICKS + TYPED
     if fmt in ("pdf_fields", "pdf_radio", "body_compact"):
         return ("field",)

@@ -63,6 +63,12 @@ ONCE_WRONG = [
     _case("body_plain", "published", "x", "# q D Y N"),  # "Police Constable" signed below
     _case("body_8bit", "sdash_you", "■", "q Y N D"),  # cp1252, wrapped, one unanswered
     _case("pdf_flat", "acpo", "x", "# q N Y D c", "merged"),
+    _case("xlsx", "published", "X", "Y N D q", seed=1),  # referral block beside the answers
+    _case("xlsx", "you", "code", "# q a", seed=2),  # the checklist on a sheet of its own
+    _case("xlsx", "you", "code", "# q a", seed=1),  # answers 1/2/3, explained by a drop-down list
+    _case("xlsx", "published", "code", "q a", seed=5),  # the same on a sheet of its own
+    _case("pdf_fields", "you", "field", "# q Y N D", seed=3),  # boxes named "Check Box17"
+    _case("pdf_fields", "acpo", "field", "# q Y N D", seed=7),  # the same on the ACPO 27
 ]
 
 
