@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 
 from lxml import etree
+
+from workflow.filenames import clean_filename
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # An Office file's parts are small; anything beyond these is a bomb or not a form.
@@ -79,10 +80,5 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def safe_filename(name: str | None, fallback: str = "attachment") -> str:
-    """Return a file name with no path, control characters or reserved characters."""
-    if not name:
-        return fallback
-    name = unicodedata.normalize("NFC", name)
-    name = re.split(r"[\\/]", name)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", name).strip(" .")
-    return name[:200] or fallback
+    """Return a file name fit to store and show (workflow.filenames: the one cleaner)."""
+    return clean_filename(name, fallback)

@@ -7,9 +7,7 @@ in Flask's session cookie, which is signed, not encrypted.
 """
 
 import io
-import unicodedata
 from datetime import datetime
-from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,6 +50,7 @@ from workflow import (
 from workflow.casefile import Download
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied
+from workflow.filenames import clean_filename
 from workflow.models.referral import Pathway, Source
 from workflow.queue_keys import FLAG_LABELS, flags
 from workflow.states import State, allowed_events
@@ -294,7 +293,6 @@ DOWNLOAD_TYPES = frozenset(
         "image/gif",
     }
 )
-MAX_FILENAME = 150
 
 
 def download_type(content_type: str) -> str:
@@ -304,23 +302,8 @@ def download_type(content_type: str) -> str:
 
 
 def download_filename(name: str, fallback: str) -> str:
-    """Return a sender's file name fit for Content-Disposition.
-
-    The name is the sender's choice: line breaks would split the header (Werkzeug refuses them,
-    and the file could not be downloaded at all), path separators and quotes confuse browsers,
-    and invisible or right-to-left characters can disguise "report.exe" as "exe.pdf".
-    """
-    kept = "".join(
-        "_" if ch in '/\\"' else ch
-        for ch in unicodedata.normalize("NFC", name)
-        if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
-    ).strip(" .")
-    if not kept:
-        return fallback
-    if len(kept) > MAX_FILENAME:
-        suffix = PurePath(kept).suffix[:16]
-        kept = kept[: MAX_FILENAME - len(suffix)] + suffix
-    return kept
+    """Return a sender's file name fit for Content-Disposition (the one cleaner)."""
+    return clean_filename(name, fallback)
 
 
 def _download(fetch: Any, object_id: int) -> Any:

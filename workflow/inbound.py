@@ -20,6 +20,7 @@ from workflow.actors import Actor
 from workflow.assessing import apply_rules, latest_dash
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound
+from workflow.filenames import clean_filename
 from workflow.intake import add_assessment, receive_referral
 from workflow.models import Attachment, AuditEvent, InboundMessage, Outbox, Referral, utcnow
 from workflow.models.base import persisted_id
@@ -671,7 +672,7 @@ def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
         reason=message.reason,
         reference=_reference(session, message),
         referral_id=message.referral_id,
-        attachments=[(name, size) for name, size in files],
+        attachments=[(clean_filename(name), size) for name, size in files],
         unreadable_parts=list(extraction.get("unreadable_parts") or []),
         needs_review=list(extraction.get("needs_review") or []),
         read_again=_read_again(session, persisted_id(message)),

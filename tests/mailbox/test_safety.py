@@ -125,7 +125,8 @@ def test_unreadable_part_beside_a_readable_form_still_gives_a_referral() -> None
     [
         ("../../etc/passwd", "passwd"),
         ("C:\\Users\\x\\MARAC.docx", "MARAC.docx"),
-        ("a\x00b<c>.pdf", "a_b_c_.pdf"),
+        ("a\x00b<c>.pdf", "ab_c_.pdf"),
+        ("invoice\u202egpj.exe", "invoicegpj.exe"),
         ("", "attachment"),
         (None, "attachment"),
     ],

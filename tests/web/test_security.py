@@ -147,9 +147,11 @@ def test_a_hostile_attachment_downloads_as_inert_bytes_under_a_safe_name(
     ("name", "safe"),
     [
         ("report.docx", "report.docx"),
-        ('a"b\\c/d.pdf', "a_b_c_d.pdf"),
+        ('a"b\\c/d"e.pdf', "d_e.pdf"),  # a path is not part of the name
         ("line\r\nbreak.pdf", "linebreak.pdf"),
         ("\u202efdp.exe", "fdp.exe"),
+        ("report\u202efdp.exe", "reportfdp.exe"),
+        ("na\u200bme\u2066.pdf", "name.pdf"),
         ("  ..  ", "download-7"),
         ("x" * 400 + ".xlsx", "x" * 145 + ".xlsx"),
     ],
