@@ -2,15 +2,18 @@
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow import staff
+from workflow import accounts, staff
 from workflow.actors import Actor
+from workflow.db import UnitOfWork
 from workflow.errors import DomainError
+from workflow.models import User
 from workflow.models.staff import Role
 
 OPERATOR = Actor.system("cli")
@@ -71,4 +74,62 @@ def create_first_admin(email: str, password_file: Path | None) -> None:
     )
 
 
-COMMANDS = [create_user, create_first_admin]
+def _change(email: str, change: Callable[[UnitOfWork, Actor, int], User]) -> User:
+    try:
+        with current_app.extensions["database"].uow() as work:
+            user = accounts.find(work.session, email)
+            return change(work, OPERATOR, user.id or 0)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("disable-user")
+@click.argument("email")
+@with_appcontext
+def disable_user(email: str) -> None:
+    """Stop an account signing in and end every session it has at once (audited)."""
+    _change(email, accounts.disable)
+    click.echo(f"Disabled {email}; its sessions have ended.")
+
+
+@click.command("enable-user")
+@click.argument("email")
+@with_appcontext
+def enable_user(email: str) -> None:
+    """Let a disabled account sign in again (audited)."""
+    _change(email, accounts.enable)
+    click.echo(f"Enabled {email}.")
+
+
+@click.command("unlock-user")
+@click.argument("email")
+@with_appcontext
+def unlock_user(email: str) -> None:
+    """Clear a sign-in lockout (audited)."""
+    _change(email, accounts.unlock)
+    click.echo(f"Unlocked {email}.")
+
+
+@click.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@with_appcontext
+def set_role(email: str, role: str) -> None:
+    """Change a role (audited); a case-reading role waits for approval at /accounts."""
+    user = _change(email, lambda work, who, uid: accounts.request_role(work, who, uid, Role(role)))
+    if user.pending_role is not None:
+        click.echo(
+            f"{email}: {role} waits for an administrator or manager to approve it at /accounts."
+        )
+    else:
+        click.echo(f"{email} is now {role}.")
+
+
+COMMANDS = [
+    create_user,
+    create_first_admin,
+    disable_user,
+    enable_user,
+    unlock_user,
+    set_role,
+]

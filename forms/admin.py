@@ -52,3 +52,21 @@ class ReferrerDomainForm(FlaskForm):
 
 class RemoveReferrerDomainForm(FlaskForm):
     submit = SubmitField("Remove", widget=GovSubmitInput())
+
+
+class AccountActionForm(FlaskForm):
+    """A button that changes an account (disable, enable, unlock, approve, reject)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):
+    role = RadioField(
+        "New role",
+        description="Coordinator, IDVA and manager read cases: a second administrator or "
+        "manager must approve them before they take effect.",
+        choices=ROLE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select a role")],
+    )
+    submit = SubmitField("Change role", widget=GovSubmitInput())

@@ -53,7 +53,8 @@ def read_form(doc: Document) -> FormReading:
             continue
         below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
         pairs = _column_pairs(row, below) or _pairs(row)
-        if pairs and (more := _carried(rows, index, used, pairs[-1])):
+        more, unsure = _carried(rows, index, used, pairs[-1]) if pairs else ([], False)
+        if more:
             lines = [pairs[-1][1], *(rows[i].text for i in more)]
             pairs[-1] = (pairs[-1][0], ", ".join(t.strip(" ,") for t in lines if t.strip(" ,")))
             used = used | set(more)  # the lines below belong to this box's value
@@ -71,6 +72,7 @@ def read_form(doc: Document) -> FormReading:
             runs_on = bool(value.strip()) and _runs_on(row, below)
             if key == "victim.address" and below is not None and _continues(row, row, below, 2):
                 runs_on = True  # a line below it not taken as its own: perhaps the town
+            runs_on = runs_on or (unsure and label == pairs[-1][0])
             context = _take(reading, key, value.strip(), row.where, runs_on, context)
         if not matched and len([c for c in row.cells if c.text]) == 1:
             context = _section(row.text) or context  # a heading, merged across the row or not
@@ -97,21 +99,27 @@ def _role(key: str) -> str | None:
     return root if root in ("victim", "perpetrator", "referrer") else None
 
 
-def _carried(rows: list[Row], index: int, used: set[int], pair: tuple[str, str]) -> list[int]:
-    """Return the rows below that carry on a row's last value: an address's town and postcode
-    lines, or the value under a label that stands alone ("Victim name" over "Vera Holt")."""
+def _carried(
+    rows: list[Row], index: int, used: set[int], pair: tuple[str, str]
+) -> tuple[list[int], bool]:
+    """Return the rows below that carry on a row's last value (an address's town and postcode
+    lines, or the value under a label that stands alone: "Victim name" over "Vera Holt"), and
+    whether any of them is doubtful (typed back under the label, not under the value)."""
     label, value = pair
     key = match_label(label, None) or match_label(label, "victim")
     if key is None or (value.strip() and key != "victim.address"):
-        return []
+        return [], False
     limit = 4 if key == "victim.address" else 1
     step = _line_step(rows, index)
     more: list[int] = []
+    unsure = False
     for j in range(index + 1, min(index + 1 + limit, len(rows))):
-        if j in used or not _continues(rows[index], rows[j - 1], rows[j], step):
+        verdict = "" if j in used else _continues(rows[index], rows[j - 1], rows[j], step)
+        if not verdict:
             break
         more.append(j)
-    return more
+        unsure = unsure or verdict == "unsure"
+    return more, unsure
 
 
 def _line_step(rows: list[Row], index: int) -> int:
@@ -124,24 +132,26 @@ def _line_step(rows: list[Row], index: int) -> int:
     return 1
 
 
-def _continues(first: Row, previous: Row, row: Row, step: int = 1) -> bool:
-    """Tell whether `row` is the next line of the value that ends `first`, under its value."""
+def _continues(first: Row, previous: Row, row: Row, step: int = 1) -> str:
+    """Tell whether `row` is the next line of the value that ends `first`: "sure" under the
+    value, "unsure" typed back at the label's column ("Address:  1 High St" over "Ely"), else ""."""
     here, there = _position(previous.where), _position(row.where)
     if here is None or there is None or here[0] != there[0]:
-        return False
+        return ""
     if there[1] - here[1] not in (1, step):  # the next line, or the next paragraph's
-        return False
+        return ""
     texts = [c for c in row.cells if c.text]
     labelled = [c for c in first.cells if c.text]
-    if not texts or not labelled:
-        return False
+    if not texts or not labelled or not _plain_value(" ".join(c.text for c in texts)):
+        return ""
+    if len(labelled) == 1:
+        return "sure" if len(texts) == 1 else ""
     tolerance = 3.0 if " line " in row.where else 0.5  # character columns, or table columns
-    if len(labelled) > 1 and min(c.x for c in texts) < labelled[-1].x - tolerance:
-        return False  # something in the label column: a new box
-    if len(labelled) == 1 and len(texts) != 1:
-        return False
-    text = " ".join(c.text for c in texts)
-    return _plain_value(text)
+    if min(c.x for c in texts) >= labelled[-1].x - tolerance:
+        return "sure"
+    # Under the label: in typed text the town often is; in a table it is a box of its own.
+    typed = " line " in row.where and len(texts) == 1 and labelled[0].text.endswith(":")
+    return "unsure" if typed else ""
 
 
 def _position(where: str) -> tuple[str, int] | None:

@@ -123,3 +123,24 @@ def test_production_refuses_an_unsafe_configuration(env: dict[str, str], tmp_pat
     )
     assert result.returncode != 0
     assert "ConfigurationError" in result.stderr
+
+
+def test_account_lifecycle_commands_are_audited(
+    runner: FlaskCliRunner, committed_database: Database
+) -> None:
+    from tests.factories import make_user
+    from workflow.models.staff import Role
+
+    make_user(committed_database, Role.IDVA)
+    email = "idva@example.org"
+    for command in (["disable-user", email], ["enable-user", email], ["unlock-user", email]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["set-role", email, "manager"])
+    assert "waits for an administrator or manager" in result.output
+    result = runner.invoke(args=["set-role", email, "admin"])
+    assert f"{email} is now admin" in result.output
+    assert runner.invoke(args=["disable-user", "nobody@example.org"]).exit_code != 0
+    with committed_database.uow() as uow:
+        actions = set(uow.session.exec(select(AuditEvent.action)))
+    assert {"disable", "enable", "unlock", "request_role", "change_role"} <= actions

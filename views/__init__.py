@@ -3,6 +3,7 @@
 from flask import Flask
 
 from views import (
+    accounts,
     admin,
     auth,
     casework,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         casework.bp,
         contact.bp,
         admin.bp,
+        accounts.bp,
         referral_forms.bp,
         intake.bp,
     ):

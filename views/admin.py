@@ -5,10 +5,16 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlmodel import col, select
 
-from forms.admin import NewUserForm, ReferrerDomainForm, RemoveReferrerDomainForm
+from forms.admin import (
+    AccountActionForm,
+    NewUserForm,
+    ReferrerDomainForm,
+    RemoveReferrerDomainForm,
+    RoleForm,
+)
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import referrer_domains, staff
+from workflow import accounts, referrer_domains, staff
 from workflow.errors import DomainError
 from workflow.models import User
 from workflow.models.staff import Role
@@ -36,7 +42,7 @@ def new_user() -> Any:
         password = staff.generate_password()
         try:
             with uow() as work:
-                staff.create_user(
+                user = staff.create_user(
                     work,
                     actor(),
                     form.email.data or "",
@@ -44,6 +50,7 @@ def new_user() -> Any:
                     password,
                     form.name.data or "",
                 )
+                accounts.hold_new_account(work, actor(), user)
         except DomainError as error:
             form.email.errors = [str(error)]
         else:
@@ -88,3 +95,63 @@ def remove_referrer_domain(domain_id: int) -> Any:
     else:
         flash(f"{domain} removed: new referrals from it will be flagged to verify.")
     return redirect(url_for("admin.referrer_domains_page"))
+
+
+@bp.get("/users/<int:user_id>")
+@role_required("admin")
+def account(user_id: int) -> Any:
+    return _account_page(user_id, RoleForm())
+
+
+def _account_page(user_id: int, role_form: RoleForm) -> Any:
+    with uow() as work:
+        user = work.session.get(User, user_id)
+        if user is None:
+            abort(404)
+    return render_template(
+        "admin/account.html", user=user, action=AccountActionForm(), form=role_form
+    )
+
+
+_ACTIONS = {
+    "disable": (accounts.disable, "disabled: every session it had has ended"),
+    "enable": (accounts.enable, "enabled"),
+    "unlock": (accounts.unlock, "unlocked"),
+}
+
+
+@bp.post("/users/<int:user_id>/<what>")
+@role_required("admin")
+def account_action(user_id: int, what: str) -> Any:
+    if what not in _ACTIONS:
+        abort(404)
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    change, said = _ACTIONS[what]
+    try:
+        with uow() as work:
+            user = change(work, actor(), user_id)
+            flash(f"{user.email} {said}.")
+    except DomainError as error:
+        flash(str(error))
+    return redirect(url_for("admin.account", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required("admin")
+def change_role(user_id: int) -> Any:
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _account_page(user_id, form)
+    try:
+        with uow() as work:
+            user = accounts.request_role(work, actor(), user_id, Role(form.role.data))
+            waiting = user.pending_role is not None
+            flash(
+                f"{user.email}: the new role waits for a second administrator or manager."
+                if waiting
+                else f"{user.email} is now {user.role.value}."
+            )
+    except DomainError as error:
+        flash(str(error))
+    return redirect(url_for("admin.account", user_id=user_id))

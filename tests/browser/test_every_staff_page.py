@@ -71,6 +71,7 @@ class Desk:
     referrals: dict[str, int]
     messages: dict[str, int]
     idva_referrals: list[int] = field(default_factory=list)
+    user_ids: dict[str, int] = field(default_factory=dict)
 
 
 def _sdash(yes: int) -> dict[str, dict[str, Any]]:
@@ -158,6 +159,7 @@ def _seed(db: Database) -> Desk:
         uow.commit()
     return Desk(
         emails={role: user.email for role, user in users.items()},
+        user_ids={role: user.id or 0 for role, user in users.items()},
         referrals={
             "fresh": fresh.id or 0,
             "repeat": repeat.id or 0,
@@ -233,6 +235,8 @@ VARIANTS: dict[str, Variants] = {
     ],
     "admin.users": lambda d, r: [{}],
     "admin.new_user": lambda d, r: [{}],
+    "admin.account": lambda d, r: [{"user_id": d.user_ids["idva"]}],
+    "accounts.overview": lambda d, r: [{}],
     "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
     "auth.sessions_page": lambda d, r: [{}],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from email.mime.text import MIMEText
 from typing import Any
 
 from mailbox import legacy
@@ -295,6 +296,37 @@ def body_html(sections: Sections) -> bytes:
     return email_bytes(body="See the referral below.", html="".join(html))
 
 
+def body_tabs_8bit(sections: Sections) -> bytes:
+    """A windows-1252 plain body, 'Label:<tab>value', the address's town typed under the label."""
+    text = ["MARAC referral", ""]
+    for heading, pairs in sections:
+        text.append(heading)
+        for label, value in pairs:
+            first, *rest = value.split("\n")
+            text += [f"{_colon(label)}\t{first}", *rest]
+        text.append("")
+    body = "\n".join([*text, _DASH, "", "Ruth Example", "Police Constable"])
+    return _headers(MIMEText(body.replace("Don't", "Don\u2019t"), "plain", "windows-1252"))
+
+
+def body_html_only(sections: Sections) -> bytes:
+    """An HTML-only message (no text part): 'Label: value' paragraphs, <br> inside a value."""
+    html = ["<html><body><p>MARAC referral</p>"]
+    for heading, pairs in sections:
+        html.append(f"<p><b>{heading}</b></p>")
+        html += [f"<p>{_colon(lb)} {v.replace(chr(10), '<br>')}</p>" for lb, v in pairs]
+    html.append(f"<p>{_DASH}</p><p>Ruth Example<br>Police Constable</p></body></html>")
+    return _headers(MIMEText("".join(html), "html", "utf-8"))
+
+
+def _headers(part: MIMEText) -> bytes:
+    part["From"] = "Ruth Example <ruth.example@cambs.pnn.police.uk>"
+    part["To"] = "MARAC referrals <marac.referrals@example.org.uk>"
+    part["Subject"] = "MARAC referral"
+    part["Message-ID"] = "<layout.1@example.org.uk>"
+    return part.as_bytes()
+
+
 LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "docx_table": docx_table,
     "docx_lines": docx_lines,
@@ -307,7 +339,11 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "xlsx_block": xlsx_block,
     "body_lines": body_lines,
     "body_html": body_html,
+    "body_tabs_8bit": body_tabs_8bit,
+    "body_html_only": body_html_only,
 }
+# Typed text where an address's town sits under its label: read, and flagged for a person.
+TOWN_UNDER_LABEL = {"body_tabs_8bit"}
 # Layouts that lose the gap between boxes: every value right or flagged, most of them right.
 RUN_ON_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "pdf_run_on": pdf_run_on,

@@ -4,10 +4,12 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import col, select
 
 from tests.factories import make_user
-from tests.web.pages import check_page, post_form, sign_in
+from tests.web.pages import check_page, csrf_token, post_form, sign_in
 from workflow.db import Database
+from workflow.models import User
 from workflow.models.staff import Role
 
 
@@ -30,6 +32,15 @@ def test_an_admin_adds_an_idva_who_must_change_the_first_password(
     assert "ida@example.org" in page
 
     idva = app.test_client()
+    sign_in(idva, "ida@example.org", password.group(1))
+    assert idva.get("/caseload").status_code == 302  # not before a second person approves
+    manager = app.test_client()
+    make_user(database, Role.MANAGER)
+    sign_in(manager, "manager@example.org")
+    with database.uow() as work:
+        ida = work.session.exec(select(User).where(col(User.email) == "ida@example.org")).one()
+    token = csrf_token(manager, "/accounts")
+    manager.post(f"/accounts/{ida.id}/approve", data={"csrf_token": token})
     assert sign_in(idva, "ida@example.org", password.group(1)).status_code == 302
     assert "/change-password" in idva.get("/caseload").headers["Location"]
 

@@ -30,3 +30,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
+    # A case-reading role asked for and not yet approved by a second administrator or manager.
+    pending_role: Role | None = Field(default=None, sa_type=enum_type(Role))
+    pending_role_by: str | None = Field(default=None, max_length=254)  # who asked (actor label)
+    pending_role_new_account: bool = False  # the account was made for it and is off until then
