@@ -77,6 +77,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),
         "REFERRAL_STARTS_PER_HOUR": _env_int("REFERRAL_STARTS_PER_HOUR", 60),
         "REFERRAL_SENDS_PER_HOUR": _env_int("REFERRAL_SENDS_PER_HOUR", 30),
+        # The referrals mailbox referrers may send a form to instead (the leaflet's address),
+        # shown on the form start pages; unset: not shown.
+        "REFERRALS_MAILBOX_ADDRESS": env.get("REFERRALS_MAILBOX_ADDRESS", "").strip(),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),

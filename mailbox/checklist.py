@@ -96,7 +96,8 @@ def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> boo
         return False
     if any(c.tick is Mark.TICKED for c in row.cells):
         return False
-    cols = {column_of(c, header) for c in row.cells if c.text}
+    # "know" under the Don't know column is the option's printed word wrapping, not an answer.
+    cols = {column_of(c, header) for c in row.cells if c.text and c.text.lower() != "know"}
     if not (cols and cols <= {"question", "comment"}):
         return False
     if "question" not in cols:

@@ -135,7 +135,11 @@ def start(kind: str) -> Any:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         resume = _resume_slug(flow, draft) if draft and not draft.submitted_at else None
     return render_template(
-        "referral/start.html", flow=flow, resume=resume, hours=_setting("REFERRAL_DRAFT_HOURS")
+        "referral/start.html",
+        flow=flow,
+        resume=resume,
+        hours=_setting("REFERRAL_DRAFT_HOURS"),
+        mailbox=current_app.config.get("REFERRALS_MAILBOX_ADDRESS") or "",
     )
 
 

@@ -379,6 +379,9 @@ CSV_COLUMNS = (
     "overdue",
     "flags",
     "allocated_idva",
+    "referred_by",
+    "risk",  # as the page words it: "DASH 18 (high)", "S-DASH 7 of 11"
+    "marac_date",
 )
 SEARCH_COLUMNS = ("victim_name", "victim_date_of_birth")
 
@@ -433,6 +436,9 @@ def csv_values(row: QueueRow, with_victim: bool) -> list[Any]:
         "yes" if row.overdue else "no",
         "; ".join(FLAG_LABELS[f] for f in row.flags),
         row.idva,
+        r.referrer_agency,
+        row.risk,
+        r.meeting_date.isoformat() if r.meeting_date else "",
     ]
     if with_victim:
         values += [r.victim_name, r.victim_date_of_birth]

@@ -50,6 +50,17 @@ class _Page:
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             self.words.append((text.strip(), float(x), float(y)))
+            if _bold(font) and OPTION_WORDS.get(text.strip().lower().split(" ")[0]):
+                # An option word in bold among plain ones is picked out, as a shaded cell is.
+                self.filled.append((float(x), float(y) - 2, 5.0 * len(text.strip()), 10.0))
+
+
+def _bold(font: Any) -> bool:
+    try:
+        name = str(font.get("/BaseFont", "")) if font is not None else ""
+    except AttributeError:
+        return False
+    return bool(re.search(r"bold|black|heavy", name, re.I))
 
 
 def _white(op: bytes, args: Any) -> bool:
@@ -142,5 +153,6 @@ def _marked(row: Row, header: Header, marks: dict[int, list[str]]) -> Row:
     first = row.cells[0].text if row.cells else ""
     if not re.fullmatch(r"\d{1,2}", first) or int(first) not in marks:
         return row
-    added = tuple(Cell("X", header[o]) for o in marks[int(first)] if o in header)
+    # A mark of its own, so the option words printed in every cell are not taken for ticks.
+    added = tuple(Cell("X", header[o], Mark.TICKED) for o in marks[int(first)] if o in header)
     return Row(row.cells + added, row.where)

@@ -437,6 +437,21 @@ def test_a_draft_can_be_resumed_and_deleted(client: FlaskClient, database: Datab
         assert list(work.session.exec(select(ReferralDraft))) == []
 
 
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [("idvareferrals@example.org", True), ("", False)],
+)
+def test_the_referrals_mailbox_is_offered_on_the_start_pages_when_set(
+    app: Flask, client: FlaskClient, address: str, shown: bool
+) -> None:
+    app.config["REFERRALS_MAILBOX_ADDRESS"] = address
+    for kind in ("marac", "stalking"):
+        html = client.get(f"/refer/{kind}").get_data(as_text=True)
+        assert ('href="mailto:idvareferrals@example.org"' in html) is shown, kind
+        assert ("Another way to refer" in html) is shown, kind
+        check_page(html)
+
+
 def test_every_page_of_both_forms_is_clean(client: FlaskClient) -> None:
     for kind, pages in (("stalking", STALKING), ("marac", MARAC_EXAMPLE)):
         start(client, kind)

@@ -1,6 +1,8 @@
 """The queue and the caseload show what staff triage by: who, from whom, which pathway, the risk,
 the MARAC date and when the next step is due; and who was shown on a list is audited."""
 
+import csv
+import io
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -9,6 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.factories import SYSTEM, actor_for, make_referral, new_referral
 from tests.queue.builders import audit_actions
+from tests.web.pages import csrf_token
 from workflow import casework, triage
 from workflow.casework import ConsentDecision
 from workflow.db import Database
@@ -133,3 +136,19 @@ def test_times_are_shown_in_london() -> None:
     summer = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
     assert triage.london(summer) == "1 Jul 09:30"
     assert triage.london(summer, with_year=True) == "1 Jul 2026 09:30"
+
+
+def test_the_csv_carries_the_triage_columns(
+    desk: FlaskClient, database: Database, coordinator: User, idva: User
+) -> None:
+    referral = _allocated(database, coordinator, idva, referrer_agency="=Probation")
+    screened = _stalking(database, screen_yes=7)
+    export = desk.post("/queue/export", data={"csrf_token": csrf_token(desk, "/queue")})
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(export.get_data(as_text=True)))}
+    row = rows[referral.reference]
+    assert (row["referred_by"], row["risk"], row["marac_date"]) == (
+        "'=Probation",
+        "DASH 18 (high)",
+        "2027-01-14",
+    )
+    assert rows[screened.reference]["risk"] == "S-DASH 7 of 11"

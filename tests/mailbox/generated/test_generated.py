@@ -69,6 +69,8 @@ ONCE_WRONG = [
     _case("xlsx", "published", "code", "q a", seed=5),  # the same on a sheet of its own
     _case("pdf_fields", "you", "field", "# q Y N D", seed=3),  # boxes named "Check Box17"
     _case("pdf_fields", "acpo", "field", "# q Y N D", seed=7),  # the same on the ACPO 27
+    _case("pdf_lo", "sdash_you", "bold", "# q N Y D c", seed=1),  # the chosen word in bold
+    _case("pdf_lo", "sdash", "shaded", "# q Y N D c", "split"),  # shaded cells over pages
 ]
 
 
