@@ -70,6 +70,7 @@ class Arrival:
     files: tuple[StoredFile, ...] = ()
     problem: str = ""  # set when it cannot be read at all: stored straight into quarantine
     size: int | None = None  # as the server said, when the raw bytes were not fetched
+    virus_scan: str = ""  # the virus scanner's verdict (mailbox/clamav.py)
 
 
 # Control characters (NUL among them, which PostgreSQL refuses in text) never reach a column;
@@ -186,6 +187,7 @@ def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[In
         from_address=clean_header(arrival.from_address, 254)[:254],
         subject=clean_header(arrival.subject)[:998],
         size=len(arrival.raw) if arrival.size is None else arrival.size,
+        virus_scan=arrival.virus_scan[:300],
     )
     if arrival.problem:
         message.disposition, message.reason = Disposition.QUARANTINE, arrival.problem[:2000]
@@ -615,6 +617,7 @@ class MessageView:
     unreadable_parts: list[str]
     needs_review: list[str]
     read_again: list[ReadAgain] = field(default_factory=list)
+    virus_scan: str = ""
 
     @property
     def reprocessable(self) -> bool:
@@ -676,6 +679,7 @@ def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
         unreadable_parts=list(extraction.get("unreadable_parts") or []),
         needs_review=list(extraction.get("needs_review") or []),
         read_again=_read_again(session, persisted_id(message)),
+        virus_scan=message.virus_scan or "not scanned (it arrived before scanning was set up)",
     )
     audit.record(
         session, actor, "view", "inbound_message", message.id, f"Viewed message {message.id}"
