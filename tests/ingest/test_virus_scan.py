@@ -57,3 +57,19 @@ def test_a_scanner_that_cannot_be_reached_never_stops_a_message(database: Databa
     [row] = recorded(database)
     assert row.virus_scan.startswith("not scanned: the virus scanner could not be reached")
     assert scan("", b"x") == NOT_CONFIGURED
+
+
+def test_the_original_from_an_unknown_sender_is_offered_only_after_a_warning(
+    database: Database, client: FlaskClient
+) -> None:
+    stranger = message(1, sender="someone <someone.unknown@gmail.com>", attachments=[])
+    _ingest(database, stranger, None)
+    _ingest(database, message(2), None)
+    unknown, known = recorded(database)
+    make_user(database, Role.COORDINATOR, "coordinator@example.org")
+    sign_in(client, "coordinator@example.org")
+    page = client.get(f"/intake/messages/{unknown.id}").get_data(as_text=True)
+    assert "This came from an address we do not know" in page
+    assert "I understand the risk" in page
+    page = client.get(f"/intake/messages/{known.id}").get_data(as_text=True)
+    assert "address we do not know" not in page and "Download the original message" in page
