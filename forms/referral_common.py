@@ -33,7 +33,14 @@ from wtforms.validators import Email, Length, Optional, StopValidation, Validati
 
 from workflow.checklists import ANSWER_LABELS, Question
 from workflow.policy import Policy
-from workflow.record_options import AGENCY_TYPES, CHANNELS, ETHNIC_GROUPS, YES_NO_DK
+from workflow.record_options import (
+    AGENCY_TYPES,
+    CHANNELS,
+    ETHNIC_GROUPS,
+    GENDERS,
+    SELF_DESCRIBE,
+    YES_NO_DK,
+)
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result
 from workflow.screening import Stop, check_age, check_area, london_today
@@ -41,6 +48,7 @@ from workflow.screening import Stop, check_age, check_area, london_today
 SHORT, MEDIUM, LONG = 200, 500, 4000
 OLDEST_PLAUSIBLE_AGE = 120
 NOT_GIVEN = "Not given"
+GENDER_HINT = "As the victim describes it. Select Not known if you do not know."
 
 
 # --- Fields ------------------------------------------------------------------------------------
@@ -371,7 +379,7 @@ class ReferrerForm(PageForm):
 
 
 class VictimForm(PageForm):
-    widths = (("victim_gender", "govuk-input--width-20"),)
+    widths = (("victim_gender_description", "govuk-input--width-20"),)
 
     victim_name = text("Victim's full name", "Enter the victim's full name")
     victim_aliases = text(
@@ -391,7 +399,22 @@ class VictimForm(PageForm):
         ],
     )
     victim_dob_unknown = dont_know("I do not know their date of birth")
-    victim_gender = text("Gender (optional)", max_length=60)
+    victim_gender = radios(
+        "Gender", GENDERS, "Select the victim's gender, or Not known", description=GENDER_HINT
+    )
+    # check_empty: its own check below demands it when the victim prefers to self-describe.
+    victim_gender_description = text(
+        "If they prefer to self-describe, their gender in their words",
+        max_length=100,
+        check_empty=True,
+    )
+
+    def validate_victim_gender_description(self, field: Any) -> None:
+        given = bool((field.data or "").strip())
+        if self.victim_gender.data == SELF_DESCRIBE and not given:
+            raise StopValidation("Enter the victim's gender in their words")
+        if given and self.victim_gender.data != SELF_DESCRIBE:
+            raise StopValidation("Select Prefer to self-describe, or leave this empty")
 
 
 class ContactForm(PageForm):
@@ -679,7 +702,7 @@ def victim_fields(forms: dict[str, PageForm]) -> dict[str, Any]:
         "victim_name": v["victim_name"],
         "victim_aliases": [n.strip() for n in (v["victim_aliases"] or "").split(",") if n.strip()],
         "victim_date_of_birth": v["victim_date_of_birth"],
-        "victim_gender": v["victim_gender"] or "",
+        "victim_gender": v["victim_gender"] or "",  # a code: workflow.record_options.GENDERS
         "victim_address": c["victim_address"],
         "victim_postcode": (c["victim_postcode"] or "").upper(),
         "victim_phone": c["victim_phone"] or "",
@@ -690,6 +713,7 @@ def victim_fields(forms: dict[str, PageForm]) -> dict[str, Any]:
         },
         "victim_details": {
             "email": c["victim_email"] or "",
+            "gender_description": (v["victim_gender_description"] or "").strip(),
             "language": a["language"] or "",
             "interpreter": a["interpreter"],
             "ethnicity": a["ethnicity"],

@@ -21,6 +21,7 @@ from workflow.record_options import (
     BEHAVIOUR_WHERE,
     CHANNEL_NAMES,
     ETHNIC_GROUPS,
+    GENDERS,
     MARAC_CONSENT,
     STALKING_CONSENT,
     SUSPECT_RELATIONSHIPS,
@@ -192,7 +193,16 @@ ITEMS: tuple[Item, ...] = (
         asked_by=EVERY,
         record_path="victim.date_of_birth",
     ),
-    Item("victim_gender", "Gender", VICTIM, asked_by=EVERY, record_path="victim.gender"),
+    Item(
+        "victim_gender",
+        "Gender",
+        VICTIM,
+        Kind.CHOICE,
+        GENDERS,  # a value that is no code (older or mailed free text) is shown as written
+        EVERY,
+        record_path="victim.gender",
+    ),
+    Item("victim_details.gender_description", "Gender, in their words", VICTIM),
     Item(
         "victim_address",
         "Address",

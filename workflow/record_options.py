@@ -20,6 +20,17 @@ AGENCY_TYPES = (
 )
 YES_NO_DK = (("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know"))
 YES_NO = (("yes", "Yes"), ("no", "No"))
+# The victim's gender, kept as a code for the quarterly figures. The mailbox reader keeps
+# female/male too (mailbox/values.read_gender); a value that is no code here (an older web form's
+# free text, or a mailed form's own word) is shown as written.
+SELF_DESCRIBE = "self_describe"
+GENDERS = (
+    ("female", "Female"),
+    ("male", "Male"),
+    ("non_binary", "Non-binary"),
+    (SELF_DESCRIBE, "Prefer to self-describe"),
+    ("not_known", "Not known"),
+)
 
 # Contact channels, in the order the form asks "Is it safe to …?".
 CHANNELS = (

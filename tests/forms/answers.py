@@ -19,7 +19,7 @@ SHARED: dict[str, dict[str, Any]] = {
         "victim_name": "Jade Allen",
         "victim_aliases": "Jade Smith",
         "victim_date_of_birth": ["27", "1", "1990"],
-        "victim_gender": "Female",
+        "victim_gender": "female",
     },
     "contact": {
         "victim_address": "1 Example Road\nPeterborough",

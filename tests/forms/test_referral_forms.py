@@ -368,6 +368,7 @@ def test_the_i_do_not_know_path_is_accepted(client: FlaskClient, database: Datab
         "victim": {
             "victim_name": "Jade Allen",
             "victim_dob_unknown": "y",
+            "victim_gender": "not_known",
             "victim_date_of_birth": ["", "", ""],
         },
         "contact": {

@@ -41,7 +41,8 @@ SHARED: dict[str, dict[str, Any]] = {
         "victim_name": "Simran Victimname",
         "victim_aliases": "Simran Oldname, Sim Nickname",
         "victim_date_of_birth": ["27", "3", "1990"],
-        "victim_gender": "Woman (cis)",
+        "victim_gender": "self_describe",
+        "victim_gender_description": "Woman (cis), she/her",
     },
     "contact": {
         "victim_address": "Flat 4, 12 Mill Road\nPeterborough",
@@ -177,6 +178,7 @@ _SHARED_PATHS = {
     "victim_aliases": "victim_aliases",
     "victim_date_of_birth": "victim_date_of_birth",
     "victim_gender": "victim_gender",
+    "victim_gender_description": "victim_details.gender_description",
     "victim_address": "victim_address",
     "victim_postcode": "victim_postcode",
     "victim_phone": "victim_phone",

@@ -98,7 +98,7 @@ MAILED = [
     ("Telephone", "01354 654321", "01354 654321"),
     ("Victim name", "Vanessa Mailvictim", "Vanessa Mailvictim"),
     ("Date of birth", "14/07/1988", "14 July 1988"),
-    ("Gender", "Female", "female"),
+    ("Gender", "Female", "Female"),  # read as the code female
     ("Address", "3 Mailbox Row, Ely", "3 Mailbox Row, Ely"),
     ("Postcode", "CB7 4AA", "CB7 4AA"),
     ("Victim telephone", "07700 900321", "07700 900321"),
