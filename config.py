@@ -72,6 +72,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PARSE_TIMEOUT_SECONDS": _env_int("PARSE_TIMEOUT_SECONDS", 60),
         # The reading child's address-space limit (mailbox/worker.py): a bomb fails there alone.
         "READER_MEMORY_BYTES": _env_int("READER_MEMORY_BYTES", 2 * 1024**3),
+        # clamd's socket (a path, or host:port) for a virus scan on arrival (mailbox/clamav.py).
+        "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
         "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),

@@ -125,6 +125,16 @@ def set_role(email: str, role: str) -> None:
         click.echo(f"{email} is now {role}.")
 
 
+@click.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password(email: str) -> None:
+    """Stop the password and sessions; mail a one-time set-up link (72 h) to the account."""
+    base_url = current_app.config["BASE_URL"]
+    _change(email, lambda work, who, uid: accounts.reset_password(work, who, uid, base_url))
+    click.echo(f"A set-up link, valid for 72 hours, is in the outbox for {email}.")
+
+
 COMMANDS = [
     create_user,
     create_first_admin,
@@ -132,4 +142,5 @@ COMMANDS = [
     enable_user,
     unlock_user,
     set_role,
+    reset_password,
 ]

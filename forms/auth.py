@@ -45,3 +45,21 @@ class ChangePasswordForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     submit = SubmitField("Sign out everywhere", widget=GovSubmitInput())
+
+
+class SetUpForm(FlaskForm):
+    new = PasswordField(
+        "New password",
+        description="12 characters or more, not containing your email name.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password"), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Confirm your new password"),
+            EqualTo("new", "Enter the same new password twice"),
+        ],
+    )
+    submit = SubmitField("Set password", widget=GovSubmitInput())

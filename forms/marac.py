@@ -23,13 +23,13 @@ from forms.referral_common import (
     text,
     victim_fields,
 )
-from workflow import lawful_bases
+from workflow import checklists, lawful_bases
 from workflow.assessing import perpetrator_age
 from workflow.checklists import DASH, STALKING_SCREEN
 from workflow.intake import NewAssessment, NewReferral
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
-from workflow.record_options import MARAC_CONSENT, PERPETRATOR_RELATIONSHIPS, YES_NO
+from workflow.record_options import MARAC_CONSENT, PERPETRATOR_RELATIONSHIPS, YES_NO, YES_NO_DK
 from workflow.rules.eligibility import perpetrators_under_age
 from workflow.rules.risk import dash_score
 
@@ -220,6 +220,54 @@ class SafetyForm(PageForm):
     )
 
 
+def _closing(q: checklists.Closing) -> Any:
+    return area(q.text, max_length=4000, description=q.hint)
+
+
+class DashClosingForm(PageForm):
+    """The DASH's closing sections and when and how it was completed (the published form's end)."""
+
+    intro = (
+        "The end of the DASH. Give the date the checklist was completed, which may be before "
+        "today, and whether the answers came from the victim."
+    )
+
+    dash_completed_date = DateField(
+        checklists.DASH_COMPLETED_DATE,
+        "Enter the date the DASH was completed",
+        description="For example, 20 11 2026",
+        validators=[not_in_future("The date the DASH was completed")],
+    )
+    dash_completed_with = radios(
+        checklists.DASH_COMPLETED_WITH,
+        checklists.COMPLETED_WITH,
+        "Select whether the DASH was completed with the victim or from other sources",
+    )
+    dash_other_information = _closing(checklists.DASH_OTHER_INFORMATION)
+    dash_weapons = _closing(checklists.DASH_WEAPONS)
+    dash_victim_priorities = _closing(checklists.DASH_PRIORITIES)
+    dash_children_at_risk = radios(
+        checklists.DASH_CHILDREN_AT_RISK,
+        YES_NO_DK,
+        "Select whether there are risks facing the children",
+    )
+    dash_safeguarding_referral = radios(
+        f"{checklists.DASH_SAFEGUARDING_REFERRAL} (needed if there are risks to the children)",
+        YES_NO,
+    )
+    dash_safeguarding_date = DateField(
+        f"{checklists.DASH_SAFEGUARDING_DATE} (optional)",
+        description="For example, 20 11 2026",
+        validators=[not_in_future("The date the safeguarding referral was made")],
+    )
+
+    def validate_dash_safeguarding_referral(self, field: Any) -> None:
+        if self.dash_children_at_risk.data == "yes" and not field.data:
+            raise StopValidation(
+                "Select whether a referral has been made to safeguard the children"
+            )
+
+
 DASH_PAGES = [
     Page(
         f"dash-{n + 1}",
@@ -273,6 +321,7 @@ FLOW = Flow(
         Page("children", "Children in the household", ChildrenForm),
         *DASH_PAGES,
         *STALKING_PAGES,
+        Page("dash-closing", "DASH risk checklist: completing it", DashClosingForm),
         Page("criteria", "Reason for referral", CriteriaForm),
         Page("consent", "Consent and the victim's knowledge of the referral", ConsentForm),
         Page("safety", "Who is safe to speak to", SafetyForm),
@@ -296,6 +345,7 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
     d: dict[str, Any] = {slug: f.data for slug, f in forms.items()}
     fields = victim_fields(forms)
     p, ch, cr, co, sa = d["perpetrator"], d["children"], d["criteria"], d["consent"], d["safety"]
+    closing = d["dash-closing"]
     fields.update(
         perpetrators=perpetrators(p),
         children_in_household=ch["children_count"],
@@ -317,13 +367,33 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         "victim_afraid_of": sa["victim_afraid_of"],
         "safe_to_speak_to": sa["safe_to_speak_to"] or "",
         "unsafe_to_speak_to": sa["unsafe_to_speak_to"] or "",
+        "dash": dash_closing(closing),
     }
     dash = NewAssessment(
         Instrument.SAFELIVES_DASH_24,
         checklist_answers([forms[slug] for slug in DASH_SLUGS]),
-        completed_date=date.today(),
+        completed_date=closing["dash_completed_date"],  # the DASH's own date, not the send date
     )
     return NewReferral(Pathway.MARAC, Source.WEB_FORM, fields, [dash, *stalking_screen(forms)])
+
+
+def dash_closing(page: dict[str, Any]) -> dict[str, Any]:
+    """The closing page as details.dash (workflow.record_catalogue): the answers given."""
+    dates = ("completed_date", "safeguarding_date")
+    return {
+        key: page[f"dash_{key}"].isoformat() if key in dates else page[f"dash_{key}"]
+        for key in (
+            "completed_date",
+            "completed_with",
+            "other_information",
+            "weapons",
+            "victim_priorities",
+            "children_at_risk",
+            "safeguarding_referral",
+            "safeguarding_date",
+        )
+        if page[f"dash_{key}"]
+    }
 
 
 def stalking_screen(forms: dict[str, PageForm]) -> list[NewAssessment]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailbox import clamav
 from mailbox.documents import detect_type
 from mailbox.extract import Source
 from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
@@ -81,6 +82,7 @@ class IngestConfig:
     parse_timeout: float = DEFAULT_PARSE_TIMEOUT_SECONDS  # 0: read in this process, no limit
     reader: Reader = read_now  # a module-level function: it is called in a child by name
     reader_memory: int = DEFAULT_MEMORY_BYTES  # the reading child's address-space limit
+    clamd_socket: str | None = None  # unset: messages are not scanned, and say so
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> IngestConfig:
@@ -98,6 +100,7 @@ class IngestConfig:
                 _given(settings.get("PARSE_TIMEOUT_SECONDS"), DEFAULT_PARSE_TIMEOUT_SECONDS)
             ),
             reader_memory=int(settings.get("READER_MEMORY_BYTES") or DEFAULT_MEMORY_BYTES),
+            clamd_socket=settings.get("CLAMD_SOCKET") or None,
         )
 
 
@@ -125,6 +128,12 @@ def arrival(
         log.warning("could not read the headers of a message: %s", type(exc).__name__)
         return Arrival(raw=raw, problem=_unreadable(exc), **where)  # type: ignore[arg-type]
     files, problem = _files(raw, config)
+    verdict = clamav.scan(config.clamd_socket, raw)
+    if verdict.startswith("found:") and not problem:
+        problem = (
+            f"The virus scanner found {verdict.removeprefix('found:').strip()}: the message is "
+            "kept whole; do not open its attachments."
+        )
     return Arrival(
         raw=raw,
         message_id=message_id,
@@ -132,6 +141,7 @@ def arrival(
         subject=subject,
         files=files,
         problem=problem,
+        virus_scan=verdict,
         **where,  # type: ignore[arg-type]
     )
 

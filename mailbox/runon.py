@@ -50,6 +50,11 @@ def leading_label(text: str) -> tuple[str, str] | None:
     if len(words) < 2 or len(words) > MAX_VALUE_WORDS:
         return None
     for end in range(min(len(words) - 1, MAX_LABEL_WORDS), 0, -1):
-        if is_listed(" ".join(words[:end])):
+        if is_listed(" ".join(words[:end])) and _starts_a_value(words[end]):
             return " ".join(words[:end]).rstrip(":"), " ".join(words[end:]).lstrip(":? ")
     return None
+
+
+def _starts_a_value(word: str) -> bool:
+    """Tell a typed value ("Vera", "14/07/1988", "ruth@…") from prose ("Name withheld …")."""
+    return word[:1].isupper() or word[:1].isdigit() or "@" in word or word[:1] in "+(☒☐"

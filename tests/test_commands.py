@@ -140,7 +140,17 @@ def test_account_lifecycle_commands_are_audited(
     assert "waits for an administrator or manager" in result.output
     result = runner.invoke(args=["set-role", email, "admin"])
     assert f"{email} is now admin" in result.output
+    result = runner.invoke(args=["reset-password", email])
+    assert "valid for 72 hours, is in the outbox" in result.output
+    assert "/set-up/" not in result.output  # the operator never sees the link
     assert runner.invoke(args=["disable-user", "nobody@example.org"]).exit_code != 0
     with committed_database.uow() as uow:
         actions = set(uow.session.exec(select(AuditEvent.action)))
-    assert {"disable", "enable", "unlock", "request_role", "change_role"} <= actions
+    assert {
+        "disable",
+        "enable",
+        "unlock",
+        "request_role",
+        "change_role",
+        "reset_password",
+    } <= actions

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlmodel import col, select
 
 from forms.admin import (
@@ -132,6 +132,21 @@ def account_action(user_id: int, what: str) -> Any:
         with uow() as work:
             user = change(work, actor(), user_id)
             flash(f"{user.email} {said}.")
+    except DomainError as error:
+        flash(str(error))
+    return redirect(url_for("admin.account", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@role_required("admin")
+def reset_password(user_id: int) -> Any:
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    try:
+        with uow() as work:
+            base_url = current_app.config["BASE_URL"]
+            user = accounts.reset_password(work, actor(), user_id, base_url)
+            flash(f"A set-up link, valid for 72 hours, was mailed to {user.email}.")
     except DomainError as error:
         flash(str(error))
     return redirect(url_for("admin.account", user_id=user_id))

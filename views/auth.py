@@ -20,10 +20,10 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from forms.auth import ChangePasswordForm, SignInForm, SignOutEverywhereForm
+from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywhereForm
 from views.deps import client_address, uow
 from views.security import public
-from workflow import sessions, staff, throttle
+from workflow import accounts, sessions, staff, throttle
 from workflow.errors import DomainError
 from workflow.models import User
 
@@ -184,3 +184,24 @@ def sign_out_everywhere() -> Any:
         session.clear()
         flash("You have signed out on every device.")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+@public
+def set_up(token: str) -> Any:
+    """Choose a password through the one-time link a reset mailed to the account."""
+    form = SetUpForm()
+    with uow() as work:
+        try:
+            accounts.account_for_link(work.session, token)
+        except DomainError as error:
+            return render_template("auth/set_up.html", form=None, invalid=str(error)), 404
+        if form.validate_on_submit():
+            try:
+                accounts.finish_setup(work, token, form.new.data or "")
+            except DomainError as error:
+                form.new.errors = [str(error)]
+            else:
+                flash("Your password is set. Sign in with it.")
+                return redirect(url_for("auth.login"))
+    return render_template("auth/set_up.html", form=form, invalid="")

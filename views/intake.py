@@ -15,7 +15,7 @@ from wtforms import SubmitField
 
 from mailbox.ingest import IngestConfig, ingest, wrap_upload
 from mailbox.ingest import reprocess as read_again
-from views.deps import actor, database, uow
+from views.deps import actor, database, policy, uow
 from views.security import role_required
 from workflow import inbound, needs_person
 from workflow.errors import DomainError, NotFound
@@ -69,7 +69,7 @@ def upload() -> Any:
 def message(message_id: int) -> Any:
     try:
         with uow() as work:
-            view = inbound.view_message(work, actor(), message_id)
+            view = inbound.view_message(work, actor(), message_id, policy())
             settled_by_person = needs_person.dealt_with(work, message_id)
     except NotFound:
         abort(404)

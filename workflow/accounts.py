@@ -5,13 +5,17 @@ or manager approves it: an "accounts only" administrator cannot give themselves,
 they made, access to every victim's record.
 """
 
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
 from sqlmodel import Session, col, select
 
-from workflow import audit, sessions
+from workflow import audit, outbox, sessions, staff
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
-from workflow.models import User
+from workflow.models import User, utcnow
 from workflow.models.staff import Role
 
 CASE_READING = frozenset({Role.COORDINATOR, Role.IDVA, Role.MANAGER})
@@ -138,3 +142,71 @@ def waiting(session: Session) -> list[User]:
     """Accounts with a role waiting for approval."""
     query = select(User).where(col(User.pending_role).is_not(None)).order_by(col(User.email))
     return list(session.exec(query))
+
+
+SETUP_VALID = timedelta(hours=72)
+SETUP_KIND = "account_setup"
+LINK_INVALID = "This set-up link is not valid or has expired. Ask an administrator for a new one."
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, base_url: str) -> User:
+    """Replace an account's password with a one-time set-up link mailed to the account itself.
+
+    The old password stops working and every session ends at once; the link is valid for 72
+    hours and once. Nobody but the mailbox's owner ever sees it, the administrator included.
+    """
+    user = _account(uow.session, user_id)
+    if actor.id is not None and actor.id == user.id:
+        raise DomainError("To change your own password, use Change your password.")
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    user.password_hash = staff.hash_password(secrets.token_urlsafe(32))  # known to nobody
+    user.must_change_password = True
+    user.locked_until, user.failed_logins = None, 0
+    user.setup_token_hash, user.setup_expires_at = _digest(token), now + SETUP_VALID
+    sessions.end_all(uow.session, user_id, "password reset")
+    outbox.enqueue(
+        uow.session,
+        kind=SETUP_KIND,
+        to=[user.email],
+        subject="Set your password for the referral desk",
+        body_text=(
+            "Your password for the referral desk has been reset.\n\n"
+            f"Choose a new one here within 72 hours (the link works once):\n"
+            f"{base_url.rstrip('/')}/set-up/{token}\n\n"
+            "If you did not expect this, tell your administrator or manager."
+        ),
+    )
+    audit.record(uow.session, actor, "reset_password", "user", user.id, "set-up link mailed")
+    uow.commit()
+    return user
+
+
+def account_for_link(session: Session, token: str, now: datetime | None = None) -> User:
+    """The account a set-up link is for, while it is still valid."""
+    now = now or utcnow()
+    user = session.exec(select(User).where(col(User.setup_token_hash) == _digest(token))).first()
+    if user is None or user.setup_expires_at is None or not user.active:
+        raise DomainError(LINK_INVALID)
+    expires = user.setup_expires_at
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    if expires <= now:
+        raise DomainError(LINK_INVALID)
+    return user
+
+
+def finish_setup(uow: UnitOfWork, token: str, password: str) -> User:
+    """Set the password through a set-up link, which then stops working."""
+    user = account_for_link(uow.session, token)
+    staff.check_password_strength(password, user.email)
+    user.password_hash = staff.hash_password(password)
+    user.must_change_password = False
+    user.password_changed_at = utcnow()
+    user.setup_token_hash, user.setup_expires_at = None, None
+    audit.record(uow.session, Actor.of(user), "change", "user", user.id, "password set by link")
+    uow.commit()
+    return user

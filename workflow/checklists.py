@@ -43,6 +43,7 @@ DASH: tuple[Question, ...] = (
             ("injury_self", "Further injury or violence: the victim"),
             ("injury_children", "Further injury or violence: children"),
             ("injury_other", "Further injury or violence: someone else"),
+            ("other", "Other (please clarify in the comment)"),
         ),
         "What and who the victim is afraid for",
     ),
@@ -129,6 +130,7 @@ DASH: tuple[Question, ...] = (
         sub_options=(
             ("bail", "Bail conditions"),
             ("non_molestation", "Non-molestation order"),
+            ("occupation", "Occupation order"),
             ("child_contact", "Child contact arrangements"),
             ("fmpo", "Forced marriage protection order"),
             ("other", "Other"),
@@ -167,6 +169,51 @@ STALKING_SCREEN: tuple[Question, ...] = (
         10, "Has the stalker had problems in the past year with drugs, alcohol or mental health?"
     ),
     Question(11, "Has the stalker ever been violent in the past?"),
+)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """One of the DASH's closing sections: its key, the question, a hint, the label staff read."""
+
+    key: str
+    text: str
+    hint: str
+    label: str
+
+
+# The closing sections of the SafeLives DASH, after question 24, in our own words.
+DASH_OTHER_INFORMATION = Closing(
+    "other_information",
+    "Is there any other relevant information that may increase the risk to the victim? (optional)",
+    "From the victim or a professional. Consider disability, substance use, mental health, "
+    "language or cultural barriers, 'honour'-based systems, rural isolation and the victim "
+    "playing down the abuse. Say too whether they are willing to engage with services.",
+    "Other relevant information",
+)
+DASH_WEAPONS = Closing(
+    "weapons",
+    "Could the abuser's job or interests give them access to weapons? (optional)",
+    "For example a firearms or shotgun licence, the armed forces, or a trade using knives. "
+    "Say what.",
+    "The abuser's access to weapons",
+)
+DASH_PRIORITIES = Closing(
+    "victim_priorities",
+    "What are the victim's priorities to address their safety? (optional)",
+    "What they want to happen, in their words if you can.",
+    "The victim's priorities",
+)
+DASH_CLOSING = (DASH_OTHER_INFORMATION, DASH_WEAPONS, DASH_PRIORITIES)
+DASH_CHILDREN_AT_RISK = "Are there risks facing the children in the family?"
+DASH_SAFEGUARDING_REFERRAL = "Has a referral been made to safeguard the children?"
+DASH_SAFEGUARDING_DATE = "Date the safeguarding referral was made"
+DASH_COMPLETED_DATE = "Date the DASH was completed"
+DASH_COMPLETED_WITH = "How was the DASH completed?"
+# Whether the answers came from the victim: a DASH from other sources alone may under-score.
+COMPLETED_WITH = (
+    ("victim", "With the victim"),
+    ("other_sources", "From other sources, without the victim"),
 )
 
 

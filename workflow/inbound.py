@@ -26,7 +26,7 @@ from workflow.models import Attachment, AuditEvent, InboundMessage, Outbox, Refe
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
 from workflow.models.referral import Instrument, Source
-from workflow.policy import Policy
+from workflow.policy import CAMBS, Policy
 from workflow.record import to_new_referral
 from workflow.reference import reference_in
 
@@ -70,6 +70,7 @@ class Arrival:
     files: tuple[StoredFile, ...] = ()
     problem: str = ""  # set when it cannot be read at all: stored straight into quarantine
     size: int | None = None  # as the server said, when the raw bytes were not fetched
+    virus_scan: str = ""  # the virus scanner's verdict (mailbox/clamav.py)
 
 
 # Control characters (NUL among them, which PostgreSQL refuses in text) never reach a column;
@@ -186,6 +187,7 @@ def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[In
         from_address=clean_header(arrival.from_address, 254)[:254],
         subject=clean_header(arrival.subject)[:998],
         size=len(arrival.raw) if arrival.size is None else arrival.size,
+        virus_scan=arrival.virus_scan[:300],
     )
     if arrival.problem:
         message.disposition, message.reason = Disposition.QUARANTINE, arrival.problem[:2000]
@@ -615,6 +617,10 @@ class MessageView:
     unreadable_parts: list[str]
     needs_review: list[str]
     read_again: list[ReadAgain] = field(default_factory=list)
+    virus_scan: str = ""
+    # A professional address or a sender already on a referral: else its original is hostile
+    # until shown otherwise, and the page warns before offering it for download.
+    sender_known: bool = False
 
     @property
     def reprocessable(self) -> bool:
@@ -650,7 +656,9 @@ def _read_again(session: Session, message_id: int) -> list[ReadAgain]:
     ]
 
 
-def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
+def view_message(
+    uow: UnitOfWork, actor: Actor, message_id: int, policy: Policy | None = None
+) -> MessageView:
     """Return the message for its page and record that the actor looked at it."""
     session = uow.session
     message = session.get(InboundMessage, message_id)
@@ -676,6 +684,9 @@ def view_message(uow: UnitOfWork, actor: Actor, message_id: int) -> MessageView:
         unreadable_parts=list(extraction.get("unreadable_parts") or []),
         needs_review=list(extraction.get("needs_review") or []),
         read_again=_read_again(session, persisted_id(message)),
+        virus_scan=message.virus_scan or "not scanned (it arrived before scanning was set up)",
+        sender_known=message.referral_id is not None
+        or referrer_domains.is_professional(session, message.from_address, policy or CAMBS),
     )
     audit.record(
         session, actor, "view", "inbound_message", message.id, f"Viewed message {message.id}"

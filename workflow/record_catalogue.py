@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from workflow import lawful_bases
+from workflow import checklists, lawful_bases
 from workflow.checklists import ANSWER_LABELS
 from workflow.record_options import (
     AGENCY_TYPES,
@@ -24,6 +24,7 @@ from workflow.record_options import (
     MARAC_CONSENT,
     STALKING_CONSENT,
     SUSPECT_RELATIONSHIPS,
+    YES_NO,
     YES_NO_DK,
 )
 
@@ -128,6 +129,7 @@ SAFE_CONTACT = "Safe ways to contact the victim"
 DIVERSITY = "Language and diversity"
 PERPETRATORS = "Perpetrators"
 CHILDREN = "Children in the household"
+DASH_END = "The DASH risk checklist: completing it"
 BEHAVIOUR = "The stalking or harassment"
 POLICE = "Police involvement"
 AT_RISK = "Children and other people at risk"
@@ -143,6 +145,7 @@ GROUPS = (
     DIVERSITY,
     PERPETRATORS,
     CHILDREN,
+    DASH_END,
     BEHAVIOUR,
     POLICE,
     AT_RISK,
@@ -244,6 +247,48 @@ ITEMS: tuple[Item, ...] = (
         Kind.NUMBER,
         asked_by=_MARAC_MAIL,
         record_path="children_in_household",
+    ),
+    Item(
+        "details.dash.completed_date",
+        checklists.DASH_COMPLETED_DATE,
+        DASH_END,
+        Kind.DATE,
+        asked_by=_MARAC,
+    ),
+    Item(
+        "details.dash.completed_with",
+        "Completed",
+        DASH_END,
+        Kind.CHOICE,
+        checklists.COMPLETED_WITH,
+        _MARAC,
+    ),
+    *(
+        Item(f"details.dash.{q.key}", q.label, DASH_END, Kind.LINES, asked_by=_MARAC)
+        for q in checklists.DASH_CLOSING
+    ),
+    Item(
+        "details.dash.children_at_risk",
+        "Risks facing the children",
+        DASH_END,
+        Kind.CHOICE,
+        YES_NO_DK,
+        _MARAC,
+    ),
+    Item(
+        "details.dash.safeguarding_referral",
+        "Referral made to safeguard the children",
+        DASH_END,
+        Kind.CHOICE,
+        YES_NO,
+        _MARAC,
+    ),
+    Item(
+        "details.dash.safeguarding_date",
+        checklists.DASH_SAFEGUARDING_DATE,
+        DASH_END,
+        Kind.DATE,
+        asked_by=_MARAC,
     ),
     Item(
         "details.behaviour.what",

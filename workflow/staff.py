@@ -60,6 +60,11 @@ def create_user(
     return user
 
 
+def hash_password(password: str) -> str:
+    """Hash a password for storing (argon2id)."""
+    return _hasher.hash(password)
+
+
 def generate_password() -> str:
     """Return a random first password, shown once and changed at first sign-in."""
     return secrets.token_urlsafe(15)

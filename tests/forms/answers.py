@@ -73,6 +73,13 @@ MARAC_STALKING: dict[str, dict[str, Any]] = {
 }
 
 
+DASH_CLOSING: dict[str, Any] = {
+    "dash_completed_date": ["18", "11", "2026"],
+    "dash_completed_with": "victim",
+    "dash_children_at_risk": "no",
+}
+
+
 def marac(yes: int = 18) -> dict[str, dict[str, Any]]:
     """A complete MARAC referral whose DASH scores `yes` (Q8 is Yes from 8 up)."""
     return {
@@ -81,6 +88,7 @@ def marac(yes: int = 18) -> dict[str, dict[str, Any]]:
         "children": {"children_count": "2"},
         **dash_pages(yes),
         **(MARAC_STALKING if yes >= 8 else {}),
+        "dash-closing": DASH_CLOSING,
         "criteria": {
             "reason_for_referral": "Assault last week; threats to kill.",
             "professional_judgement": "no",

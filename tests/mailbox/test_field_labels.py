@@ -6,6 +6,7 @@ import pytest
 
 from mailbox.fields import match_label
 from mailbox.parse import parse_message
+from mailbox.runon import cut_run_on, leading_label
 from tests.mailbox.builders import DOCX_TYPE, docx_bytes, parse_attachment
 from tests.mailbox.layouts import (
     LAYOUTS,
@@ -122,3 +123,14 @@ def test_forms_made_by_libreoffice_are_read_or_flagged(layout: str) -> None:
     # One wording and a two-line address each: benchmarks/field_sweep.py runs every wording.
     silent, _ = check(LIBREOFFICE_LAYOUTS[layout](form(3, address_lines=True)))
     assert silent == []
+
+
+def test_a_colonless_line_is_split_only_where_a_value_starts() -> None:
+    assert leading_label("Victim name Vera Victim") == ("Victim name", "Vera Victim")
+    assert leading_label("Email ruth.example@cambs.pnn.police.uk") is not None
+    assert leading_label("Name withheld for her safety") is None  # prose in a letter
+    assert cut_run_on("victim.name", "Jane Doe Completed 26/02/2026") == (
+        "Jane Doe",
+        ("Completed", "26/02/2026"),
+    )
+    assert cut_run_on("victim.address", "12 Mobile Close, Ely") == ("12 Mobile Close, Ely", None)

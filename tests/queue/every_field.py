@@ -86,6 +86,16 @@ MARAC: dict[str, dict[str, Any]] = {
     },
     **_split(_checklist(DASH, "DASH", True), ["dash-1", "dash-2", "dash-3", "dash-4"], 6),
     **_split(_checklist(STALKING_SCREEN, "MARAC S-DASH", False), ["stalking-1", "stalking-2"], 6),
+    "dash-closing": {
+        "dash_completed_date": ["19", "11", "2026"],
+        "dash_completed_with": "other_sources",
+        "dash_other_information": "Speaks little English;\nher mother-in-law translates",
+        "dash_weapons": "Holds a shotgun licence;\nshoots at the Fen club",
+        "dash_victim_priorities": "Keep the children at school;\nmove to a refuge",
+        "dash_children_at_risk": "yes",
+        "dash_safeguarding_referral": "yes",
+        "dash_safeguarding_date": ["21", "11", "2026"],
+    },
     "criteria": {
         "reason_for_referral": "Strangled her on 20 November;\nthreats to kill with a knife",
         "professional_judgement": "yes",
@@ -183,6 +193,19 @@ FIELD_PATHS = {
         **{f"perpetrator_{k}": f"perpetrators.0.{k}" for k in _PERSON},
         **{f"second_perpetrator_{k}": f"perpetrators.1.{k}" for k in _PERSON},
         "other_perpetrators": "details.other_perpetrators",
+        **{
+            f"dash_{k}": f"details.dash.{k}"
+            for k in (
+                "completed_date",
+                "completed_with",
+                "other_information",
+                "weapons",
+                "victim_priorities",
+                "children_at_risk",
+                "safeguarding_referral",
+                "safeguarding_date",
+            )
+        },
         "children_count": "children_in_household",
         "children_details": "children.0.details",
         "reason_for_referral": "reason_for_referral",

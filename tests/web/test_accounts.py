@@ -1,16 +1,17 @@
-"""Account lifecycle: disable, enable, unlock, role changes a second person approves."""
+"""Account lifecycle: disable, enable, unlock, reset, role changes a second person approves."""
 
+import re
 from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select
 
-from tests.factories import make_user
+from tests.factories import SYSTEM, make_user
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow import sessions
+from workflow import accounts, sessions
 from workflow.db import Database
-from workflow.models import AuditEvent, StaffSession, User, utcnow
+from workflow.models import AuditEvent, Outbox, StaffSession, User, utcnow
 from workflow.models.staff import Role
 
 
@@ -141,3 +142,60 @@ def test_the_overview_shows_unused_accounts_to_managers_not_to_coordinators(
     check_page(html)
     assert html.count("Unused</strong>") == 1  # the coordinator never signed in; the manager did
     assert _signed_in(app, "coordinator@example.org").get("/accounts").status_code == 403
+
+
+def _mailed_link(database: Database, email: str) -> str:
+    with database.uow() as work:
+        mail = work.session.exec(
+            select(Outbox).where(col(Outbox.kind) == accounts.SETUP_KIND)
+        ).one()
+    assert mail.to == [email]
+    match = re.search(r"https?://[^/\s]+(/set-up/\S+)", mail.body_text)
+    assert match, mail.body_text
+    return match.group(1)
+
+
+def test_a_reset_mails_a_one_time_link_the_admin_never_sees(app: Flask, database: Database) -> None:
+    make_user(database, Role.ADMIN)
+    user = make_user(database, Role.IDVA)
+    idva = _signed_in(app, "idva@example.org")
+    admin = _signed_in(app, "admin@example.org")
+    page = f"/admin/users/{user.id}"
+    response = admin.post(f"{page}/reset-password", data={"csrf_token": csrf_token(admin, page)})
+    link = _mailed_link(database, "idva@example.org")
+    seen = response.get_data(as_text=True) + admin.get(page).get_data(as_text=True)
+    assert "set-up link, valid for 72 hours, was mailed" in seen
+    assert link.rsplit("/", 1)[1] not in seen
+    assert idva.get("/caseload").status_code == 302  # the session ended with the reset
+    assert sign_in(app.test_client(), "idva@example.org").status_code == 200  # old one refused
+    assert "reset_password" in _actions(database)
+
+    person = app.test_client()
+    check_page(person.get(link).get_data(as_text=True))
+    new = "a fresh and long passphrase"
+    assert post_form(person, link, {"new": new, "confirm": new}).status_code == 302
+    assert sign_in(app.test_client(), "idva@example.org", new).status_code == 302
+    again = person.get(link)
+    assert again.status_code == 404 and "not valid or has expired" in again.get_data(as_text=True)
+
+
+def test_a_set_up_link_expires_after_72_hours(app: Flask, database: Database) -> None:
+    user = make_user(database, Role.IDVA)
+    with database.uow() as work:
+        accounts.reset_password(work, SYSTEM, user.id or 0, "http://desk.example")
+    link = _mailed_link(database, "idva@example.org")
+    with database.uow() as work:
+        row = work.session.get(User, user.id)
+        assert row is not None and row.setup_expires_at is not None
+        row.setup_expires_at = utcnow() - timedelta(seconds=1)
+        work.commit()
+    response = app.test_client().get(link)
+    assert response.status_code == 404
+    check_page(response.get_data(as_text=True))
+
+
+def test_an_admin_cannot_reset_their_own_password_here(app: Flask, database: Database) -> None:
+    me = make_user(database, Role.ADMIN)
+    admin = _signed_in(app, "admin@example.org")
+    html = _press(admin, f"/admin/users/{me.id}/reset-password", f"/admin/users/{me.id}")
+    assert "use Change your password" in html

@@ -48,6 +48,8 @@ class InboundMessage(SQLModel, table=True):
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Its size in bytes as the server gave it (kept also when it was too large to fetch).
     size: int = Field(default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"})
+    # clamd's verdict as it arrived: clean, found: <signature>, or not scanned (and why).
+    virus_scan: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
 
 
 class Attachment(SQLModel, table=True):

@@ -34,3 +34,7 @@ class User(SQLModel, table=True):
     pending_role: Role | None = Field(default=None, sa_type=enum_type(Role))
     pending_role_by: str | None = Field(default=None, max_length=254)  # who asked (actor label)
     pending_role_new_account: bool = False  # the account was made for it and is off until then
+    # A one-time set-up link after a reset: only its SHA-256 is kept; the administrator never
+    # sees the link, which goes to the account's own address.
+    setup_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    setup_expires_at: datetime | None = None
