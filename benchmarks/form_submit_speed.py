@@ -3,7 +3,7 @@
 Not a test. Run from the repository root with PostgreSQL on 127.0.0.1:5432:
     .venv/bin/python -m benchmarks.form_submit_speed [--clients 8] [--rounds 5] [--workers 3]
 Starts gunicorn over a throwaway PostgreSQL database. Each client is a referrer with its own
-session filling in the MARAC form (16 pages: the DASH, and the stalking questions its Q8 Yes
+session filling in the MARAC form (17 pages: the DASH, and the stalking questions its Q8 Yes
 calls for). Every round all clients fill in a draft at once, then all press Send at once; the
 send phase gives submissions per second. The
 baseline is the referral landing page (a template, no database) on the same server and load.

@@ -169,6 +169,25 @@ class CriteriaForm(PageForm):
         validators=[not_in_future("The date of the most recent incident")],
     )
     crime_reference = text("Police crime or incident reference (optional)", max_length=60)
+    previous_marac = radios(
+        "Has this victim been referred to a MARAC before, here or elsewhere?",
+        YES_NO_DK,
+        "Select whether the victim has been referred to a MARAC before",
+    )
+    previous_marac_date = DateField(
+        "If yes, the date of the most recent MARAC referral (optional)",
+        description="For example, 14 2 2026. Your best estimate will do.",
+        validators=[not_in_future("The date of the most recent MARAC referral")],
+    )
+    previous_marac_where = text("If yes, which MARAC? (optional)", max_length=200)
+
+    def validate_previous_marac_date(self, field: Any) -> None:
+        if field.data is not None and self.previous_marac.data != "yes":
+            raise StopValidation("Select Yes above, or leave the date empty")
+
+    def validate_previous_marac_where(self, field: Any) -> None:
+        if (field.data or "").strip() and self.previous_marac.data != "yes":
+            raise StopValidation("Select Yes above, or leave which MARAC empty")
 
     def validate_professional_judgement_reason(self, field: Any) -> None:
         if self.professional_judgement.data == "yes" and not (field.data or "").strip():
@@ -368,6 +387,7 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         "safe_to_speak_to": sa["safe_to_speak_to"] or "",
         "unsafe_to_speak_to": sa["unsafe_to_speak_to"] or "",
         "dash": dash_closing(closing),
+        "previous_marac": previous_marac(cr),
     }
     dash = NewAssessment(
         Instrument.SAFELIVES_DASH_24,
@@ -375,6 +395,17 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         completed_date=closing["dash_completed_date"],  # the DASH's own date, not the send date
     )
     return NewReferral(Pathway.MARAC, Source.WEB_FORM, fields, [dash, *stalking_screen(forms)])
+
+
+def previous_marac(page: dict[str, Any]) -> dict[str, Any]:
+    """The referrer's answer about an earlier MARAC referral, as details.previous_marac."""
+    told = page["previous_marac_date"]
+    found = {
+        "referred": page["previous_marac"],
+        "date": told.isoformat() if told else "",
+        "where": (page["previous_marac_where"] or "").strip(),
+    }
+    return {k: v for k, v in found.items() if v}
 
 
 def dash_closing(page: dict[str, Any]) -> dict[str, Any]:

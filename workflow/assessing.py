@@ -82,6 +82,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         police_incidents_12m=referral.police_incidents_12m,
         last_incident=referral.last_incident,
         last_marac_referral=received_on(earlier) if earlier else None,
+        told_last_marac=_date((referral.details.get("previous_marac") or {}).get("date")),
         perpetrators=tuple(perpetrator_age(p) for p in referral.perpetrators),
         dash_unanswered=dash_unanswered(answer_values(dash)) if dash else 0,
         perpetrator_relationships=tuple(

@@ -370,6 +370,22 @@ ITEMS: tuple[Item, ...] = (
         record_path="last_incident",
     ),
     Item("crime_reference", "Police crime or incident reference", CRITERIA),
+    Item(
+        "details.previous_marac.referred",
+        "Referred to a MARAC before, here or elsewhere",
+        CRITERIA,
+        Kind.CHOICE,
+        YES_NO_DK,
+        _MARAC,
+    ),
+    Item(
+        "details.previous_marac.date",
+        "Date of the most recent MARAC referral",
+        CRITERIA,
+        Kind.DATE,
+        asked_by=_MARAC,
+    ),
+    Item("details.previous_marac.where", "Which MARAC", CRITERIA, asked_by=_MARAC),
     Item("victim_aware", "The victim knows about the referral", CONSENT, Kind.BOOL),
     Item(
         "consent",

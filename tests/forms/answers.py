@@ -94,6 +94,7 @@ def marac(yes: int = 18) -> dict[str, dict[str, Any]]:
             "professional_judgement": "no",
             "police_incidents_12m": "1",
             "last_incident": ["20", "11", "2026"],
+            "previous_marac": "no",
         },
         "consent": {"victim_aware": "yes", "consent": "given"},
         "safety": {"victim_afraid_of": "Ryan Allen"},

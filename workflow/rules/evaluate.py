@@ -24,6 +24,8 @@ class ReferralFacts:
     police_incidents_12m: int | None = None
     last_incident: date | None = None
     last_marac_referral: date | None = None
+    # The referrer's answer: the victim's last MARAC referral, here or elsewhere (a check only).
+    told_last_marac: date | None = None
     perpetrators: tuple[PerpetratorAge, ...] = field(default=())
     dash_unanswered: int = 0  # of the 24 questions, those with no answer at all
     perpetrator_relationships: tuple[str, ...] = field(default=())
@@ -71,8 +73,13 @@ def _risk(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
             facts.professional_judgement, facts.professional_judgement_reason
         ),
         risk.potential_escalation(facts.police_incidents_12m, policy),
-        risk.repeat_marac(
-            facts.last_marac_referral, facts.referral_date, policy, facts.last_incident
+        risk.repeat_as_told(
+            risk.repeat_marac(
+                facts.last_marac_referral, facts.referral_date, policy, facts.last_incident
+            ),
+            facts.told_last_marac,
+            facts.referral_date,
+            policy,
         ),
     ]
     return [*criteria, risk.routing(facts.dash_score, _marac_met(criteria), policy)]

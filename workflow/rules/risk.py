@@ -145,6 +145,26 @@ def repeat_marac(
     )
 
 
+def repeat_as_told(
+    found: RuleOutcome, told: date | None, referral_date: date, policy: Policy
+) -> RuleOutcome:
+    """Add the referrer's own answer ("referred to a MARAC before, here or elsewhere, on ...").
+
+    A date within the window makes a repeat a check for the coordinator, never "met" by itself:
+    it may be another area's MARAC, a guess, or the same incident, and "met" would let the case
+    past the consent guard. Our own records' outcome stands when it is already met or a check.
+    """
+    if told is None or found.result is not Result.NOT_MET or told > referral_date:
+        return found
+    if referral_date > add_months(told, policy.repeat_window_months):
+        return found
+    return _repeat_check(
+        f"The referrer says the victim was referred to a MARAC on {told.isoformat()}, here or "
+        f"elsewhere, within {policy.repeat_window_months} months: check for a further incident "
+        f"since (a repeat MARAC). Our records: {found.reason}"
+    )
+
+
 def _repeat_check(reason: str) -> RuleOutcome:
     return RuleOutcome("repeat_marac", Result.CHECK, reason)
 
