@@ -28,7 +28,8 @@ class ChangePasswordForm(FlaskForm):
     )
     new = PasswordField(
         "New password",
-        description="12 characters or more.",
+        description="12 characters or more, not containing your email name, "
+        "and different from your current password.",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )

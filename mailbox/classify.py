@@ -7,12 +7,9 @@ from email.message import Message
 from typing import Any
 
 from mailbox.mime import header_text
+from workflow.personal_mail import PERSONAL_MAIL
 
-FREE_MAIL = re.compile(
-    r"@(gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|mac|aol|btinternet"
-    r"|sky|talktalk|virginmedia|protonmail|proton|gmx|mail|yandex|zoho)\.",
-    re.I,
-)
+FREE_MAIL = PERSONAL_MAIL  # one list of providers, in workflow
 _BOUNCE_FROM = re.compile(r"mailer-daemon|postmaster|mail delivery (system|subsystem)", re.I)
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|delivery (status notification|failure|has failed)|returned mail"

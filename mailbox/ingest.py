@@ -66,6 +66,7 @@ def read_now(raw: bytes, max_attachment_bytes: int, own_addresses: frozenset[str
         references=tuple(parsed.references),
         reason=_why_quarantined(parsed),
         sources={path: _where(source) for path, source in parsed.sources.items()},
+        preview=parsed.preview,
     )
 
 
@@ -270,6 +271,7 @@ def _reading(answer: Any) -> Reading:
         references=tuple(str(r) for r in answer.get("references") or ()),
         reason=str(answer.get("reason") or ""),
         sources=sources if isinstance(sources, dict) else {},
+        preview=str(answer.get("preview") or "")[:5000],
     )
 
 

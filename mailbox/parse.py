@@ -55,6 +55,7 @@ class ParsedMessage:
     attachments: list[AttachmentInfo] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # odd MIME met on the way, for the log
+    preview: str = ""  # the message's own text, safe to show instead of opening the original
 
 
 def parse_message(
@@ -88,6 +89,7 @@ def parse(
     if early is not None:  # nothing in an auto-reply or a bounce is read, hostile or not
         parsed.record = _record(early, unreadable=[])
         return parsed
+    parsed.preview = text_preview(walked)
     docs = _read_attachments(walked, parsed) + _body_documents(walked)
     unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
     forms = [f for f in _read_forms(docs, unreadable) if f.is_form]
@@ -202,6 +204,19 @@ def _read_forms(docs: list[Document], unreadable: list[str]) -> list[FormReading
             log.warning("form reading failed: %s", type(exc).__name__)
             unreadable.append(doc.name)
     return forms
+
+
+PREVIEW_CHARS = 5000
+
+
+def text_preview(walked: Walked) -> str:
+    """The message's own words as plain text (HTML as its table rows): no markup, no control
+    characters, at most PREVIEW_CHARS, for a person to read on the page."""
+    text = "\n".join(b.text for b in walked.bodies if b.subtype == "plain")
+    if not text.strip():
+        text = "\n".join(r.text for d in _body_documents(walked) for r in d.rows)
+    kept = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    return kept.strip()[:PREVIEW_CHARS]
 
 
 def _body_documents(walked: Walked) -> list[Document]:

@@ -24,6 +24,9 @@ import math
 import multiprocessing
 import os
 import resource
+import shlex
+import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -177,8 +180,32 @@ def _serve(conn: Connection, preload: tuple[str, ...]) -> None:
             _send(conn, {"status": "error", "value": type(exc).__name__, "logs": []})
 
 
+def _launcher() -> str:
+    """A tiny script that starts this interpreter with only the kept environment.
+
+    Deleting secrets from os.environ in the child is not enough: the environment the process
+    started with stays readable in /proc/self/environ. So the child is exec'd with `env -i`.
+    """
+    global _LAUNCHER
+    if _LAUNCHER is None or not os.path.exists(_LAUNCHER):
+        kept = " ".join(f'${{{name}+"{name}=${name}"}}' for name in sorted(KEPT_ENVIRONMENT))
+        folder = tempfile.mkdtemp(prefix="reader-")
+        path = os.path.join(folder, "python")
+        with open(path, "w") as script:
+            script.write(
+                f'#!/bin/sh\nexec /usr/bin/env -i {kept} {shlex.quote(sys.executable)} "$@"\n'
+            )
+        os.chmod(path, 0o700)
+        _LAUNCHER = path
+    return _LAUNCHER
+
+
+_LAUNCHER: str | None = None
+
+
 class _Child:
     def __init__(self, preload: tuple[str, ...]) -> None:
+        _SPAWN.set_executable(_launcher())
         parent, child = _SPAWN.Pipe()
         self.process = _SPAWN.Process(
             target=_serve, args=(child, preload), name="message-reader", daemon=True

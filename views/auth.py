@@ -30,6 +30,7 @@ from workflow.models import User
 bp = Blueprint("auth", __name__)
 LOGIN_ATTEMPTS_PER_ADDRESS = 20
 LOGIN_WINDOW = timedelta(minutes=15)
+PASSWORD_CHANGES_PER_WINDOW = 5  # wrong current passwords guessed here count as sign-in guesses
 
 
 @dataclass
@@ -101,7 +102,7 @@ def login() -> Any:
     if not form.validate_on_submit():
         return render_template("auth/sign_in.html", form=form)
     with uow() as work:
-        key = f"login:{client_address()}"
+        key = f"login:{throttle.client_bucket(client_address())}"
         if not throttle.allow(work.session, key, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
@@ -140,6 +141,13 @@ def change_password() -> Any:
         return redirect(url_for("auth.login"))
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        with uow() as work:
+            key = f"change-password:{int(current_user.id)}"
+            within = throttle.allow(work.session, key, PASSWORD_CHANGES_PER_WINDOW, LOGIN_WINDOW)
+            work.commit()
+        if not within:
+            form.current.errors = ["Too many attempts to change your password. Wait 15 minutes."]
+            return render_template("auth/change_password.html", form=form), 429
         try:
             with uow() as work:
                 user = staff.change_password(

@@ -101,6 +101,7 @@ class Reading:
     reason: str = ""  # why it is quarantined, when it is
     # Field path -> {"document", "where"}: the file and cell or line each value was read from.
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    preview: str = ""  # the message's own text, read in the sandbox, shown instead of the original
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def settle(
     message.extraction = {
         **reading.record,
         **({"sources": reading.sources} if reading.sources else {}),
+        **({"text_preview": reading.preview} if reading.preview else {}),
     }
     message.processed_at = utcnow()
     audit.record(
@@ -621,6 +623,7 @@ class MessageView:
     # A professional address or a sender already on a referral: else its original is hostile
     # until shown otherwise, and the page warns before offering it for download.
     sender_known: bool = False
+    preview: str = ""
 
     @property
     def reprocessable(self) -> bool:
@@ -684,6 +687,7 @@ def view_message(
         unreadable_parts=list(extraction.get("unreadable_parts") or []),
         needs_review=list(extraction.get("needs_review") or []),
         read_again=_read_again(session, persisted_id(message)),
+        preview=str(extraction.get("text_preview") or "").replace("\x00", ""),
         virus_scan=message.virus_scan or "not scanned (it arrived before scanning was set up)",
         sender_known=message.referral_id is not None
         or referrer_domains.is_professional(session, message.from_address, policy or CAMBS),

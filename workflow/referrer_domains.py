@@ -17,20 +17,11 @@ from workflow.db import UnitOfWork
 from workflow.errors import DomainError
 from workflow.models import ProfessionalDomain
 from workflow.models.staff import Role
+from workflow.personal_mail import is_personal_mail
 from workflow.policy import Policy
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result
 
-# Personal mailboxes: putting one on the list would verify every victim who writes in from it.
-PERSONAL_MAIL = frozenset(
-    {
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com",
-        "live.com", "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com",
-        "icloud.com", "me.com", "mac.com", "aol.com", "btinternet.com", "sky.com",
-        "talktalk.net", "virginmedia.com", "protonmail.com", "proton.me", "gmx.com",
-        "mail.com", "yandex.com", "zoho.com",
-    }
-)  # fmt: skip
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -49,7 +40,7 @@ def check(domain: str) -> None:
         raise DomainError("Enter a domain like agency.org.uk, without a name or spaces.")
     if len(labels) < 2 or domain in {"co.uk", "org.uk", "org", "com", "uk", "net"}:
         raise DomainError(f"{domain} is too wide: enter the agency's own domain.")
-    if domain in PERSONAL_MAIL:
+    if is_personal_mail(domain):
         raise DomainError(
             f"{domain} is a personal mail provider: anyone, victims included, can write from it."
         )

@@ -1,5 +1,6 @@
 """Fixed-window rate limits: how many attempts one client may make in a period."""
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,3 +33,20 @@ def _ensure_row(session: Session, key: str, now: datetime) -> None:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Throttle).values(key=key, window_start=now, count=0)
     session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+
+
+def client_bucket(address: str) -> str:
+    """The part of a client address a limit counts against: the address, or its IPv6 /64.
+
+    One IPv6 client is usually handed a whole /64 and can rotate through it freely, so counting
+    single addresses would not limit it at all.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -53,4 +53,6 @@ def spinning(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Read
 def nosy(raw: bytes, max_attachment_bytes: int, own: frozenset[str]) -> Reading:
     """Hand back everything in the environment, as a compromised reader would try to."""
     seen = "; ".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
+    with open("/proc/self/environ", "rb") as started_with:  # what the process was started with
+        seen += " | " + started_with.read().replace(b"\0", b"; ").decode(errors="replace")
     return Reading({"disposition": "quarantine", "referral": None}, reason=seen[:1900])

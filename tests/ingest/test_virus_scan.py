@@ -73,3 +73,18 @@ def test_the_original_from_an_unknown_sender_is_offered_only_after_a_warning(
     assert "I understand the risk" in page
     page = client.get(f"/intake/messages/{known.id}").get_data(as_text=True)
     assert "address we do not know" not in page and "Download the original message" in page
+
+
+def test_a_quarantined_message_shows_a_safe_text_preview(
+    database: Database, client: FlaskClient
+) -> None:
+    body = "Please call me <script>alert(1)</script>\u202e about Vera.\x07"
+    _ingest(database, message(1, attachments=[], body=body), None)
+    [row] = recorded(database)
+    assert row.disposition is Disposition.QUARANTINE
+    make_user(database, Role.COORDINATOR, "coordinator@example.org")
+    sign_in(client, "coordinator@example.org")
+    page = client.get(f"/intake/messages/{row.id}").get_data(as_text=True)
+    assert "What the message says" in page and "Please call me" in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert "\u202e" not in page and "\x07" not in page

@@ -30,6 +30,12 @@ def test_the_environment_file_names_every_setting() -> None:
     assert not missing, f"referrals.env.example lacks {sorted(missing)}"
 
 
+def test_the_readme_explains_every_setting() -> None:
+    readme = (REPO / "README.md").read_text()
+    missing = {name for name in _settings_read_by_config() if f"`{name}`" not in readme}
+    assert not missing, f"README.md's Settings table lacks {sorted(missing)}"
+
+
 def test_the_units_run_gunicorn_and_one_scheduler_that_restarts() -> None:
     web = (DEPLOY / "systemd" / "referrals-web.service").read_text()
     scheduler = (DEPLOY / "systemd" / "referrals-scheduler.service").read_text()

@@ -145,3 +145,30 @@ def test_security_headers_on_every_page(client: FlaskClient, path: str) -> None:
     assert headers["Cache-Control"] == "no-store"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sign_in_attempts_from_one_ipv6_64_share_one_limit(app: Flask, database: Database) -> None:
+    for n in range(20):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"2001:db8:5:6::{n + 1:x}"
+        sign_in(client, f"nobody{n}@example.org", "x")
+    rotated = app.test_client()
+    rotated.environ_base["REMOTE_ADDR"] = "2001:db8:5:6:ffff::77"
+    assert sign_in(rotated, "nobody@example.org", "x").status_code == 429
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "2001:db8:5:7::1"
+    assert sign_in(elsewhere, "nobody@example.org", "x").status_code == 200
+
+
+def test_change_password_is_throttled(client: FlaskClient, database: Database) -> None:
+    make_user(database, Role.COORDINATOR)
+    sign_in(client, "coordinator@example.org")
+    new = "a much longer new passphrase"
+    for _ in range(5):
+        wrong = {"current": "not my password!", "new": new, "confirm": new}
+        assert post_form(client, "/change-password", wrong).status_code == 200
+    response = post_form(
+        client, "/change-password", {"current": PASSWORD, "new": new, "confirm": new}
+    )
+    assert response.status_code == 429
+    assert "Too many attempts to change your password" in response.get_data(as_text=True)

@@ -9,6 +9,7 @@ from workflow.db import Database
 from workflow.errors import DomainError
 from workflow.models import AuditEvent, ProfessionalDomain, Referral
 from workflow.models.staff import Role
+from workflow.personal_mail import is_personal_mail
 from workflow.policy import CAMBS
 
 
@@ -102,3 +103,17 @@ def test_only_an_administrator_changes_the_list(database: Database, role: Role) 
         referrer_domains.add(uow, someone, "agency.org.uk", "Agency")
     with pytest.raises(DomainError, match="administrator"), database.uow() as uow:
         referrer_domains.add(uow, SYSTEM, "agency.org.uk", "Agency")
+
+
+@pytest.mark.parametrize(
+    ("domain", "personal"),
+    [
+        ("gmail.com", True),
+        ("hotmail.co.uk", True),
+        ("proton.me", True),
+        ("mail.cambridgeshire.gov.uk", False),  # an agency's own mail host
+        ("outlook.office365.com.agency.org.uk", False),
+    ],
+)
+def test_personal_mail_is_a_provider_and_a_public_suffix(domain: str, personal: bool) -> None:
+    assert is_personal_mail(domain) is personal

@@ -43,3 +43,14 @@ def test_first_attempts_at_once_are_all_counted_without_an_error(
     assert errors == []
     with committed_database.uow() as uow:
         assert uow.session.get(Throttle, "ip:new").count == 8  # type: ignore[union-attr]
+
+
+def test_ipv6_clients_are_limited_per_64_and_ipv4_per_address() -> None:
+    from workflow.throttle import client_bucket
+
+    assert client_bucket("2001:db8:1:2:aaaa::1") == client_bucket("2001:db8:1:2:ffff::9")
+    assert client_bucket("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert client_bucket("2001:db8:1:3::1") != client_bucket("2001:db8:1:2::1")
+    assert client_bucket("::ffff:203.0.113.9") == "203.0.113.9"
+    assert client_bucket("203.0.113.9") != client_bucket("203.0.113.10")
+    assert client_bucket("unknown") == "unknown"
