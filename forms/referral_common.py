@@ -798,6 +798,18 @@ class Flow:
         """Return the 1-based position of a page among the pages asked."""
         return [p.slug for p in self.asked(stored)].index(slug) + 1
 
+    def progress(self, slug: str) -> str:
+        """Return "step N of M", counting only the pages every referral asks.
+
+        A follow-on page (the stalking questions after a Yes to DASH Q8) takes the number of the
+        page that called for it, so the count never jumps from "of 14" to "of 16" mid-way.
+        """
+        steps = [p for p in self.pages if p.when is None]
+        at = self.pages.index(self.page(slug) or self.pages[0])
+        number = len([p for p in self.pages[: at + 1] if p.when is None])
+        follow_on = self.pages[at].when is not None
+        return f"step {number} of {len(steps)}" + (", follow-on questions" if follow_on else "")
+
     def next_slug(self, slug: str, stored: dict[str, Any]) -> str | None:
         """Return the page asked after this one, or None after the last (or one not asked)."""
         slugs = [p.slug for p in self.asked(stored)]
