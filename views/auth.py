@@ -21,6 +21,7 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywhereForm
+from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
 from workflow import accounts, sessions, staff, throttle
@@ -109,7 +110,13 @@ def login() -> Any:
             return render_template("auth/sign_in.html", form=form), 429
         work.commit()
         try:
-            user = staff.authenticate(work, form.email.data or "", form.password.data or "")
+            user = staff.authenticate(
+                work,
+                form.email.data or "",
+                form.password.data or "",
+                identifier_key=current_app.config["SECRET_KEY"],
+                known_browser=known_browser.recognised(form.email.data or ""),
+            )
         except staff.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
@@ -121,7 +128,7 @@ def login() -> Any:
     login_user(signed_in)
     session["signed_in_at"] = session["seen_at"] = time.time()
     session["password_stamp"] = signed_in.password_stamp
-    return redirect(_safe_next(request.args.get("next")))
+    return known_browser.remember(redirect(_safe_next(request.args.get("next"))), signed_in.email)
 
 
 @bp.post("/sign-out")

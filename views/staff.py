@@ -32,7 +32,8 @@ from forms.casework import (
     QueueFilterForm,
     SearchForm,
 )
-from views.deps import actor, uow
+from views.deps import actor, policy, uow
+from views.same_origin import own_navigation_only
 from views.security import role_required
 from workflow import (
     answers,
@@ -42,6 +43,7 @@ from workflow import (
     lawful_bases,
     mailbox_health,
     needs_person,
+    proposals,
     queue,
     record_catalogue,
     record_corrections,
@@ -219,11 +221,14 @@ def dealt_with(message_id: int) -> Any:
 
 @bp.get("/referrals/<int:referral_id>")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def referral(referral_id: int) -> Any:
     try:
         with uow() as work:
             case = casefile.open_case(work, actor(), referral_id)
             contacts = contact.summary(work.session, case.referral)
+            waiting = proposals.waiting(work.session, referral_id, policy())
+            decided = proposals.decided(work.session, referral_id)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -237,7 +242,10 @@ def referral(referral_id: int) -> Any:
         review=corrections.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
+            | ({proposals.WAITING_FLAG} if waiting else set())
         ),
+        waiting=waiting,
+        decided=decided,
         allowed=[e.value for e in allowed_events(r.state)],
         repeat=next((d for d in case.possible_duplicates if d.reference == repeat_ref), None),
         **shown_record(case),
@@ -246,6 +254,7 @@ def referral(referral_id: int) -> Any:
 
 @bp.get("/referrals/<int:referral_id>/print")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def referral_print(referral_id: int) -> Any:
     try:
         with uow() as work:
@@ -328,11 +337,13 @@ def _download(fetch: Any, object_id: int) -> Any:
 
 @bp.get("/messages/<int:message_id>/original")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def message_download(message_id: int) -> Any:
     return _download(casefile.download_message, message_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
     return _download(casefile.download_attachment, attachment_id)
