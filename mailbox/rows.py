@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
-from mailbox.values import answer_word, boxes_paired, has_boxes, ticked_options
+from mailbox.values import answer_word, boxes_paired, has_boxes, lists_options, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
 _HEADER_WORDS = {
@@ -276,6 +276,10 @@ def from_text(row: Row) -> QuestionRow:
         return QuestionRow(number, question, None, True, row.where)
     tail = text.rfind("?")
     found = _TEXT_ANSWER.search(text, max(tail, 0))
+    if found and lists_options(text[found.start(1) :]):
+        # "Question? Yes / No / Don't know": the printed choices, the one picked not in the words
+        why = "the choices are printed, the one picked is not in the text"
+        return QuestionRow(number, text[: found.start() + 1], None, True, row.where, why=why)
     if found:
         return QuestionRow(
             number, text[: found.start() + 1], answer_word(found[1]), False, row.where

@@ -75,6 +75,12 @@ def _put(cell: Any, value: Cell) -> None:
     elif value.style == "bold":  # every option printed, the chosen one in bold
         run = cell.paragraphs[0].add_run(value.word)
         run.bold = value.ticked
+    elif value.style == "printed":  # "Yes / **No** / Don't know" in one cell
+        for k, word in enumerate(WORD.values()):
+            run = cell.paragraphs[0].add_run(word)
+            run.bold = word == value.word
+            if k < len(WORD) - 1:
+                cell.paragraphs[0].add_run(" / ")
     else:
         cell.text = text_tick(value)
 
