@@ -186,9 +186,16 @@ def _ticked(options: list[tuple[str, Cell]]) -> list[str]:
     return [col for col, cell in options if _is_ticked(cell, col)]
 
 
+# A spreadsheet's check box control writes TRUE or FALSE in its linked cell; some referrers
+# type 1 and 0. FALSE is no "No" written in the No column.
+_CELL_FLAGS = {"true": True, "false": False, "1": True, "0": False}
+
+
 def _is_ticked(cell: Cell, option: str) -> bool:
     if glyph_mark(cell.text) is Mark.TICKED:
         return True
+    if cell.text.lower() in _CELL_FLAGS:
+        return _CELL_FLAGS[cell.text.lower()]
     # "Yes" or "Y" written in any answer column marks it, as does the column's own word.
     return bool(cell.text) and answer_word(cell.text) in ("yes", option)
 

@@ -20,7 +20,7 @@ HEADINGS = {
     "c": ("Comments", "Details / source"),
     "a": ("Answer", "Y/N/DK"),
 }
-EMPTY_GLYPH = {"☒": "☐", "●": "○"}
+EMPTY_GLYPH = {"☒": "☐", "●": "○", "TRUE": "FALSE", "1": "0"}
 SPAN = "\x00span"  # a cell merged into the one on its left
 
 

@@ -107,6 +107,8 @@ def ticks_for(fmt: str) -> tuple[str, ...]:
         return ("field",)
     if fmt == "body_qlines":
         return ("word", "code")
+    if fmt == "xlsx":  # a check box control's TRUE/FALSE linked cell, or 1 and 0 typed
+        return TEXT_TICKS + TYPED + ("TRUE", "1")
     return TEXT_TICKS + TYPED
 
 

@@ -100,6 +100,8 @@ WIDER = [
     *(_case("body_qlines", w, "code", "# q a", seed=s) for s, w in enumerate(WORDINGS)),
     _case("docx", "published", "printed", "# q a"),  # "Yes / **No** / Don't know" in one cell
     _case("docx_two", "sdash", "printed", "q a c", seed=1),
+    _case("xlsx", "published", "TRUE", "# q N D Y"),  # a check box control's linked cells
+    _case("xlsx", "acpo", "1", "q D N Y c", seed=1),  # 1 and 0 typed in the answer columns
 ]
 # Every choice printed, the pick lost with the bold (text, a spreadsheet, a PDF's text layer):
 # once read as the first choice, Yes, and scored 24; now every answer is listed for review.
