@@ -12,6 +12,7 @@ from views import (
     health,
     intake,
     referral_forms,
+    referrer_confirmation,
     security,
     staff,
 )
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
         admin.bp,
         accounts.bp,
         referral_forms.bp,
+        referrer_confirmation.bp,
         intake.bp,
     ):
         app.register_blueprint(blueprint)

@@ -339,7 +339,12 @@ def _send(kind: str, flow: Flow) -> Any:
     def attempt() -> drafts.Submission:
         with uow() as work:
             return drafts.submit(
-                work, _token(kind), request.form.get("submit_token", ""), build, policy()
+                work,
+                _token(kind),
+                request.form.get("submit_token", ""),
+                build,
+                policy(),
+                current_app.config["BASE_URL"],
             )
 
     try:
