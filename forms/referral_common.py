@@ -358,6 +358,8 @@ class PageForm(FlaskForm):
     inline: tuple[str, ...] = ()
     # A sub-heading shown before a field: (field name, heading), e.g. a second person's block.
     headings: tuple[tuple[str, str], ...] = ()
+    # Input purposes (WCAG 1.3.5) and input types by field name: (name, autocomplete, type).
+    purposes: tuple[tuple[str, str, str], ...] = ()
     # Questions an option reveals: (radio field, option value, revealed field names).
     reveals: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
@@ -385,6 +387,11 @@ class PageForm(FlaskForm):
             params.update(inputmode="numeric", spellcheck=False)
         if form_field.name.endswith("_comment"):
             params["rows"] = 2
+        for name, autocomplete, input_type in self.purposes:
+            if name == form_field.name:
+                params.update(autocomplete=autocomplete, type=input_type)
+                if input_type in ("email", "tel"):
+                    params["spellcheck"] = False
         reveal = {
             value: Markup("").join(self[n](params=self.params_for(self[n])) for n in names)
             for radio, value, names in self.reveals
@@ -413,6 +420,14 @@ class PageForm(FlaskForm):
 
 class ReferrerForm(PageForm):
     intro = "We will contact you about this referral. Give your work details, not personal ones."
+    # The referrer's own details: browsers may offer what they know (WCAG 1.3.5).
+    purposes = (
+        ("referrer_name", "name", "text"),
+        ("referrer_role", "organization-title", "text"),
+        ("referrer_agency", "organization", "text"),
+        ("referrer_phone", "work tel", "tel"),
+        ("referrer_email", "work email", "email"),
+    )
     widths = (
         ("referrer_phone", "govuk-input--width-20"),
         ("referrer_email", "govuk-!-width-two-thirds"),
@@ -478,6 +493,11 @@ class VictimForm(PageForm):
 
 
 class ContactForm(PageForm):
+    # Someone else's details: the right keyboard, but no autofill of the referrer's own.
+    purposes = (
+        ("victim_phone", "off", "tel"),
+        ("victim_email", "off", "email"),
+    )
     widths = (
         ("victim_postcode", "govuk-input--width-10"),
         ("victim_phone", "govuk-input--width-20"),
@@ -797,6 +817,18 @@ class Flow:
     def step(self, slug: str, stored: dict[str, Any]) -> int:
         """Return the 1-based position of a page among the pages asked."""
         return [p.slug for p in self.asked(stored)].index(slug) + 1
+
+    def progress(self, slug: str) -> str:
+        """Return "step N of M", counting only the pages every referral asks.
+
+        A follow-on page (the stalking questions after a Yes to DASH Q8) takes the number of the
+        page that called for it, so the count never jumps from "of 14" to "of 16" mid-way.
+        """
+        steps = [p for p in self.pages if p.when is None]
+        at = self.pages.index(self.page(slug) or self.pages[0])
+        number = len([p for p in self.pages[: at + 1] if p.when is None])
+        follow_on = self.pages[at].when is not None
+        return f"step {number} of {len(steps)}" + (", follow-on questions" if follow_on else "")
 
     def next_slug(self, slug: str, stored: dict[str, Any]) -> str | None:
         """Return the page asked after this one, or None after the last (or one not asked)."""
