@@ -182,6 +182,9 @@ def test_an_administrator_resets_it_and_the_persons_sessions_end(
     sign_in(admin, "admin@example.org")
     page = f"/admin/users/{user.id}"
     assert "On since" in admin.get(page).get_data(as_text=True)
+    overview = admin.get("/accounts").get_data(as_text=True)
+    check_page(overview)
+    assert re.search(r"idva@example.org</td>.*?<td[^>]*>On</td>", overview, re.S)
     admin.post(f"{page}/reset-two-factor", data={"csrf_token": csrf_token(admin, page)})
     html = admin.get(page).get_data(as_text=True)
     check_page(html)
