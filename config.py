@@ -36,6 +36,12 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PRODUCTION": production,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'referrals.sqlite3'}"),
+        # Migrations run as the tables' owner (this URL, default DATABASE_URL); with
+        # DATABASE_APP_ROLE set, `flask db upgrade` then grants that role (the one DATABASE_URL
+        # signs in as) row access only: it cannot alter tables, drop the audit trail's triggers,
+        # or change, delete or truncate audit rows (workflow/db_roles.py).
+        "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL", ""),
+        "DATABASE_APP_ROLE": env.get("DATABASE_APP_ROLE", ""),
         "IMAP_HOST": env.get("IMAP_HOST"),
         "IMAP_PORT": _env_int("IMAP_PORT", 0) or None,
         "IMAP_USERNAME": env.get("IMAP_USERNAME"),

@@ -35,6 +35,7 @@ from workflow.checklists import ANSWER_LABELS, Question
 from workflow.policy import Policy
 from workflow.record_options import (
     AGENCY_TYPES,
+    CHANNEL_NAMES,
     CHANNELS,
     ETHNIC_GROUPS,
     GENDERS,
@@ -312,6 +313,19 @@ def shown(form_field: Field) -> str:
     return str(value) if value not in (None, "") else NOT_GIVEN
 
 
+def question(form_field: Field) -> str:
+    """Return a field's label as a question on check-your-answers: an answered field is shown
+    only when answered, so "(optional)" and "(needed if yes)" say nothing there."""
+    return re.sub(r" \((optional|needed if [^)]*)\)", "", form_field.label.text)
+
+
+def answered(form_field: Field) -> bool:
+    """Whether a field holds an answer (an unticked "I do not know" box is no answer)."""
+    if isinstance(form_field, BooleanField):
+        return bool(form_field.data)
+    return shown(form_field) != NOT_GIVEN
+
+
 # --- Pages -------------------------------------------------------------------------------------
 
 
@@ -349,6 +363,14 @@ class PageForm(FlaskForm):
     def rows(self) -> list[tuple[str, str]]:
         """Return (question, answer) pairs for check-your-answers."""
         return [(f.label.text, shown(f)) for f in self if f.name != "csrf_token"]
+
+    def summary(self) -> list[tuple[str, list[str]]]:
+        """Return the answered questions as (question, lines of the answer), for one summary card.
+
+        An optional question left unanswered is left out: a long column of "Not given" rows
+        hid the answers a referrer needs to check.
+        """
+        return [(question(f), [shown(f)]) for f in self if f.name != "csrf_token" and answered(f)]
 
 
 class ReferrerForm(PageForm):
@@ -484,6 +506,29 @@ class SafeContactForm(PageForm):
         ),
     )
 
+    def summary(self) -> list[tuple[str, list[str]]]:
+        """The five channels as three rows, safe, not safe and not known: quicker to check."""
+        channels = {f"safe_{code}" for code, _ in CHANNELS}
+        by_answer: dict[str, list[str]] = {}
+        for code, _ in CHANNELS:
+            by_answer.setdefault(self[f"safe_{code}"].data or "", []).append(CHANNEL_NAMES[code])
+        rows = [
+            (heading, [", ".join(by_answer[answer])])
+            for answer, heading in SAFE_HEADINGS
+            if by_answer.get(answer)
+        ]
+        return rows + [row for row in super().summary() if row[0] not in self._labels(channels)]
+
+    def _labels(self, names: set[str]) -> set[str]:
+        return {question(self[name]) for name in names}
+
+
+SAFE_HEADINGS = (
+    ("yes", "Safe ways to contact them"),
+    ("no", "Not safe"),
+    ("dont_know", "Not known (treated as not safe)"),
+)
+
 
 class AboutVictimForm(PageForm):
     intro = (
@@ -531,8 +576,31 @@ def checklist_form(
             )
         attrs[f"q{n}_comment"] = area(f"Question {n}: comment (optional)", max_length=2000)
     attrs["groups"] = _question_groups
+    attrs["summary"] = _question_summary
     attrs["numbers"] = tuple(q.number for q in questions)
+    attrs["sub_legends"] = {q.number: q.sub_legend for q in questions}
     return type(name, (PageForm,), attrs)
+
+
+def _question_summary(form: Any) -> list[tuple[str, list[str]]]:
+    """One row per question answered: the answer, then its sub-options, source and comment."""
+    rows = []
+    for n in form.numbers:
+        asked = form[f"q{n}"]
+        if not asked.data:
+            continue
+        lines = [shown(asked)]
+        extras = (
+            ("sub", form.sub_legends[n]),
+            ("source", "Source if not the victim"),
+            ("comment", "Comment"),
+        )
+        for part, label in extras:
+            extra = form._fields.get(f"q{n}_{part}")
+            if extra is not None and answered(extra):
+                lines.append(f"{label}: {shown(extra)}")
+        rows.append((question(asked), lines))
+    return rows
 
 
 def _question_groups(form: PageForm) -> list[list[Field]]:

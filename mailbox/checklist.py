@@ -128,6 +128,8 @@ class _Scanner:
             self._use(i)
         elif (inst := heading_instrument(row)) is not None:
             self.pending, self.header, self.current = inst, None, None
+        elif _stacked_details(row):
+            return  # a box of "Label: value" lines ("Consented?: Yes") is details, not a question
         elif not self._carry_on(i, row) and not self._answer_below(i, row):
             self._question(i, row)
 
@@ -183,6 +185,14 @@ class _Scanner:
             self.pending = None  # a heading names the one checklist under it
         current.rows.append(q)
         self._use(i)
+
+
+_LABEL_LINE = re.compile(r"^[^:?]{2,70}[:?]\s*\S")
+
+
+def _stacked_details(row: Row) -> bool:
+    """Tell whether a cell holds three or more "Label: value" lines typed one under another."""
+    return any(sum(1 for line in c.lines if _LABEL_LINE.match(line)) >= 3 for c in row.cells)
 
 
 def _stray(q: QuestionRow, header: Header) -> bool:

@@ -52,8 +52,11 @@ def read_form(doc: Document) -> FormReading:
         if index in used:
             continue
         below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
-        pairs = _column_pairs(row, below) or _pairs(row)
+        stacked, doubtful = _stacked_pairs(row)
+        pairs = stacked or _column_pairs(row, below) or _pairs(row)
         more, unsure = _carried(rows, index, used, pairs[-1]) if pairs else ([], False)
+        if stacked:
+            more, below = [], None  # the cell's own lines are its values; no box runs on below
         if more:
             lines = [pairs[-1][1], *(rows[i].text for i in more)]
             pairs[-1] = (pairs[-1][0], ", ".join(t.strip(" ,") for t in lines if t.strip(" ,")))
@@ -72,7 +75,7 @@ def read_form(doc: Document) -> FormReading:
             runs_on = bool(value.strip()) and _runs_on(row, below)
             if key == "victim.address" and below is not None and _continues(row, row, below, 2):
                 runs_on = True  # a line below it not taken as its own: perhaps the town
-            runs_on = runs_on or (unsure and label == pairs[-1][0])
+            runs_on = runs_on or (unsure and label == pairs[-1][0]) or label in doubtful
             context = _take(reading, key, value.strip(), row.where, runs_on, context)
         if not matched and len([c for c in row.cells if c.text]) == 1:
             context = _section(row.text) or context  # a heading, merged across the row or not
@@ -237,6 +240,28 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
         pairs.append((label, " ".join(c for c in cells[i + 1 : end] if c)))
         i = end
     return pairs
+
+
+def _stacked_pairs(row: Row) -> tuple[list[tuple[str, str]], set[str]]:
+    """Return the 'Label: value' lines typed one under another in a single cell, if any.
+
+    A referrer may type a whole block of details into one box, a line each. A line with no
+    label carries on the value above it (an address's town): joined to it, and doubted.
+    """
+    pairs: list[tuple[str, str]] = []
+    doubtful: set[str] = set()
+    for cell in row.cells:
+        found: list[tuple[str, str]] = []
+        for line in cell.lines:
+            label, value = _split(line)
+            if value and _is_label(label):
+                found.append((label, value))
+            elif found:
+                found[-1] = (found[-1][0], f"{found[-1][1]}, {line}")
+                doubtful.add(found[-1][0])
+        if len(found) >= 2:
+            pairs += found
+    return pairs, doubtful if pairs else set()
 
 
 def _line_pair(row: Row) -> tuple[str, str]:

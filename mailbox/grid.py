@@ -39,6 +39,9 @@ class Cell:
     text: str
     x: float
     mark: Mark | None = None
+    # The cell's own lines when it holds several (paragraphs or line breaks in a Word cell);
+    # `text` joins them with spaces.
+    lines: tuple[str, ...] = ()
 
     @property
     def tick(self) -> Mark | None:

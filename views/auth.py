@@ -121,7 +121,12 @@ def login() -> Any:
             return render_template("auth/sign_in.html", form=form), 429
         work.commit()
         try:
-            user = staff.authenticate(work, form.email.data or "", form.password.data or "")
+            user = staff.authenticate(
+                work,
+                form.email.data or "",
+                form.password.data or "",
+                identifier_key=current_app.config["SECRET_KEY"],
+            )
         except staff.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200

@@ -24,6 +24,7 @@ from forms.casework import (
     ReopenForm,
 )
 from views.deps import actor, policy, uow
+from views.same_origin import offer_link_if_from_elsewhere
 from views.security import role_required
 from workflow import allocation, casefile, casework, corrections, notes, record_corrections
 from workflow.casework import ConsentDecision
@@ -33,6 +34,8 @@ from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
+# Each of these pages records a "view" of the referral: only on the person's own navigation.
+bp.before_request(offer_link_if_from_elsewhere)
 CASEWORKERS = ("coordinator", "manager")
 bp.add_app_template_global(frozenset(corrections.EDITABLE), "correctable")
 

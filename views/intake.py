@@ -16,6 +16,7 @@ from wtforms import SubmitField
 from mailbox.ingest import IngestConfig, ingest, wrap_upload
 from mailbox.ingest import reprocess as read_again
 from views.deps import actor, database, policy, uow
+from views.same_origin import own_navigation_only
 from views.security import role_required
 from workflow import inbound, needs_person
 from workflow.errors import DomainError, NotFound
@@ -66,6 +67,7 @@ def upload() -> Any:
 
 @bp.get("/messages/<int:message_id>")
 @role_required("coordinator", "manager")
+@own_navigation_only
 def message(message_id: int) -> Any:
     try:
         with uow() as work:

@@ -7,9 +7,14 @@ else `Sec-Fetch-Site`, else a same-origin `Referer` (the policy is `same-origin`
 sends none of them (a script, the test client) still needs the CSRF token.
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, render_template, request
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SAME_SITE_FETCH = frozenset({"same-origin", "none"})  # "none": typed or bookmarked by the user
@@ -45,3 +50,42 @@ def is_same_origin() -> bool:
 def _origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def is_own_navigation() -> bool:
+    """Tell whether a GET was asked for from this site or by the person themselves.
+
+    `Sec-Fetch-Site` is set by the browser and cannot be forged by a page: same-origin (a link or
+    form here) or none (typed, bookmarked, opened from a desktop mail program). A browser too old
+    to send it is let through. Anything else — a link, image or frame on another site — is not.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    return fetch_site is None or fetch_site in SAME_SITE_FETCH
+
+
+def own_navigation_only(view: F) -> F:
+    """Open an audited page ("viewed", "downloaded") only on the person's own navigation.
+
+    Another site could otherwise make a signed-in browser load a case (a link, an image) and
+    plant a "viewed" entry in the trail under that person's name. Such a request gets a page with
+    a link to the same address instead: following it is a same-origin navigation.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        return offer_link_if_from_elsewhere() or view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def offer_link_if_from_elsewhere() -> Any:
+    """The "open this page from the service" page for another site's GET, else None.
+
+    Signed-out requests pass, to be sent to sign-in: signing in is the person's own act, and the
+    page they come back to is then a same-origin navigation.
+    """
+    from flask_login import current_user
+
+    if request.method != "GET" or not current_user.is_authenticated or is_own_navigation():
+        return None
+    return render_template("staff/open_from_elsewhere.html", target=request.path)

@@ -33,6 +33,7 @@ from forms.casework import (
     SearchForm,
 )
 from views.deps import actor, uow
+from views.same_origin import own_navigation_only
 from views.security import role_required
 from workflow import (
     answers,
@@ -219,6 +220,7 @@ def dealt_with(message_id: int) -> Any:
 
 @bp.get("/referrals/<int:referral_id>")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def referral(referral_id: int) -> Any:
     try:
         with uow() as work:
@@ -246,6 +248,7 @@ def referral(referral_id: int) -> Any:
 
 @bp.get("/referrals/<int:referral_id>/print")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def referral_print(referral_id: int) -> Any:
     try:
         with uow() as work:
@@ -328,11 +331,13 @@ def _download(fetch: Any, object_id: int) -> Any:
 
 @bp.get("/messages/<int:message_id>/original")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def message_download(message_id: int) -> Any:
     return _download(casefile.download_message, message_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
 @role_required("coordinator", "manager", "idva")
+@own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
     return _download(casefile.download_attachment, attachment_id)

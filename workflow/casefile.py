@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from workflow import audit
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
-from workflow.errors import NotFound, PermissionDenied
+from workflow.errors import DomainError, NotFound, PermissionDenied
 from workflow.matching import earlier_referrals
 from workflow.models import (
     Assessment,
@@ -258,13 +258,24 @@ def _message_readable(uow: UnitOfWork, actor: Actor, referral_id: int | None) ->
     return referral is not None and may_read(actor, referral)
 
 
+def _refuse_download(
+    uow: UnitOfWork, actor: Actor, kind: str, object_id: int, error: DomainError
+) -> NoReturn:
+    """Audit a refused download (someone probing ids, or reaching past their cases), then refuse."""
+    reason = "no such " + kind if isinstance(error, NotFound) else "not allowed"
+    audit.record(uow.session, actor, "download_refused", kind, object_id, reason)
+    uow.commit()
+    raise error
+
+
 def download_message(uow: UnitOfWork, actor: Actor, message_id: int) -> Download:
     """Return the original email as received, and record who downloaded it."""
     message = uow.session.get(InboundMessage, message_id)
     if message is None:
-        raise NotFound("No such message.")
+        _refuse_download(uow, actor, "message", message_id, NotFound("No such message."))
     if not _message_readable(uow, actor, message.referral_id):
-        raise PermissionDenied("You cannot download this message.")
+        denied = PermissionDenied("You cannot download this message.")
+        _refuse_download(uow, actor, "message", message_id, denied)
     audit.record(uow.session, actor, "download", "message", message_id, "original email")
     if message.referral_id:
         summary = f"downloaded message {message_id}"
@@ -277,11 +288,12 @@ def download_attachment(uow: UnitOfWork, actor: Actor, attachment_id: int) -> Do
     """Return one attachment as received, and record who downloaded it."""
     attachment = uow.session.get(Attachment, attachment_id)
     if attachment is None:
-        raise NotFound("No such attachment.")
+        _refuse_download(uow, actor, "attachment", attachment_id, NotFound("No such attachment."))
     message = uow.session.get(InboundMessage, attachment.message_id)
     referral_id = message.referral_id if message else None
     if not _message_readable(uow, actor, referral_id):
-        raise PermissionDenied("You cannot download this attachment.")
+        denied = PermissionDenied("You cannot download this attachment.")
+        _refuse_download(uow, actor, "attachment", attachment_id, denied)
     summary = f"downloaded attachment {attachment.filename}"
     audit.record(uow.session, actor, "download", "attachment", attachment_id, summary)
     if referral_id:

@@ -1,6 +1,7 @@
 """Staff accounts: creation, sign-in with lockout, and password changes. Hashes are argon2id."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -70,23 +71,46 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+SIGN_IN = Actor.system("sign-in")  # failed attempts: whoever typed them, not the account's owner
+
+
+def sign_in_identifier(email: str, key: str = "") -> str:
+    """A keyed digest of a typed email: ties failed attempts together in the audit and the
+    limits without keeping what was typed (often a mistyped address, sometimes a password)."""
+    typed = email.strip().lower().encode()
+    return hmac.new(key.encode(), typed, hashlib.sha256).hexdigest()[:32]
+
+
 def _locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
 
-def authenticate(uow: UnitOfWork, email: str, password: str, now: datetime | None = None) -> User:
-    """Return the user for correct credentials; count failures and lock after too many."""
+def authenticate(
+    uow: UnitOfWork,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    identifier_key: str = "",
+) -> User:
+    """Return the user for correct credentials; count failures and lock after too many.
+
+    Every failure is audited with the typed email's keyed digest (`identifier_key`, the app's
+    secret), never the email itself, whether or not an account has it.
+    """
     now = now or utcnow()
     email = email.strip().lower()
+    identifier = sign_in_identifier(email, identifier_key)
     user = uow.session.exec(select(User).where(col(User.email) == email)).first()
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        _refuse_unknown(uow, email, now)
+        _refuse_unknown(uow, identifier, now)
     if _locked(user, now):
         _verify(_DUMMY_HASH, password)  # as slow as a wrong password, so timing tells nothing
+        _audit_failure(uow, user.id, f"account locked; identifier {identifier}")
+        uow.commit()
         raise SignInRefused(LOCKED)
     if not _verify(user.password_hash, password):
-        _record_failure(uow, user, now)
+        _record_failure(uow, user, now, identifier)
         raise SignInRefused(WRONG_CREDENTIALS)
     user.failed_logins = 0
     user.last_login_at = now
@@ -95,14 +119,21 @@ def authenticate(uow: UnitOfWork, email: str, password: str, now: datetime | Non
     return user
 
 
-def _refuse_unknown(uow: UnitOfWork, email: str, now: datetime) -> NoReturn:
+def _audit_failure(uow: UnitOfWork, user_id: int | None, summary: str) -> None:
+    object_type = "user" if user_id is not None else "sign_in"
+    audit.record(uow.session, SIGN_IN, "login_failed", object_type, user_id, summary)
+
+
+def _refuse_unknown(uow: UnitOfWork, identifier: str, now: datetime) -> NoReturn:
     """Refuse an email with no active account exactly as a real one would be refused.
 
     Failures are counted per email as for an account, so the sixth in a row says "locked" for an
     unknown address too: the lockout message must not tell an attacker which accounts exist.
     """
-    key = "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-    within = throttle.allow(uow.session, key, MAX_FAILED_LOGINS, LOCKOUT, now)
+    within = throttle.allow(
+        uow.session, f"login-email:{identifier}", MAX_FAILED_LOGINS, LOCKOUT, now
+    )
+    _audit_failure(uow, None, f"no active account; identifier {identifier}")
     uow.commit()
     raise SignInRefused(WRONG_CREDENTIALS if within else LOCKED)
 
@@ -114,12 +145,12 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _record_failure(uow: UnitOfWork, user: User, now: datetime) -> None:
+def _record_failure(uow: UnitOfWork, user: User, now: datetime, identifier: str) -> None:
     user.failed_logins += 1
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.locked_until = now + LOCKOUT
         user.failed_logins = 0
-    audit.record(uow.session, Actor.of(user), "login_failed", "user", user.id)
+    _audit_failure(uow, user.id, f"wrong password; identifier {identifier}")
     uow.commit()
 
 

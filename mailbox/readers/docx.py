@@ -68,8 +68,10 @@ def _render(el: etree._Element, out: list[str]) -> None:
         tag = child.tag
         if tag == _q("w:t"):
             out.append(child.text or "")
-        elif tag in (_q("w:tab"), _q("w:br"), _q("w:cr")):
+        elif tag == _q("w:tab"):
             out.append(" ")
+        elif tag in (_q("w:br"), _q("w:cr")):
+            out.append("\n")  # callers that want one line collapse all white space
         elif tag == _q("w:sym"):
             out.append(_sym(child))
         elif tag == _q("w:ffData"):
@@ -78,16 +80,18 @@ def _render(el: etree._Element, out: list[str]) -> None:
             out.append(glyph)  # the box's own state, not the glyph shown in its content
         elif tag == _q("w:p"):
             _render(child, out)
-            out.append(" ")
+            out.append("\n")
         elif tag != _q("w:instrText"):
             _render(child, out)
 
 
 def _cell(tc: etree._Element, x: int) -> Cell:
-    text = " ".join(render(tc).split())
+    shown = render(tc)
+    lines = tuple(" ".join(line.split()) for line in shown.splitlines() if line.strip())
+    text = " ".join(shown.split())
     # Shading the cell, or highlighting its words, is how some referrers mark the answer.
     mark = Mark.TICKED if _shaded(tc) or _highlighted(tc) else None
-    return Cell(text, float(x), mark)
+    return Cell(text, float(x), mark, lines if len(lines) > 1 else ())
 
 
 def _shaded(tc: etree._Element) -> bool:

@@ -95,8 +95,8 @@ def _blocks(where: str, rows: list[tuple[int, tuple[Cell, ...]]]) -> list[Row]:
     """
     used = sorted({int(c.x) for _, cells in rows for c in cells})
     starts = [x for i, x in enumerate(used) if i == 0 or x - used[i - 1] > 1]
-    spans = list(zip(starts, [*starts[1:], MAX_COLUMNS], strict=True))
-    blocks = [[(r, tuple(c for c in cells if a <= c.x < b)) for r, cells in rows] for a, b in spans]
+    spans = _label_columns_kept(list(zip(starts, [*starts[1:], MAX_COLUMNS], strict=True)), rows)
+    blocks = [_block(rows, span) for span in spans]
     # Only a block of labelled details is read apart: an empty spacer column inside one table
     # (between the questions and the ticks) must not cut it in two.
     if len(blocks) < 2 or not any(_details(block) for block in blocks):
@@ -109,7 +109,41 @@ def _blocks(where: str, rows: list[tuple[int, tuple[Cell, ...]]]) -> list[Row]:
     ]
 
 
-def _details(block: list[tuple[int, tuple[Cell, ...]]]) -> bool:
+Block = list[tuple[int, tuple[Cell, ...]]]
+
+
+def _block(rows: Block, span: tuple[float, float]) -> Block:
+    return [(r, tuple(c for c in cells if span[0] <= c.x < span[1])) for r, cells in rows]
+
+
+def _label_columns_kept(spans: list[tuple[int, int]], rows: Block) -> list[tuple[int, int]]:
+    """Join a column of labels to the values typed a column or two to its right.
+
+    A form laid out with a spacer column (labels in B, values in D) would otherwise be cut at
+    the empty column, leaving every label without its value.
+    """
+    joined: list[tuple[int, int]] = []
+    for span in spans:
+        if joined and _labels_only(_block(rows, joined[-1])) and _values(_block(rows, span)):
+            joined[-1] = (joined[-1][0], span[1])
+        else:
+            joined.append(span)
+    return joined
+
+
+def _labels_only(block: Block) -> bool:
+    filled = [cells for _, cells in block if cells]
+    labelled = sum(1 for cells in filled if match_label(cells[0].text, None))
+    return labelled >= 3 and all(len(cells) == 1 for cells in filled)
+
+
+def _values(block: Block) -> bool:
+    filled = [cells for _, cells in block if cells]
+    labels = sum(1 for cells in filled if match_label(cells[0].text, None))
+    return bool(filled) and labels * 2 < len(filled) and all(len(c) <= 2 for c in filled)
+
+
+def _details(block: Block) -> bool:
     """Tell whether a block of columns is a referral block: rows of label and value."""
     labelled = sum(1 for _, cells in block if cells and match_label(cells[0].text, None))
     return labelled >= 3 and all(len(cells) <= 2 for _, cells in block)

@@ -4,6 +4,7 @@ import io
 import random
 import zipfile
 
+import docx
 import pytest
 
 from mailbox.parse import parse_message
@@ -18,6 +19,7 @@ from tests.mailbox.builders import (
     Box,
     Spec,
     answers,
+    checklist_rows,
     docx_bytes,
     email_bytes,
     expected_answers,
@@ -59,6 +61,47 @@ def test_referral_details_in_a_table_or_in_paragraphs(paragraphs: bool) -> None:
     assert referral["pathway"] == "marac"
     for key, value in EXPECTED.items():
         assert referral[key] == value, key
+
+
+def _stacked_details(breaks: bool) -> bytes:
+    """Every detail typed into one table cell, a 'Label: value' line each (Shift+Enter or Enter)."""
+    lines = [f"{label}: {value}" for label, value in REFERRAL]
+    document = docx.Document()
+    document.add_paragraph("MARAC referral")
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    if breaks:
+        cell.text = "\n".join(lines)  # python-docx writes line breaks (w:br) for "\n"
+    else:
+        cell.text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    document.add_paragraph("DASH Risk Identification Checklist")
+    rows = checklist_rows(answers("y"))
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = str(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("breaks", [True, False])
+def test_details_stacked_in_one_cell_are_read_line_by_line(breaks: bool) -> None:
+    record = parse_attachment("r.docx", _stacked_details(breaks))
+    referral = record["referral"]
+    for key, value in EXPECTED.items():
+        assert referral[key] == value, key
+    assert referral["dash"]["answers"] == expected_answers(answers("y"))
+    assert not [p for p in record["needs_review"] if not p.startswith("dash.completed")]
+
+
+def test_a_line_with_no_label_in_a_stacked_cell_joins_the_value_above_and_is_listed() -> None:
+    lines = ["Victim name: Vera Victim", "Address: 1 Example Street", "Ely", "Postcode: CB7 4AA"]
+    form = docx_bytes([[["\n".join(lines)]], "DASH", checklist_rows(answers("y"))])
+    record = parse_attachment("r.docx", form)
+    assert record["referral"]["victim"]["address"] == "1 Example Street, Ely"
+    assert "victim.address" in record["needs_review"]
 
 
 def test_paraphrased_questions_are_matched_by_meaning() -> None:

@@ -56,3 +56,20 @@ def test_phone_number_stored_as_a_number_is_listed() -> None:
     referral.append(["Victim telephone", 7700900123])
     record = parse_attachment("r.xlsx", xlsx_bytes({"Referral": referral}), XLSX)
     assert "victim.phone" in record["needs_review"]
+
+
+def test_labels_with_their_values_two_columns_to_the_right() -> None:
+    """A form laid out with a spacer column: labels in B, values in D, C left empty."""
+    referral: list[list[object]] = [[None, "MARAC referral"]]
+    referral += [[None, label, None, value] for label, value in REFERRAL]
+    given = answers("ydn")
+    dash = [["No", "Question", "Y/N/DK"]]
+    dash += [
+        [n, q, {"yes": "Y", "no": "N", "dont_know": "DK"}[given[n]]]
+        for n, q in enumerate(DASH_QUESTIONS, start=1)
+    ]
+    record = parse_attachment("MARAC.xlsx", xlsx_bytes({"Referral": referral, "DASH": dash}), XLSX)
+    assert record["referral"]["victim"]["name"] == "Vera Victim"
+    assert record["referral"]["victim"]["postcode"] == "CB7 4AA"
+    assert record["referral"]["referrer"]["email"] == "ruth.example@cambs.pnn.police.uk"
+    assert record["referral"]["dash"]["answers"] == expected_answers(given)
