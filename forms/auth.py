@@ -5,6 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from workflow import passwords
+
 
 class SignInForm(FlaskForm):
     email = StringField(
@@ -28,8 +30,7 @@ class ChangePasswordForm(FlaskForm):
     )
     new = PasswordField(
         "New password",
-        description="12 characters or more, not containing your email name, "
-        "and different from your current password.",
+        description=f"{passwords.RULES}, and different from your current password.",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )
@@ -51,7 +52,7 @@ class SignOutEverywhereForm(FlaskForm):
 class SetUpForm(FlaskForm):
     new = PasswordField(
         "New password",
-        description="12 characters or more, not containing your email name.",
+        description=f"{passwords.RULES}.",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )

@@ -216,6 +216,39 @@ class ReopenForm(VersionedForm):
     submit = SubmitField("Reopen referral", widget=GovSubmitInput())
 
 
+class ProposalForm(VersionedForm):
+    """Accept a mailed update (it becomes the current checklist) or reject it with a reason."""
+
+    decision = RadioField(
+        "What do you want to do with this update?",
+        choices=_choices(
+            [
+                ("accept", "Accept it: it becomes the current checklist and the rules run again"),
+                ("reject", "Reject it: the referral stays as it is"),
+            ]
+        ),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select whether to accept or reject the update")],
+    )
+    sender_checked = BooleanField(
+        "I have checked with the referrer that they sent this update",
+        description="Needed when the sender is not known on this referral.",
+        widget=GovCheckboxInput(),
+    )
+    reason = TextAreaField(
+        "Why is it rejected?",
+        description="Needed to reject. For example, the referrer did not send it.",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=2000, message="The reason must be 2000 characters or fewer")],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.decision.data == "reject" and not field.data:
+            raise ValidationError("Enter why the update is rejected")
+
+
 class NoteForm(FlaskForm):
     text = TextAreaField(
         "Note",

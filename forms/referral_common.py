@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -98,6 +99,22 @@ def area(
     return TextAreaField(label, validators=checks, widget=GovTextArea(), **kw)
 
 
+class RevealingRadioInput(GovRadioInput):
+    """GOV.UK radios whose options may reveal further questions (a conditional reveal).
+
+    The questions are passed as `params={"reveal": {value: html}}`. Without JavaScript GOV.UK
+    Frontend shows every revealed question, so the page still works.
+    """
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        reveal = (kwargs.get("params") or {}).pop("reveal", {})
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            if item["value"] in reveal:
+                item["conditional"] = {"html": reveal[item["value"]]}
+        return params
+
+
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Return WTForms choices (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -110,13 +127,17 @@ def radios(
     options = choices(pairs)
     if required:
         return RadioField(
-            label, choices=options, widget=GovRadioInput(), invalid_choice_message=required, **kw
+            label,
+            choices=options,
+            widget=RevealingRadioInput(),
+            invalid_choice_message=required,
+            **kw,
         )
     allowed = {c.value for c in options}
     return RadioField(
         label,
         choices=options,
-        widget=GovRadioInput(),
+        widget=RevealingRadioInput(),
         validate_choice=False,
         validators=[_OneOf(allowed, f"Select an option for: {label}")],
         **kw,
@@ -337,6 +358,18 @@ class PageForm(FlaskForm):
     inline: tuple[str, ...] = ()
     # A sub-heading shown before a field: (field name, heading), e.g. a second person's block.
     headings: tuple[tuple[str, str], ...] = ()
+    # Input purposes (WCAG 1.3.5) and input types by field name: (name, autocomplete, type).
+    purposes: tuple[tuple[str, str, str], ...] = ()
+    # Questions an option reveals: (radio field, option value, revealed field names).
+    reveals: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def revealed(self) -> set[str]:
+        """Return the names of fields shown inside another question's reveal, not on their own."""
+        return {name for _, _, names in self.reveals for name in names}
+
+    def more_for(self, group: list[Field]) -> dict[str, Any] | None:
+        """Return the optional extras a group hides behind an "Add …" box, or None (see below)."""
+        return None
 
     def heading_before(self, form_field: Field) -> str:
         """Return the sub-heading to show before this field, or ''."""
@@ -354,6 +387,18 @@ class PageForm(FlaskForm):
             params.update(inputmode="numeric", spellcheck=False)
         if form_field.name.endswith("_comment"):
             params["rows"] = 2
+        for name, autocomplete, input_type in self.purposes:
+            if name == form_field.name:
+                params.update(autocomplete=autocomplete, type=input_type)
+                if input_type in ("email", "tel"):
+                    params["spellcheck"] = False
+        reveal = {
+            value: Markup("").join(self[n](params=self.params_for(self[n])) for n in names)
+            for radio, value, names in self.reveals
+            if radio == form_field.name
+        }
+        if reveal:
+            params["reveal"] = reveal
         return params
 
     def groups(self) -> list[list[Field]]:
@@ -375,6 +420,14 @@ class PageForm(FlaskForm):
 
 class ReferrerForm(PageForm):
     intro = "We will contact you about this referral. Give your work details, not personal ones."
+    # The referrer's own details: browsers may offer what they know (WCAG 1.3.5).
+    purposes = (
+        ("referrer_name", "name", "text"),
+        ("referrer_role", "organization-title", "text"),
+        ("referrer_agency", "organization", "text"),
+        ("referrer_phone", "work tel", "tel"),
+        ("referrer_email", "work email", "email"),
+    )
     widths = (
         ("referrer_phone", "govuk-input--width-20"),
         ("referrer_email", "govuk-!-width-two-thirds"),
@@ -440,6 +493,11 @@ class VictimForm(PageForm):
 
 
 class ContactForm(PageForm):
+    # Someone else's details: the right keyboard, but no autofill of the referrer's own.
+    purposes = (
+        ("victim_phone", "off", "tel"),
+        ("victim_email", "off", "email"),
+    )
     widths = (
         ("victim_postcode", "govuk-input--width-10"),
         ("victim_phone", "govuk-input--width-20"),
@@ -557,7 +615,15 @@ def checklist_form(
 
     With `optional` a question may be left unanswered (an extra checklist offered, not demanded).
     """
-    attrs: dict[str, Any] = {"inline": tuple(f"q{q.number}" for q in questions)}
+    attrs: dict[str, Any] = {
+        "inline": tuple(f"q{q.number}" for q in questions if not q.sub_options),
+        "reveals": tuple(
+            (f"q{q.number}", "yes", (f"q{q.number}_sub",)) for q in questions if q.sub_options
+        ),
+        "more_label": "Add the source if not the victim, or a comment"
+        if with_source
+        else "Add a comment",
+    }
     for q in questions:
         n = q.number
         attrs[f"q{n}"] = radios(
@@ -568,7 +634,9 @@ def checklist_form(
         )
         if q.sub_options:
             attrs[f"q{n}_sub"] = ticks(
-                f"Question {n}: {q.sub_legend} (select all that apply)", q.sub_options
+                f"Question {n}: {q.sub_legend} (select all that apply)",
+                q.sub_options,
+                validators=[_only_with_yes(n, q.sub_legend)],
             )
         if with_source:
             attrs[f"q{n}_source"] = text(
@@ -576,6 +644,7 @@ def checklist_form(
             )
         attrs[f"q{n}_comment"] = area(f"Question {n}: comment (optional)", max_length=2000)
     attrs["groups"] = _question_groups
+    attrs["more_for"] = _more_for
     attrs["summary"] = _question_summary
     attrs["numbers"] = tuple(q.number for q in questions)
     attrs["sub_legends"] = {q.number: q.sub_legend for q in questions}
@@ -601,6 +670,38 @@ def _question_summary(form: Any) -> list[tuple[str, list[str]]]:
                 lines.append(f"{label}: {shown(extra)}")
         rows.append((question(asked), lines))
     return rows
+
+
+def _only_with_yes(n: int, legend: str) -> Callable[[Any, Field], None]:
+    """Sub-options belong to a Yes: with No or Don't know they would contradict the answer."""
+
+    def check(form: Any, field: Field) -> None:
+        answer = form[f"q{n}"].data
+        if field.data and answer != "yes":
+            said = shown(form[f"q{n}"]) if answer else "not answered"
+            raise StopValidation(
+                f"Question {n} is {said}: answer Yes, or untick '{legend.lower()}'"
+            )
+
+    return check
+
+
+def _more_for(form: Any, group: list[Field]) -> dict[str, Any] | None:
+    """A question's source and comment, revealed by an "Add …" box (GOV.UK conditional reveal).
+
+    The box is not a form field: it is shown ticked whenever the source or comment holds text
+    (or an error), so a saved comment is never hidden, and when it was ticked on the last post.
+    """
+    extras = [f for f in group if f.name.endswith(("_source", "_comment"))]
+    if not extras:
+        return None
+    name = f"{group[0].name}_more"
+    return {
+        "name": name,
+        "label": form.more_label,
+        "fields": extras,
+        "checked": any(answered(f) or f.errors for f in extras),
+    }
 
 
 def _question_groups(form: PageForm) -> list[list[Field]]:
@@ -716,6 +817,18 @@ class Flow:
     def step(self, slug: str, stored: dict[str, Any]) -> int:
         """Return the 1-based position of a page among the pages asked."""
         return [p.slug for p in self.asked(stored)].index(slug) + 1
+
+    def progress(self, slug: str) -> str:
+        """Return "step N of M", counting only the pages every referral asks.
+
+        A follow-on page (the stalking questions after a Yes to DASH Q8) takes the number of the
+        page that called for it, so the count never jumps from "of 14" to "of 16" mid-way.
+        """
+        steps = [p for p in self.pages if p.when is None]
+        at = self.pages.index(self.page(slug) or self.pages[0])
+        number = len([p for p in self.pages[: at + 1] if p.when is None])
+        follow_on = self.pages[at].when is not None
+        return f"step {number} of {len(steps)}" + (", follow-on questions" if follow_on else "")
 
     def next_slug(self, slug: str, stored: dict[str, Any]) -> str | None:
         """Return the page asked after this one, or None after the last (or one not asked)."""

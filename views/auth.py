@@ -21,6 +21,7 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywhereForm
+from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
 from workflow import accounts, sessions, staff, throttle, two_factor
@@ -126,6 +127,7 @@ def login() -> Any:
                 form.email.data or "",
                 form.password.data or "",
                 identifier_key=current_app.config["SECRET_KEY"],
+                known_browser=known_browser.recognised(form.email.data or ""),
             )
         except staff.SignInRefused as refused:
             form.email.errors = [str(refused)]
@@ -160,7 +162,7 @@ def finish_sign_in(user: User, next_url: str | None) -> Any:
     login_user(signed_in)
     session["signed_in_at"] = session["seen_at"] = time.time()
     session["password_stamp"] = signed_in.password_stamp
-    return redirect(_safe_next(next_url))
+    return known_browser.remember(redirect(_safe_next(next_url)), signed_in.email)
 
 
 @bp.post("/sign-out")

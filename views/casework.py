@@ -21,12 +21,21 @@ from forms.casework import (
     CorrectValueForm,
     DuplicateForm,
     NoteForm,
+    ProposalForm,
     ReopenForm,
 )
 from views.deps import actor, policy, uow
 from views.same_origin import offer_link_if_from_elsewhere
 from views.security import role_required
-from workflow import allocation, casefile, casework, corrections, notes, record_corrections
+from workflow import (
+    allocation,
+    casefile,
+    casework,
+    corrections,
+    notes,
+    proposals,
+    record_corrections,
+)
 from workflow.casework import ConsentDecision
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
@@ -174,6 +183,32 @@ def reopen(referral_id: int) -> Any:
 
     done = "Referral reopened: it starts again with the consent check."
     return act(referral_id, form, "staff/reopen.html", run, done)
+
+
+@bp.route("/updates/<int:proposal_id>", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def proposal(referral_id: int, proposal_id: int) -> Any:
+    """Compare a mailed update with the current checklist, then accept or reject it."""
+    form = ProposalForm()
+
+    def show(_referral: Referral) -> dict[str, Any]:
+        try:
+            with uow() as work:
+                return {"p": proposals.one(work.session, referral_id, proposal_id, policy())}
+        except NotFound:
+            abort(404)
+
+    def run(work: UnitOfWork, version: int) -> None:
+        if form.decision.data == "accept":
+            checked = bool(form.sender_checked.data)
+            proposals.accept(work, actor(), referral_id, version, proposal_id, checked, policy())
+        else:
+            proposals.reject(
+                work, actor(), referral_id, version, proposal_id, form.reason.data or ""
+            )
+
+    done = "Update accepted." if form.decision.data == "accept" else "Update rejected."
+    return act(referral_id, form, "staff/proposal.html", run, done, show)
 
 
 @bp.route("/note", methods=["GET", "POST"])

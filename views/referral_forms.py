@@ -210,8 +210,7 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         form=form,
         score_before=score,
         back=flow.previous_slug(slug, stored),
-        step=flow.step(slug, stored),
-        steps=len(flow.asked(stored)),
+        progress=flow.progress(slug),
         policy=policy(),
     )
 

@@ -32,7 +32,7 @@ from forms.casework import (
     QueueFilterForm,
     SearchForm,
 )
-from views.deps import actor, uow
+from views.deps import actor, policy, uow
 from views.same_origin import own_navigation_only
 from views.security import role_required
 from workflow import (
@@ -43,6 +43,7 @@ from workflow import (
     lawful_bases,
     mailbox_health,
     needs_person,
+    proposals,
     queue,
     record_catalogue,
     record_corrections,
@@ -226,6 +227,8 @@ def referral(referral_id: int) -> Any:
         with uow() as work:
             case = casefile.open_case(work, actor(), referral_id)
             contacts = contact.summary(work.session, case.referral)
+            waiting = proposals.waiting(work.session, referral_id, policy())
+            decided = proposals.decided(work.session, referral_id)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -239,7 +242,10 @@ def referral(referral_id: int) -> Any:
         review=corrections.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
+            | ({proposals.WAITING_FLAG} if waiting else set())
         ),
+        waiting=waiting,
+        decided=decided,
         allowed=[e.value for e in allowed_events(r.state)],
         repeat=next((d for d in case.possible_duplicates if d.reference == repeat_ref), None),
         **shown_record(case),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from workflow import audit, outbox, sessions, staff
+from workflow import audit, outbox, sessions, sign_in_limits, staff
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
@@ -64,6 +64,7 @@ def unlock(uow: UnitOfWork, actor: Actor, user_id: int) -> User:
     """Clear a lockout after failed sign-ins."""
     user = _account(uow.session, user_id)
     user.locked_until, user.failed_logins = None, 0
+    sign_in_limits.forget_email(uow.session, user.email)
     audit.record(uow.session, actor, "unlock", "user", user.id)
     uow.commit()
     return user

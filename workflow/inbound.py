@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workflow import audit, referrer_domains
+from workflow import audit, proposals, referrer_domains
 from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
-from workflow.assessing import apply_rules, latest_dash
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound
 from workflow.filenames import clean_filename
-from workflow.intake import add_assessment, receive_referral
+from workflow.intake import receive_referral
 from workflow.models import Attachment, AuditEvent, InboundMessage, Outbox, Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
+from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.referral import Instrument, Source
 from workflow.policy import CAMBS, Policy
 from workflow.record import to_new_referral
@@ -418,10 +419,10 @@ def _in_thread(
 ) -> tuple[Disposition, Referral | None, str]:
     kind = reading.record.get("disposition")
     if kind == "referral" and reading.record.get("referral"):
-        reason = _add_update(session, actor, message, reading, referral, policy)
-        if not _known_sender(session, message, referral, policy):
+        known = _known_sender(session, message, referral, policy)
+        reason = _propose_update(session, actor, message, reading, referral, known)
+        if not known:
             # A reference in a subject is easy to copy: a stranger's update is checked first.
-            _flag(referral, "update.unverified_sender")
             reason += " Sent by someone not yet on this referral: check who sent it."
         return Disposition.UPDATE, referral, reason
     if reading.record.get("unreadable_parts"):
@@ -445,65 +446,53 @@ def _in_thread(
 def _known_sender(
     session: Session, message: InboundMessage, referral: Referral, policy: Policy
 ) -> bool:
-    """The referrer, anyone who already wrote about this referral, or a professional address."""
+    """The referrer, a professional address, or someone whose earlier mail about this referral
+    made it or was accepted as an update (a rejected update makes nobody known)."""
     sender = message.from_address
     if not sender or sender == referral.referrer_email.lower():
         return bool(sender)
     if referrer_domains.is_professional(session, sender, policy):
         return True
+    accepted = select(ProposedAssessment.message_id).where(
+        col(ProposedAssessment.referral_id) == referral.id,
+        col(ProposedAssessment.status) == ProposalStatus.ACCEPTED,
+    )
     earlier = select(InboundMessage.id).where(
         col(InboundMessage.referral_id) == referral.id,
         col(InboundMessage.from_address) == sender,
         col(InboundMessage.id) != message.id,
+        sa.or_(
+            col(InboundMessage.disposition) == Disposition.REFERRAL,
+            col(InboundMessage.id).in_(accepted),
+        ),
     )
     return session.exec(earlier.limit(1)).first() is not None
 
 
-def _add_update(
+def _propose_update(
     session: Session,
     actor: Actor,
     message: InboundMessage,
     reading: Reading,
     referral: Referral,
-    policy: Policy,
+    sender_known: bool,
 ) -> str:
-    """Add the reply's checklists as new assessment versions and flag any change in risk."""
-    before = latest_dash(session, referral)
+    """Keep the reply's checklists as proposals for a coordinator (workflow.proposals): the
+    referral's risk, criteria, deadlines and state stay as they are until one is accepted."""
     new = to_new_referral(reading.record["referral"], Source.EMAIL, _review(reading))
     for assessment in new.assessments:
         assessment.source_message_id = message.id
         assessment.provenance = checklist_sources(reading, assessment.instrument)
-        add_assessment(session, referral, assessment)
-    apply_rules(session, referral, policy)  # a change of risk can shorten the current step
-    old_score = before.score if before is not None else None
-    change = {
-        "message_id": message.id,
-        "from": old_score,
-        "to": referral.dash_score,
-        "at": utcnow().isoformat(),
-    }
-    referral.details = {**referral.details, "risk_change": change}
-    changed = old_score != referral.dash_score
-    _flag(referral, *(["dash.score"] if changed else []), *new.needs_review)
-    referral.updated_at = utcnow()
-    audit.record(
+    return proposals.propose(
         session,
         actor,
-        "update",
-        "referral",
-        referral.id,
-        f"{referral.reference}: new assessment from message {message.id}",
-        before={"dash_score": old_score},
-        after={"dash_score": referral.dash_score},
+        referral,
+        persisted_id(message),
+        message.from_address,
+        new.assessments,
+        new.needs_review,
+        sender_known,
     )
-    if not changed:
-        return f"New assessment; DASH score unchanged at {_score(old_score)}."
-    new_score = _score(referral.dash_score)
-    return f"DASH score {_score(old_score)} -> {new_score}: check the change in risk."
-
-
-def _score(score: int | None) -> str:
-    return "none" if score is None else str(score)
 
 
 def _flag(referral: Referral, *paths: str) -> None:

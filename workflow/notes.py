@@ -14,6 +14,7 @@ from workflow.models import Note, Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.staff import Role
 from workflow.policy import Policy
+from workflow.reference import staff_finds
 
 MAX_NOTE = 10_000
 ACTIVITY_ATTEMPTS = 5
@@ -90,7 +91,7 @@ def link_duplicate(
         raise GuardFailed("Give the reason you think it is a duplicate.")
     referral = load(uow.session, referral_id, expected_version)
     wanted = original_reference.strip().upper()
-    original = uow.session.exec(select(Referral).where(col(Referral.reference) == wanted)).first()
+    original = uow.session.exec(select(Referral).where(staff_finds(wanted))).first()
     if original is None:
         raise GuardFailed(f"There is no referral {wanted}.")
     if original.id == referral.id:

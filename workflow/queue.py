@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from workflow import audit, lease, triage
+from workflow import audit, lease, proposals, triage
 from workflow import queue_time as timing
 from workflow.actors import Actor
 from workflow.answer_columns import answer_table
@@ -25,6 +25,7 @@ from workflow.models.mail import OutboxStatus
 from workflow.models.referral import Pathway, Source
 from workflow.models.staff import Role
 from workflow.queue_keys import FLAG_LABELS, flags, name_codes
+from workflow.reference import serial_ends, staff_finds
 from workflow.states import OPEN_STATES, State
 
 QUEUE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER})
@@ -32,7 +33,7 @@ PER_PAGE = 50
 BANDS = ("high", "medium", "standard", "none")
 UNALLOCATED = 0  # the allocated-IDVA filter's value for "not allocated yet"
 
-_REFERENCE = re.compile(r"\bREF-\d{4}-\d{1,6}\b", re.IGNORECASE)
+_REFERENCE = re.compile(r"\bREF-\d{4}-\d{1,6}(?:-[A-Z0-9]{4})?\b", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 _DISTRICT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\b", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -193,13 +194,13 @@ def _conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
 def _search_conditions(search: Search) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
     if search.reference:
-        where.append(col(Referral.reference) == search.reference)
+        where.append(staff_finds(search.reference))
     if search.date_of_birth:
         where.append(col(Referral.victim_date_of_birth) == search.date_of_birth)
     if search.postcode:
         where.append(col(Referral.victim_postcode) == search.postcode)
     if search.number:
-        where.append(col(Referral.reference).endswith("-" + search.number))
+        where.append(serial_ends(search.number))
     if search.district:
         where.append(col(Referral.victim_postcode).startswith(search.district + " "))
     codes = name_codes([search.name])
@@ -320,11 +321,13 @@ def _rows(
         labels = idva_labels(uow, {r.allocated_idva_id for r in referrals if r.allocated_idva_id})
     stalking = [r.id for r in referrals if r.pathway is Pathway.STALKING_IDVA]
     screens = triage.screen_yes_counts(uow.session, stalking)
+    waiting = proposals.waiting_counts(uow.session, [r.id for r in referrals])
     return [
         QueueRow(
             referral=r,
             flags=sorted(
                 flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
+                | ({proposals.WAITING_FLAG} if r.id in waiting else set())
             ),
             idva=labels.get(r.allocated_idva_id or 0, ""),
             age_working_days=timing.working_age(r, now),

@@ -27,6 +27,8 @@ FLAG_LABELS = {
     "check_area": "Border postcode",
     "unverified_referrer": "Unverified referrer",
     "no_consent": "No consent",
+    # Kept by workflow.proposals, not derived from the referral's own values.
+    "proposed_update": "Update to accept or reject",
 }
 # Recency is not here: an old incident is a check for the IDVA service, never ineligible
 # (domain.md, corrected 2026-12-04), including in outcomes stored before the correction.

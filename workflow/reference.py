@@ -1,10 +1,28 @@
-"""Human references like REF-2026-000123, one sequence per year, never reused."""
+"""Human references like REF-2026-000123-K7QM: one sequence per year, never reused, and a
+random check part, so a reference cannot be guessed from the sequence.
+
+Mail is matched to a referral only by its whole reference: someone who knows that references
+count up cannot attach mail to another victim's case. References made before the check part
+existed (REF-2026-000123) keep matching their own cases, and only those. Signed-in staff may
+still find a referral by its year and number alone.
+"""
 
 import re
+import secrets
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workflow.models import ReferenceCounter
+from workflow.models import ReferenceCounter, Referral
+
+# No 0/O, 1/I/L or U: read aloud on the phone or copied by hand, the check is not misread.
+CHECK_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CHECK_LENGTH = 4  # 30**4 = 810,000 possibilities per referral
+
+
+def new_check() -> str:
+    """Return a fresh random check part."""
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
 
 
 def next_reference(session: Session, year: int) -> str:
@@ -17,10 +35,10 @@ def next_reference(session: Session, year: int) -> str:
         session.add(counter)
     counter.last += 1
     session.flush()
-    return f"REF-{year}-{counter.last:06d}"
+    return f"REF-{year}-{counter.last:06d}-{new_check()}"
 
 
-REFERENCE_PATTERN = re.compile(r"\bREF-(\d{4})-(\d{6})\b", re.IGNORECASE)
+REFERENCE_PATTERN = re.compile(r"\bREF-(\d{4})-(\d{6})(?:-([A-Z0-9]{4}))?\b", re.IGNORECASE)
 
 
 def subject_tag(reference: str) -> str:
@@ -29,6 +47,31 @@ def subject_tag(reference: str) -> str:
 
 
 def reference_in(text: str) -> str | None:
-    """Return the first reference tag in `text` (a subject line), normalised, or None."""
+    """Return the first reference in `text` (a subject line), normalised, check part included
+    when it has one, or None."""
     found = REFERENCE_PATTERN.search(text or "")
-    return f"REF-{found.group(1)}-{found.group(2)}" if found else None
+    if not found:
+        return None
+    year, number, check = found.groups()
+    return f"REF-{year}-{number}" + (f"-{check.upper()}" if check else "")
+
+
+def without_check(reference: str) -> str:
+    """Return a reference's year and number alone: REF-2026-000123."""
+    return reference[:15]
+
+
+def staff_finds(typed: str) -> sa.ColumnElement[bool]:
+    """The condition finding a reference a member of staff typed, with or without its check."""
+    wanted = typed.strip().upper()
+    if len(wanted) > 15:
+        return col(Referral.reference) == wanted
+    return sa.or_(col(Referral.reference) == wanted, col(Referral.reference).like(wanted + "-____"))
+
+
+def serial_ends(number: str) -> sa.ColumnElement[bool]:
+    """The condition finding references with this six-digit serial, with or without a check."""
+    return sa.or_(
+        col(Referral.reference).endswith("-" + number),
+        col(Referral.reference).like(f"REF-____-{number}-____"),
+    )

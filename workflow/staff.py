@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
-from workflow import audit, sessions, throttle
+from workflow import audit, passwords, sessions, sign_in_limits
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
@@ -21,9 +21,8 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 # Spent on unknown emails too, so response time does not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_LOGINS = sign_in_limits.FREE_FAILURES
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 class SignInRefused(DomainError):
@@ -31,18 +30,11 @@ class SignInRefused(DomainError):
 
 
 WRONG_CREDENTIALS = "Enter a correct email address and password."
-LOCKED = (
-    "This account is locked after too many failed attempts. "
-    "Try again in 15 minutes or ask an administrator."
-)
 
 
 def check_password_strength(password: str, email: str) -> None:
-    """Refuse passwords that are short or contain the account's own email name."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more.")
-    if email.split("@")[0].lower() in password.lower():
-        raise DomainError("Password must not contain your email name.")
+    """Refuse a password that breaks a rule (workflow/passwords.py), saying which one."""
+    passwords.check(password, email)
 
 
 def create_user(
@@ -81,8 +73,13 @@ def sign_in_identifier(email: str, key: str = "") -> str:
     return hmac.new(key.encode(), typed, hashlib.sha256).hexdigest()[:32]
 
 
-def _locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
+def locked_message(wait: timedelta) -> str:
+    """The refusal while tries must wait: the same words for every typed email."""
+    n = sign_in_limits.minutes(wait)
+    return (
+        "This account is locked after too many failed attempts. "
+        f"Try again in {n} minute{'s' if n != 1 else ''}, or ask an administrator to unlock it."
+    )
 
 
 def authenticate(
@@ -91,51 +88,55 @@ def authenticate(
     password: str,
     now: datetime | None = None,
     identifier_key: str = "",
+    known_browser: str | None = None,
 ) -> User:
-    """Return the user for correct credentials; count failures and lock after too many.
+    """Return the user for correct credentials, within the limits of sign_in_limits.
 
-    Every failure is audited with the typed email's keyed digest (`identifier_key`, the app's
-    secret), never the email itself, whether or not an account has it.
+    `known_browser` is the id from a cookie this browser got by signing in to this very account
+    (the view checks its signature and email). The limits and the refusals are the same whether or
+    not an account has the email, and every failure is audited with the typed email's keyed digest
+    (`identifier_key`, the app's secret), never the email itself.
     """
     now = now or utcnow()
     email = email.strip().lower()
     identifier = sign_in_identifier(email, identifier_key)
+    bucket = (
+        sign_in_limits.browser_bucket(known_browser)
+        if known_browser
+        else sign_in_limits.email_bucket(email)
+    )
+    wait = sign_in_limits.begin_attempt(uow.session, bucket, now)
+    uow.commit()  # counted before the slow check, so simultaneous tries cannot all slip in
     user = uow.session.exec(select(User).where(col(User.email) == email)).first()
+    known = user is not None and user.active
+    if wait:
+        _verify(_DUMMY_HASH, password)  # as slow as a wrong password, so timing tells nothing
+        _refuse(
+            uow, user if known else None, f"waiting; identifier {identifier}", locked_message(wait)
+        )
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        _refuse_unknown(uow, identifier, now)
-    if _locked(user, now):
-        _verify(_DUMMY_HASH, password)  # as slow as a wrong password, so timing tells nothing
-        _audit_failure(uow, user.id, f"account locked; identifier {identifier}")
-        uow.commit()
-        raise SignInRefused(LOCKED)
+        _refuse(uow, None, f"no active account; identifier {identifier}", WRONG_CREDENTIALS)
     if not _verify(user.password_hash, password):
-        _record_failure(uow, user, now, identifier)
-        raise SignInRefused(WRONG_CREDENTIALS)
+        user.locked_until = sign_in_limits.held_until(uow.session, bucket)  # for the accounts page
+        _refuse(uow, user, f"wrong password; identifier {identifier}", WRONG_CREDENTIALS)
+    sign_in_limits.succeeded(uow.session, bucket)
     user.failed_logins = 0
+    user.locked_until = None
     user.last_login_at = now
     audit.record(uow.session, Actor.of(user), "login", "user", user.id)
     uow.commit()
     return user
 
 
-def _audit_failure(uow: UnitOfWork, user_id: int | None, summary: str) -> None:
-    object_type = "user" if user_id is not None else "sign_in"
-    audit.record(uow.session, SIGN_IN, "login_failed", object_type, user_id, summary)
-
-
-def _refuse_unknown(uow: UnitOfWork, identifier: str, now: datetime) -> NoReturn:
-    """Refuse an email with no active account exactly as a real one would be refused.
-
-    Failures are counted per email as for an account, so the sixth in a row says "locked" for an
-    unknown address too: the lockout message must not tell an attacker which accounts exist.
-    """
-    within = throttle.allow(
-        uow.session, f"login-email:{identifier}", MAX_FAILED_LOGINS, LOCKOUT, now
-    )
-    _audit_failure(uow, None, f"no active account; identifier {identifier}")
+def _refuse(uow: UnitOfWork, user: User | None, summary: str, message: str) -> NoReturn:
+    """Audit a failed sign-in (against the account, when there is one) and refuse it."""
+    if user is not None:
+        audit.record(uow.session, SIGN_IN, "login_failed", "user", user.id, summary)
+    else:
+        audit.record(uow.session, SIGN_IN, "login_failed", "sign_in", None, summary)
     uow.commit()
-    raise SignInRefused(WRONG_CREDENTIALS if within else LOCKED)
+    raise SignInRefused(message)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -143,15 +144,6 @@ def _verify(password_hash: str, password: str) -> bool:
         return bool(_hasher.verify(password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _record_failure(uow: UnitOfWork, user: User, now: datetime, identifier: str) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
-    _audit_failure(uow, user.id, f"wrong password; identifier {identifier}")
-    uow.commit()
 
 
 def change_password(

@@ -4,7 +4,7 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col, delete
 
 from workflow.models import utcnow
 from workflow.models.throttle import Throttle
@@ -24,6 +24,26 @@ def allow(
     row.count += 1
     session.flush()
     return row.count <= limit
+
+
+def counter(session: Session, key: str, now: datetime) -> Throttle:
+    """Return the row counting `key`, created if new and locked until the caller commits."""
+    key = key[:200]
+    _ensure_row(session, key, now)
+    row = session.get(Throttle, key, with_for_update=True, populate_existing=True)
+    assert row is not None  # inserted above
+    return row
+
+
+def forget(session: Session, *keys: str) -> None:
+    """Delete the counts for `keys` (a success, or an administrator's unlock)."""
+    session.execute(delete(Throttle).where(col(Throttle.key).in_([k[:200] for k in keys])))
+
+
+def purge(session: Session, now: datetime, older_than: timedelta) -> int:
+    """Delete counts untouched for `older_than` (longer than any window); return how many."""
+    stale = col(Throttle.window_start) < now - older_than
+    return int(getattr(session.execute(delete(Throttle).where(stale)), "rowcount", 0) or 0)
 
 
 def _ensure_row(session: Session, key: str, now: datetime) -> None:

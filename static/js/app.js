@@ -1,3 +1,5 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
+import { initReveals } from "/static/js/reveals.js";
 
 initAll();
+initReveals();

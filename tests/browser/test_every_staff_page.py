@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow import casework, corrections, lease, notes, outbox
+from workflow import casework, corrections, lease, notes, outbox, proposals
 from workflow.casework import ConsentDecision
 from workflow.db import Database
 from workflow.intake import NewAssessment, receive_referral
@@ -84,6 +84,7 @@ class Desk:
     messages: dict[str, int]
     idva_referrals: list[int] = field(default_factory=list)
     user_ids: dict[str, int] = field(default_factory=dict)
+    proposals: dict[str, int] = field(default_factory=dict)
 
 
 def _sdash(yes: int) -> dict[str, dict[str, Any]]:
@@ -100,6 +101,25 @@ def _stalking(db: Database) -> Referral:
     new.assessments.append(NewAssessment(Instrument.S_DASH_11, _sdash(7)))
     with db.uow() as uow:
         return receive_referral(uow, SYSTEM, new, CAMBS)
+
+
+def _dash(yes: int) -> dict[str, dict[str, Any]]:
+    return {str(n): {"answer": "yes" if n <= yes else "no"} for n in range(1, 25)}
+
+
+def _propose(db: Database, referral_id: int | None, message_id: int | None, yes: int) -> int:
+    """A mailed DASH kept as a proposal; the one from a stranger needs its sender checked."""
+    with db.uow() as uow:
+        referral = uow.session.get(Referral, referral_id)
+        assert referral is not None and message_id is not None
+        checklist = NewAssessment(Instrument.SAFELIVES_DASH_24, _dash(yes))
+        sender = "someone.unknown@gmail.com" if yes < 5 else "holly.martin@cambs.pnn.police.uk"
+        proposals.propose(
+            uow.session, SYSTEM, referral, message_id, sender, [checklist], [], yes >= 5
+        )
+        uow.commit()
+    with db.uow() as uow:
+        return max(p.id for p in proposals.waiting(uow.session, referral_id or 0))
 
 
 def _seed(db: Database) -> Desk:
@@ -155,6 +175,14 @@ def _seed(db: Database) -> Desk:
         attachments=[("broken.docx", "application/octet-stream", b"not a zip")],
     )
     self_referral = add_message(db, None, Disposition.REJECT_SELF_REFERRAL)
+    # Mailed updates waiting: one from the referrer, one from a stranger, one already rejected.
+    waiting = _propose(db, fresh.id, message.id, 12)
+    stranger = _propose(db, repeat.id, add_message(db, repeat.id, Disposition.UPDATE).id, 0)
+    rejected = _propose(db, fresh.id, message.id, 2)
+    with db.uow() as uow:
+        stored = uow.session.get(Referral, fresh.id)
+        assert stored is not None
+        proposals.reject(uow, coordinator, fresh.id or 0, stored.version, rejected, "Not sent")
     with db.uow() as uow:
         failed = outbox.enqueue(
             uow.session,
@@ -186,6 +214,7 @@ def _seed(db: Database) -> Desk:
             "self": self_referral.id or 0,
         },
         idva_referrals=[stalking.id or 0, repeat.id or 0],
+        proposals={"waiting": waiting, "stranger": stranger, "rejected": rejected},
     )
 
 
@@ -238,6 +267,11 @@ VARIANTS: dict[str, Variants] = {
         {"referral_id": d.referrals["fresh"]},  # open: says it cannot be reopened
     ],
     "casework.duplicate": _open,
+    "casework.proposal": lambda d, r: [
+        {"referral_id": d.referrals["fresh"], "proposal_id": d.proposals["waiting"]},
+        {"referral_id": d.referrals["repeat"], "proposal_id": d.proposals["stranger"]},
+        {"referral_id": d.referrals["fresh"], "proposal_id": d.proposals["rejected"]},
+    ],
     "casework.note": lambda d, r: _referrals(d, r)[:1] if r == "idva" else _open(d, r),
     "casework.correct": lambda d, r: [
         {"referral_id": d.referrals["fresh"], "path": "dash.answers.7"},

@@ -84,6 +84,9 @@ PAGE_CHECKS = """service => {
   if (!!summary !== title.startsWith('Error:')) problems.push('"Error:" prefix does not match');
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (el.type === 'hidden') continue;
+    // A question inside a closed GOV.UK reveal is not shown, so neither is its label.
+    if (el.closest('.govuk-radios__conditional--hidden, .govuk-checkboxes__conditional--hidden')
+        && el.getClientRects().length === 0) continue;
     const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
     if (!shown(label)) problems.push(`no visible label for ${el.name} (#${el.id})`);
     const group = document.querySelectorAll(`[name="${CSS.escape(el.name)}"]`).length > 1;
@@ -122,9 +125,18 @@ def save(page: Page, expect_error: bool = False) -> None:
         expect(page).to_have_title(ERROR_TITLE)
 
 
+def more_box(name: str) -> str | None:
+    """The "Add the source … or a comment" box that reveals a checklist question's extras."""
+    found = re.fullmatch(r"(q\d+)_(source|comment)", name)
+    return f"{found.group(1)}_more" if found else None
+
+
 def fill_page(page: Page, answers: dict[str, Any]) -> None:
-    """Answer a page with the mouse."""
+    """Answer a page with the mouse (ticking the box that reveals a source or comment)."""
     for name, value in answers.items():
+        toggle = more_box(name)
+        if toggle and not page.locator(f'[name="{name}"]').is_visible():
+            page.check(f'input[name="{toggle}"]')
         boxes = page.locator(f'input[type="checkbox"][name="{name}"]')
         if boxes.count() > 1 or (boxes.count() == 1 and isinstance(value, list)):
             for v in value:
@@ -214,6 +226,10 @@ def tab_to(page: Page, name: str | None = None, element_id: str | None = None) -
 def type_page(page: Page, answers: dict[str, Any]) -> None:
     """Answer a page with the keyboard alone, in the order the fields come."""
     for name, value in answers.items():
+        toggle = more_box(name)
+        if toggle and not page.locator(f'[name="{name}"]').is_visible():
+            tab_to(page, toggle)
+            page.keyboard.press("Space")
         kind = page.evaluate(
             "n => { const e = document.getElementsByName(n)[0];"
             " return e.tagName === 'INPUT' ? e.type : e.tagName; }",
@@ -417,3 +433,60 @@ def test_the_check_page_is_a_third_of_its_old_height(live: Live, page: Page) -> 
     print(f"check page: {height} px, {changes} Change links")
     audit(page)
     assert height < CHECK_PAGE_HEIGHT_BEFORE / 3, height
+
+
+def up_to(pages: dict[str, dict[str, Any]], slug: str) -> dict[str, dict[str, Any]]:
+    slugs = list(pages)
+    return {s: pages[s] for s in slugs[: slugs.index(slug)]}
+
+
+def test_sub_options_source_and_comment_are_revealed_with_javascript(
+    live: Live, page: Page
+) -> None:
+    post_pages(live, page, "marac", up_to(realistic_marac(), "dash-3"))
+    page.goto(f"{live.base}/refer/marac/dash-3")
+    threatened = page.locator("#conditional-q14")
+    expect(threatened).to_be_hidden()
+    expect(page.locator('[name="q13_comment"]')).to_be_hidden()
+    audit(page)
+    page.check("#q14")  # Yes reveals who was threatened
+    expect(threatened).to_be_visible()
+    page.check('[name="q14_sub"][value="children"]')
+    page.check('[name="q13_more"]')  # the box reveals the source and the comment
+    expect(page.locator('[name="q13_source"]')).to_be_visible()
+    expect(page.locator('[name="q13_comment"]')).to_be_visible()
+    audit(page)
+    page.check("#q14-2")  # No: the ticks go with the Yes they belonged to
+    expect(threatened).to_be_hidden()
+    assert not page.is_checked('[name="q14_sub"][value="children"]')
+    page.check("#q14")
+    page.check('[name="q14_sub"][value="children"]')
+    fill_page(page, {**realistic_marac()["dash-3"], "q14": "yes", "q13_comment": "A hammer"})
+    save(page)
+    expect(page).to_have_url(at("dash-4"))
+    page.goto(f"{live.base}/refer/marac/dash-3")  # saved: open again, the comment's box ticked
+    expect(page.locator('[name="q13_comment"]')).to_have_value("A hammer")
+    expect(threatened).to_be_visible()
+
+
+def test_without_javascript_every_reveal_shows_and_a_contradiction_is_refused(
+    live: Live, chromium: Browser
+) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        post_pages(live, page, "marac", up_to(realistic_marac(), "dash-3"))
+        page.goto(f"{live.base}/refer/marac/dash-3")
+        for name in ("q14_sub", "q13_source", "q13_comment", "q18_sub"):
+            expect(page.locator(f'[name="{name}"]').first).to_be_visible()
+        fill_page(page, {**realistic_marac()["dash-3"], "q14": "no", "q14_sub": ["children"]})
+        save(page, expect_error=True)
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Question 14 is No: answer Yes, or untick 'who was threatened'"
+        )
+        expect(page.locator("#q14_sub-error")).to_be_visible()  # beside the ticks, visible
+        page.check("#q14")
+        save(page)
+        expect(page).to_have_url(at("dash-4"))
+    finally:
+        context.close()

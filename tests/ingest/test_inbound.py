@@ -17,6 +17,7 @@ from workflow.errors import DomainError
 from workflow.inbound import Settled
 from workflow.models import Assessment, Attachment, AuditEvent, InboundMessage, Outbox, Referral
 from workflow.models.mail import Disposition
+from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.referral import Source
 
 CONFIG = IngestConfig(own_addresses=frozenset({"referrals@example-desk.org.uk"}))
@@ -158,7 +159,7 @@ def _reply(n: int, subject: str, pattern: str = "y", **kw: object) -> bytes:
     return message(n, subject=subject, attachments=attachments, **kw)  # type: ignore[arg-type]
 
 
-def test_a_reply_tagged_with_the_reference_adds_a_new_assessment_and_flags_the_risk(
+def test_a_reply_tagged_with_the_reference_proposes_a_new_assessment(
     database: Database,
 ) -> None:
     first = _take(
@@ -166,18 +167,27 @@ def test_a_reply_tagged_with_the_reference_adds_a_new_assessment_and_flags_the_r
     )
     update = _take(database, _reply(2, f"RE: [{first.reference}] MARAC referral", "y"))
     assert update.disposition is Disposition.UPDATE and update.reference == first.reference
-    assert update.reason == "DASH score 0 -> 24: check the change in risk."
+    assert update.reason == (
+        "Proposed update waiting for a coordinator (DASH score 0 -> 24 if accepted): "
+        "nothing changes until then."
+    )
     referral = _referral(database, first.reference)
-    assert [(a.version, a.score) for a in _assessments(database, referral)] == [(1, 0), (2, 24)]
-    assert referral.dash_score == 24 and "dash.score" in referral.needs_review
-    assert referral.details["risk_change"]["from"] == 0
-    assert referral.details["risk_change"]["to"] == 24
+    # Proposed only: the referral keeps its one checklist and its score until someone accepts.
+    assert [(a.version, a.score) for a in _assessments(database, referral)] == [(1, 0)]
+    assert referral.dash_score == 0 and "risk_change" not in referral.details
+    with database.uow() as uow:
+        [proposal] = uow.session.exec(select(ProposedAssessment)).all()
+    assert (proposal.score, proposal.status, proposal.sender_known) == (
+        24,
+        ProposalStatus.PROPOSED,
+        True,
+    )
     assert len(outbox(database)) == 1  # no second acknowledgement for an update
     with database.uow() as uow:
         actions = uow.session.exec(
             select(AuditEvent.action).where(col(AuditEvent.object_id) == referral.id)
         ).all()
-    assert "update" in actions
+    assert "propose_update" in actions
 
 
 def test_a_reply_in_the_thread_of_the_original_message_is_an_update(database: Database) -> None:
@@ -185,7 +195,7 @@ def test_a_reply_in_the_thread_of_the_original_message_is_an_update(database: Da
     headers = {"In-Reply-To": msgid(1), "References": msgid(1)}
     update = _take(database, _reply(2, "RE: MARAC referral", "n", headers=headers))
     assert (update.disposition, update.reference) == (Disposition.UPDATE, first.reference)
-    assert update.reason == "DASH score 24 -> 0: check the change in risk."
+    assert "DASH score 24 -> 0 if accepted" in update.reason
 
 
 def test_a_reply_to_our_acknowledgement_is_an_update(
@@ -202,7 +212,7 @@ def test_a_reply_to_our_acknowledgement_is_an_update(
     headers = {"In-Reply-To": ack_id}
     update = _take(database, _reply(2, "RE: Referral received", "y", headers=headers))
     assert (update.disposition, update.reference) == (Disposition.UPDATE, first.reference)
-    assert update.reason == "New assessment; DASH score unchanged at 24."
+    assert "DASH score 24 -> 24 if accepted" in update.reason
 
 
 def test_an_update_from_a_stranger_is_flagged_for_a_person(database: Database) -> None:
@@ -210,8 +220,9 @@ def test_an_update_from_a_stranger_is_flagged_for_a_person(database: Database) -
     update = _take(database, _reply(2, f"RE: [{first.reference}]", "n", sender=FREEMAIL))
     assert update.disposition is Disposition.UPDATE
     assert update.reason.endswith("Sent by someone not yet on this referral: check who sent it.")
-    referral = _referral(database, first.reference)
-    assert "update.unverified_sender" in referral.needs_review
+    with database.uow() as uow:
+        [proposal] = uow.session.exec(select(ProposedAssessment)).all()
+    assert not proposal.sender_known
     # The referrer's own reply is not flagged that way.
     own = _take(database, _reply(3, f"RE: [{first.reference}]", "y"))
     assert "someone not yet on this referral" not in own.reason

@@ -75,7 +75,7 @@ def age(database: Database, referral: Referral, days: int) -> None:
 
 def references(html: str) -> list[str]:
     """Return the references listed in the queue table, in order."""
-    return re.findall(r">(REF-\d{4}-\d{6})</a>", html)
+    return re.findall(r">(REF-\d{4}-\d{6}(?:-[A-Z0-9]{4})?)</a>", html)
 
 
 def search(client: FlaskClient, text: str, query: str = "", page: int = 1) -> str:

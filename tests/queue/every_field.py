@@ -12,7 +12,8 @@ def _checklist(questions: tuple[Question, ...], tag: str, with_source: bool) -> 
     for q in questions:
         n = q.number
         page[f"q{n}"] = ANSWER_CYCLE[n % 3]
-        if q.sub_options:
+        if q.sub_options:  # sub-options go only with a Yes
+            page[f"q{n}"] = "yes"
             page[f"q{n}_sub"] = [code for code, _ in q.sub_options]
         if with_source:
             page[f"q{n}_source"] = f"{tag} source {n}: her sister Meena"

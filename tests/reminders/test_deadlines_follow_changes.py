@@ -9,7 +9,7 @@ from tests.factories import SYSTEM, actor_for, make_referral, make_user, record_
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.reminders.clock import london, step_began
-from workflow import casework, corrections, notes
+from workflow import casework, corrections, notes, proposals
 from workflow.casework import ConsentDecision
 from workflow.db import Database
 from workflow.deadlines import DeadlineKind, add_working_days
@@ -88,7 +88,9 @@ def test_a_corrected_field_that_meets_the_marac_criteria_shortens_the_deadline(
     assert stored.marac_criteria_met and stored.due_at == ONE_DAY
 
 
-def test_an_update_by_mail_that_raises_the_risk_shortens_the_deadline(database: Database) -> None:
+def test_an_accepted_update_by_mail_that_raises_the_risk_shortens_the_deadline(
+    database: Database,
+) -> None:
     # A policy where the consent check itself depends on the risk, so an update shows at once.
     policy = Policy(
         deadline_rules=(
@@ -120,6 +122,13 @@ def test_an_update_by_mail_that_raises_the_risk_shortens_the_deadline(database: 
     )
     update, _ = ingest(database, reply, config, SYSTEM, channel="cli")
     assert update.disposition is Disposition.UPDATE
+    stored = _fetch(database, referral.id)  # proposed only: nothing moves until accepted
+    assert stored.risk_band == "standard" and stored.due_at == add_working_days(started, 3, policy)
+    coordinator = actor_for(make_user(database, Role.COORDINATOR))
+    with database.uow() as uow:
+        [proposal] = proposals.waiting(uow.session, referral.id, policy)
+    with database.uow() as uow:
+        proposals.accept(uow, coordinator, referral.id, stored.version, proposal.id, policy=policy)
     stored = _fetch(database, referral.id)
     assert stored.risk_band == "high" and stored.due_at == add_working_days(started, 1, policy)
 

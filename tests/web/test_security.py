@@ -113,9 +113,13 @@ def test_hsts_and_secure_cookie_behind_tls(database: Database, database_url: str
     client = app.test_client()
     response = sign_in(client, "coordinator@example.org")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-"))
+    cookies = response.headers.getlist("Set-Cookie")
+    cookie = next(c for c in cookies if c.startswith("__Host-session="))
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
         assert flag in cookie, cookie
+    known = next(c for c in cookies if c.startswith("__Host-known-browser="))
+    for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"):
+        assert flag in known, known
 
 
 def test_a_hostile_attachment_downloads_as_inert_bytes_under_a_safe_name(

@@ -54,7 +54,7 @@ def test_intake_stores_state_reference_score_and_reasons(database: Database) -> 
 
 def test_references_are_sequential_and_unique(database: Database) -> None:
     first, second = make_referral(database), make_referral(database)
-    assert int(second.reference[-6:]) == int(first.reference[-6:]) + 1
+    assert int(second.reference[9:15]) == int(first.reference[9:15]) + 1
 
 
 def test_the_full_round_writes_history_and_audit(database: Database, coordinator, idva) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
 from workflow.models.mailbox_state import MailboxFolder, MailboxStatus
 from workflow.models.notes import Note
+from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.queue import ReferralFlag, VictimNameKey
 from workflow.models.referral import Assessment, ReferenceCounter, Referral, StateChange
 from workflow.models.referrer_domains import ProfessionalDomain
@@ -28,6 +29,8 @@ __all__ = [
     "Note",
     "Outbox",
     "ProfessionalDomain",
+    "ProposalStatus",
+    "ProposedAssessment",
     "RecoveryCode",
     "ReferenceCounter",
     "Referral",

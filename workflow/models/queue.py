@@ -45,9 +45,19 @@ def index_rows(referral: Referral) -> tuple[list[dict[str, Any]], list[dict[str,
     )
 
 
+# Flags another module keeps (workflow.proposals), which the referral's own values cannot tell.
+KEPT_ELSEWHERE = ("proposed_update",)
+
+
 def _reindex(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
     keys, marks = index_rows(referral)
-    _clear(_mapper, connection, referral)
+    connection.execute(sa.delete(VictimNameKey).where(VictimNameKey.referral_id == referral.id))  # type: ignore[arg-type]
+    connection.execute(
+        sa.delete(ReferralFlag).where(
+            ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]
+            ReferralFlag.flag.not_in(KEPT_ELSEWHERE),  # type: ignore[attr-defined]
+        )
+    )
     if keys:
         connection.execute(sa.insert(VictimNameKey), keys)
     if marks:

@@ -1,0 +1,32 @@
+// Our additions to GOV.UK Frontend's conditional reveals, started by app.js after initAll().
+
+// GOV.UK Frontend marks a radio that reveals questions with aria-expanded, which ARIA does not
+// allow on a radio (axe-core: aria-allowed-attr); the reveal follows the radio in reading order
+// and is announced there, so the attribute is taken off again each time GOV.UK sets it.
+const stripExpanded = () => {
+  for (const radio of document.querySelectorAll('input[type="radio"][aria-expanded]')) {
+    radio.removeAttribute("aria-expanded");
+  }
+};
+
+// Sub-options belong to a Yes (DASH Q14 "who was threatened"): when the answer moves away from
+// the option that reveals them, untick them, so a hidden tick cannot contradict the answer. The
+// server refuses such a contradiction anyway; this only spares the referrer that error.
+const untickHidden = (event) => {
+  const radio = event.target;
+  if (!(radio instanceof HTMLInputElement) || radio.type !== "radio") return;
+  for (const option of document.getElementsByName(radio.name)) {
+    const reveal = option.checked ? null : document.getElementById(option.getAttribute("aria-controls") || "");
+    for (const box of reveal ? reveal.querySelectorAll('input[type="checkbox"]') : []) box.checked = false;
+  }
+};
+
+export function initReveals() {
+  document.addEventListener("change", (event) => {
+    untickHidden(event);
+    stripExpanded();
+  });
+  document.addEventListener("click", () => setTimeout(stripExpanded));
+  window.addEventListener("pageshow", () => setTimeout(stripExpanded));
+  stripExpanded();
+}
