@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
-from mailbox.values import answer_word, ticked_options
+from mailbox.values import answer_word, boxes_paired, has_boxes, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
 _HEADER_WORDS = {
@@ -204,7 +204,7 @@ def answer_line(text: str) -> tuple[str | None, bool]:
     """
     boxes = ticked_options(text)
     if boxes and _ONLY_OPTIONS.fullmatch(text):
-        return (boxes[0], False) if len(boxes) == 1 else (None, True)
+        return (boxes[0], not boxes_paired(text)) if len(boxes) == 1 else (None, True)
     if m := re.fullmatch(r"\s*(answer|response)\s*[:\-]\s*(.+)", text, re.I):
         word = answer_word(m[2])
         return word, word is None
@@ -214,7 +214,9 @@ def answer_line(text: str) -> tuple[str | None, bool]:
 def _typed_answer(text: str) -> tuple[str | None, bool]:
     boxes = ticked_options(text)
     if boxes:
-        return (boxes[0], False) if len(boxes) == 1 else (None, True)
+        return (boxes[0], not boxes_paired(text)) if len(boxes) == 1 else (None, True)
+    if has_boxes(text):
+        return None, True  # boxes printed, none ticked beside a word: the words are the options
     word = answer_word(text)
     return word, word is None
 
@@ -263,12 +265,15 @@ def from_text(row: Row) -> QuestionRow:
             marked.text = re.sub(r"^(?:q\.?\s*)?\d{1,2}[.):]?\s+", "", marked.text, flags=re.I)
         return marked
     boxes = ticked_options(text)
+    cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
+    question = text[: cut.start()] if cut else text
     if boxes:
-        cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
-        question = text[: cut.start()] if cut else text
-        return QuestionRow(
-            number, question, boxes[0] if len(boxes) == 1 else None, len(boxes) != 1, row.where
-        )
+        one = boxes[0] if len(boxes) == 1 else None
+        return QuestionRow(number, question, one, one is None or not boxes_paired(text), row.where)
+    if has_boxes(text):
+        # Boxes printed but none ticked beside a word: never take a printed option word
+        # ("pet? Yes ☐ ☒") for the answer.
+        return QuestionRow(number, question, None, True, row.where)
     tail = text.rfind("?")
     found = _TEXT_ANSWER.search(text, max(tail, 0))
     if found:
