@@ -17,6 +17,7 @@ from views import (
     referral_forms,
     security,
     staff,
+    two_factor,
 )
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     )
     for blueprint in (
         auth.bp,
+        two_factor.bp,
         staff.bp,
         casework.bp,
         contact.bp,
