@@ -1,4 +1,4 @@
-"""Switching from the stalking form to MARAC brings the referrer's, victim's and suspect's details."""
+"""Switching from the stalking form to MARAC brings the referrer, victim and suspect along."""
 
 import re
 from html import unescape
