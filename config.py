@@ -95,6 +95,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
+        # Staff sign in with a second factor (workflow/two_factor.py); one setting for the whole
+        # service. Off, staff may still set it up for themselves.
+        "REQUIRE_TWO_FACTOR": env.get("REQUIRE_TWO_FACTOR", "1" if production else "0") == "1",
         "BEHIND_TLS": env.get("BEHIND_TLS", "1" if production else "0") == "1",
         # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (app.py). Behind
         # nginx every client is 127.0.0.1 to gunicorn, so without this the sign-in and referral

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -47,15 +48,29 @@ class _Segment:
     rows: list[QuestionRow] = field(default_factory=list)
 
 
+_SECTION = re.compile(r"^(section|part|step)\s*\d+\s*[.:)-]?\s*")
+_YEAR = re.compile(r"\(?\b(19|20)\d\d\)?")
+_NOT_HEADING = re.compile(r"\d|:\s*\S")
+_SDASH_HEADING = re.compile(
+    r"s-?dash|stalking (screen|risk|question|assessment)|screening question"
+)
+_DASH_HEADING = re.compile(r"\bdash\b|risk identification|risk checklist|risk assessment")
+
+
 def heading_instrument(row: Row) -> str | None:
     """Return the instrument a heading line announces (S-DASH or DASH), if it is one."""
-    text = re.sub(r"^(section|part|step)\s*\d+\s*[.:)-]?\s*", "", row.text.lower())
-    text = re.sub(r"\(?\b(19|20)\d\d\)?", "", text)  # "ACPO DASH (2009)": a year, not a number
-    if len(text) > 100 or "?" in text or re.search(r"\d|:\s*\S", text):
+    return _heading_instrument(row.text)
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every row twice (announced, then the scan)
+def _heading_instrument(line: str) -> str | None:
+    text = _SECTION.sub("", line.lower())
+    text = _YEAR.sub("", text)  # "ACPO DASH (2009)": a year, not a number
+    if len(text) > 100 or "?" in text or _NOT_HEADING.search(text):
         return None
-    if re.search(r"s-?dash|stalking (screen|risk|question|assessment)|screening question", text):
+    if _SDASH_HEADING.search(text):
         return SDASH
-    if re.search(r"\bdash\b|risk identification|risk checklist|risk assessment", text):
+    if _DASH_HEADING.search(text):
         return DASH
     return None
 
@@ -80,10 +95,12 @@ def _is_question(q: QuestionRow, in_table: bool) -> bool:
     return found.score == 1.0 or q.number is not None or (in_table and q.value is not None)
 
 
+_ROW_NUMBER, _PAGE_NUMBER = re.compile(r" (row|line) \d+$"), re.compile(r" page \d+$")
+
+
 def _block(row: Row) -> str:
     """Return the table or page a row belongs to; a header applies only within it."""
-    block = re.sub(r" (row|line) \d+$", "", row.where)
-    return re.sub(r" page \d+$", " pages", block)
+    return _PAGE_NUMBER.sub(" pages", _ROW_NUMBER.sub("", row.where))
 
 
 def _continues(row: Row, header: Header | None, last: QuestionRow | None) -> bool:

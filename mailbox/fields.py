@@ -61,10 +61,14 @@ _ALLOWED = {
 }
 
 
+_CAMEL, _PUNCTUATION = re.compile(r"([a-z])([A-Z])"), re.compile(r"[\s:*?]+")
+
+
+@functools.lru_cache(maxsize=8192)  # every cell of a form is tried as a label, some many times
 def normalise_label(text: str) -> str:
     """Lower-case a label and drop the punctuation forms put around it."""
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("\u2019", "'")
-    return re.sub(r"[\s:*?]+", " ", text).strip(" .-")
+    text = _CAMEL.sub(r"\1 \2", text).lower().replace("\u2019", "'")
+    return _PUNCTUATION.sub(" ", text).strip(" .-")
 
 
 def role_of(label: str) -> str | None:

@@ -52,7 +52,11 @@ def read_form(doc: Document) -> FormReading:
         if index in used:
             continue
         below = rows[index + 1] if index + 1 < len(rows) and index + 1 not in used else None
-        stacked, doubtful = _stacked_pairs(row)
+        stacked, doubtful = _stacked_pairs(row), set[str]()
+        columns = None if stacked else _line_columns(rows, index, used)
+        if columns:
+            stacked, doubtful = columns[0], columns[1]
+            used = used | columns[2]  # the label's and the values' wrapped lines are read
         pairs = stacked or _column_pairs(row, below) or _pairs(row)
         more, unsure = _carried(rows, index, used, pairs[-1]) if pairs else ([], False)
         if stacked:
@@ -242,26 +246,25 @@ def _pairs(row: Row) -> list[tuple[str, str]]:
     return pairs
 
 
-def _stacked_pairs(row: Row) -> tuple[list[tuple[str, str]], set[str]]:
+def _stacked_pairs(row: Row) -> list[tuple[str, str]]:
     """Return the 'Label: value' lines typed one under another in a single cell, if any.
 
-    A referrer may type a whole block of details into one box, a line each. A line with no
-    label carries on the value above it (an address's town): joined to it, and doubted.
+    A referrer may type a whole block of details into one box, a line each. A plain line with
+    no label carries on the value above it (an address's town); a heading or an unknown label
+    ("Ethnicity: …") does not.
     """
     pairs: list[tuple[str, str]] = []
-    doubtful: set[str] = set()
     for cell in row.cells:
         found: list[tuple[str, str]] = []
         for line in cell.lines:
             label, value = _split(line)
             if value and _is_label(label):
                 found.append((label, value))
-            elif found:
+            elif found and _plain_value(line):
                 found[-1] = (found[-1][0], f"{found[-1][1]}, {line}")
-                doubtful.add(found[-1][0])
         if len(found) >= 2:
             pairs += found
-    return pairs, doubtful if pairs else set()
+    return pairs
 
 
 def _line_pair(row: Row) -> tuple[str, str]:
@@ -290,16 +293,100 @@ def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
     return [(label, value) for label, value in zip(labels, values, strict=True) if label]
 
 
+LineColumns = tuple[list[tuple[str, str]], set[str], set[int]]
+
+
+def _line_columns(rows: list[Row], index: int, used: set[int]) -> LineColumns | None:
+    """Read a row of labels over a row of values in a PDF's text, words wrapped in their columns.
+
+    A word processor's PDF of a table puts each cell's wrapped words on the lines below
+    ("Victim" over "address"; "Maria" over "Kowalska"), in the column they belong to. A label's
+    wrapped words are taken when they make it a label; a value's are joined and doubted.
+    """
+    row = rows[index]
+    if " line " not in row.where or len(row.cells) < 2:
+        return None
+    starts = [c.x for c in row.cells]
+    labels = [c.text for c in row.cells]
+    taken: set[int] = set()
+    k = _next_line(rows, index, used, 1)
+    while k is not None and _within(rows[k], starts) and (grown := _grow(labels, rows[k], starts)):
+        labels, taken = grown, taken | {k}
+        k = _next_line(rows, k, used, 1)
+    # Labels are short: a long cell that happens to name a field ("Professional judgement -
+    # serious escalation") is a value beside its label, not a label over a row of values.
+    if len(labels) < 2 or not all(_is_label(t) and len(t) <= 45 for t in labels):
+        return None
+    k = _next_line(rows, max([index, *taken]), used, 3)
+    if k is None or not _within(rows[k], starts) or any(_is_label(c.text) for c in rows[k].cells):
+        return None
+    values = [""] * len(labels)
+    doubtful: set[str] = set()
+    first = True
+    while k is not None and _within(rows[k], starts) and _plain_cells(rows[k]):
+        for cell in rows[k].cells:
+            i = _column(cell.x, starts)
+            email = match_label(labels[i], None) == "referrer.email"  # an address has no spaces
+            joiner = "" if not values[i] or email else " "
+            values[i] = f"{values[i]}{joiner}{cell.text}".strip()
+            if not first:
+                doubtful.add(labels[i])  # a wrapped value: joined, and checked by a person
+        taken, first = taken | {k}, False
+        k = _next_line(rows, k, used, 1)
+    if first:
+        return None  # no line of values under the labels
+    return list(zip(labels, values, strict=True)), doubtful, taken
+
+
+def _plain_cells(row: Row) -> bool:
+    return all(_plain_value(c.text) for c in row.cells)  # each column's words on their own
+
+
+def _next_line(rows: list[Row], index: int, used: set[int], gap: int) -> int | None:
+    """Return the next row when it is a line of the same page at most `gap` lines further on."""
+    k = index + 1
+    here, there = _position(rows[index].where), _position(rows[k].where) if k < len(rows) else None
+    if k in used or here is None or there is None or here[0] != there[0]:
+        return None
+    return k if 0 < there[1] - here[1] <= gap else None
+
+
+def _column(x: float, starts: list[float]) -> int:
+    return max(i for i, start in enumerate(starts) if x >= start - 1.0)
+
+
+def _within(row: Row, starts: list[float]) -> bool:
+    """Tell whether every cell of a line starts where one of the columns does, or inside one."""
+    return bool(row.cells) and all(c.x >= starts[0] - 1.0 for c in row.cells)
+
+
+def _grow(labels: list[str], row: Row, starts: list[float]) -> list[str] | None:
+    """Add a line's words to the labels they carry on ("Victim" over "address").
+
+    Only words that read as the rest of a label: lower case, or ending as a label does
+    ("referral?"), never a typed value (a capital, a digit, an address).
+    """
+    grown = list(labels)
+    for cell in row.cells:
+        i = _column(cell.x, starts)
+        joined = f"{grown[i]} {cell.text}"
+        rest = cell.text[:1].islower() or cell.text.endswith(("?", ":"))
+        if not rest or re.search(r"[\d@]", cell.text) or not _is_label(joined):
+            return None
+        grown[i] = joined
+    return grown
+
+
 def _is_label(text: str) -> bool:
     return any(match_label(text, role) for role in (None, "victim", "perpetrator", "referrer"))
 
 
 def _split(text: str) -> tuple[str, str]:
     """Split 'Label: value' or 'Label? value' at whichever mark comes first."""
-    m = re.match(r"^([^:?]{2,70}?)\s*(:|\?)\s*(.*)$", text)
+    m = re.match(r"^([^:?]{2,70}?)\s*(:|\?\s*:?)\s*(.*)$", text)  # "Consented?: Yes" too
     if m is None:
         return (text, "")
-    return (m[1] + "?", m[3]) if m[2] == "?" else (m[1], m[3])
+    return (m[1] + "?", m[3]) if m[2].startswith("?") else (m[1], m[3])
 
 
 def _title_pathway(rows: list[Row]) -> str | None:

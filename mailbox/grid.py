@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-import re
+import functools
 from dataclasses import dataclass, field
 
 
@@ -22,7 +22,7 @@ _EMPTY = frozenset("☐□○◯\uf0a8\uf06f¨")
 
 def glyph_mark(text: str) -> Mark | None:
     """Return the mark a cell's text shows when it holds only a tick glyph."""
-    compact = re.sub(r"\s+", "", text)
+    compact = "".join(text.split())
     if len(compact) != 1:
         return None
     if compact in TICKED_GLYPHS:
@@ -56,7 +56,7 @@ class Row:
     cells: tuple[Cell, ...]
     where: str
 
-    @property
+    @functools.cached_property  # asked of each row many times; the row never changes
     def text(self) -> str:
         """Return the row's text, cells joined by spaces."""
         return " ".join(c.text for c in self.cells if c.text).strip()

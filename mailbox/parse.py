@@ -89,13 +89,14 @@ def parse(
     if early is not None:  # nothing in an auto-reply or a bounce is read, hostile or not
         parsed.record = _record(early, unreadable=[])
         return parsed
-    parsed.preview = text_preview(walked)
-    docs = _read_attachments(walked, parsed) + _body_documents(walked)
+    bodies = _body_documents(walked)  # read once: the preview and the self-referral check too
+    parsed.preview = text_preview(walked, bodies)
+    docs = _read_attachments(walked, parsed) + bodies
     unreadable = [a.filename for a in parsed.attachments if a.unreadable_reason]
     forms = [f for f in _read_forms(docs, unreadable) if f.is_form]
     if forms:
         extraction = build_referral(forms, parsed.subject)
-        if _from_the_victim(walked, parsed, extraction.referral):
+        if _from_the_victim(walked, parsed, extraction.referral, bodies):
             parsed.record = _record("reject_self_referral", unreadable)
             return parsed  # for a person to answer; never queued as a professional's referral
         parsed.sources = extraction.sources
@@ -167,10 +168,12 @@ def _formless(msg: Message, walked: Walked, parsed: ParsedMessage, unreadable: l
     return "quarantine"
 
 
-def _from_the_victim(walked: Walked, parsed: ParsedMessage, referral: dict[str, Any]) -> bool:
+def _from_the_victim(
+    walked: Walked, parsed: ParsedMessage, referral: dict[str, Any], bodies: list[Document]
+) -> bool:
     text = "\n".join(b.text for b in walked.bodies if b.subtype == "plain")
     if not text.strip():  # an HTML-only message: its words, without the markup
-        text = "\n".join(r.text for d in _body_documents(walked) for r in d.rows)
+        text = "\n".join(r.text for d in bodies for r in d.rows)
     return classify.self_referral_with_form(parsed.from_address, parsed.from_name, text, referral)
 
 
@@ -209,12 +212,16 @@ def _read_forms(docs: list[Document], unreadable: list[str]) -> list[FormReading
 PREVIEW_CHARS = 5000
 
 
-def text_preview(walked: Walked) -> str:
+def text_preview(walked: Walked, bodies: list[Document] | None = None) -> str:
     """The message's own words as plain text (HTML as its table rows): no markup, no control
-    characters, at most PREVIEW_CHARS, for a person to read on the page."""
+    characters, at most PREVIEW_CHARS, for a person to read on the page.
+
+    `bodies` are the body documents when already read (_body_documents), so HTML is read once.
+    """
     text = "\n".join(b.text for b in walked.bodies if b.subtype == "plain")
     if not text.strip():
-        text = "\n".join(r.text for d in _body_documents(walked) for r in d.rows)
+        docs = _body_documents(walked) if bodies is None else bodies
+        text = "\n".join(r.text for d in docs for r in d.rows)
     kept = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
     return kept.strip()[:PREVIEW_CHARS]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
-from mailbox.values import answer_word, ticked_options
+from mailbox.values import answer_word, boxes_paired, has_boxes, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
 _HEADER_WORDS = {
@@ -39,12 +40,15 @@ _HEADER_WORDS = {
     "source": "comment",
     "know": "skip",
 }
-_HEADER_PATTERNS = (
-    (r"^(yes|y) ?/ ?(no|n)|^(answer|response)\b", "answer"),
-    (r"don'?t know|not known|unknown|unsure", "dont_know"),
-    (r"question|risk (factor|indicator)", "question"),
-    (r"^(q|no|ref|item)\.? ?(no|number)?\.?$", "number"),
-    (r"comment|note|detail|source|evidence|information", "comment"),
+_HEADER_PATTERNS = tuple(
+    (re.compile(pattern), meaning)
+    for pattern, meaning in (
+        (r"^(yes|y) ?/ ?(no|n)|^(answer|response)\b", "answer"),
+        (r"don'?t know|not known|unknown|unsure", "dont_know"),
+        (r"question|risk (factor|indicator)", "question"),
+        (r"^(q|no|ref|item)\.? ?(no|number)?\.?$", "number"),
+        (r"comment|note|detail|source|evidence|information", "comment"),
+    )
 )
 
 
@@ -66,12 +70,13 @@ class QuestionRow:
 Header = dict[str, float]
 
 
+@functools.lru_cache(maxsize=4096)  # every row of every document is tried as a heading
 def _header_word(text: str) -> str | None:
     word = " ".join(text.lower().replace("\u2019", "'").split()).strip(" ?:")
     if word in _HEADER_WORDS:
         return _HEADER_WORDS[word]
     for pattern, meaning in _HEADER_PATTERNS:
-        if re.search(pattern, word):
+        if pattern.search(word):
             return meaning
     # Any other short title ("Source of information", "Officer notes") is a column we ignore.
     return "skip" if len(word) <= 40 and "?" not in text else None
@@ -80,9 +85,14 @@ def _header_word(text: str) -> str | None:
 def parse_header(row: Row) -> Header | None:
     """Return column positions when every cell of the row is a checklist heading word."""
     cells = [c for c in row.cells if c.text]
-    words = [_header_word(c.text) for c in cells]
-    if len(cells) < 2 or None in words:
+    if len(cells) < 2:
         return None
+    words = []
+    for cell in cells:
+        word = _header_word(cell.text)
+        if word is None:
+            return None  # one cell that is no heading word is enough: the rest need no reading
+        words.append(word)
     header: Header = {}
     for cell, word in zip(cells, words, strict=True):
         if word == "no" and "question" not in header and header.keys() <= {"number"}:
@@ -98,7 +108,14 @@ def parse_header(row: Row) -> Header | None:
 
 def column_of(cell: Cell, header: Header) -> str:
     """Return the header column nearest the cell."""
-    return min(header, key=lambda k: abs(header[k] - cell.x))
+    # A plain loop, not min() with a key function: this runs for every cell of every row.
+    nearest, gap = "", -1.0
+    for column, x in header.items():
+        if gap < 0 or abs(x - cell.x) < gap:  # the first of equally near columns, as min() gives
+            nearest, gap = column, abs(x - cell.x)
+    if not nearest:
+        raise ValueError("column_of() needs a header with columns")
+    return nearest
 
 
 def from_columns(row: Row, header: Header) -> QuestionRow:
@@ -187,7 +204,7 @@ def answer_line(text: str) -> tuple[str | None, bool]:
     """
     boxes = ticked_options(text)
     if boxes and _ONLY_OPTIONS.fullmatch(text):
-        return (boxes[0], False) if len(boxes) == 1 else (None, True)
+        return (boxes[0], not boxes_paired(text)) if len(boxes) == 1 else (None, True)
     if m := re.fullmatch(r"\s*(answer|response)\s*[:\-]\s*(.+)", text, re.I):
         word = answer_word(m[2])
         return word, word is None
@@ -197,7 +214,9 @@ def answer_line(text: str) -> tuple[str | None, bool]:
 def _typed_answer(text: str) -> tuple[str | None, bool]:
     boxes = ticked_options(text)
     if boxes:
-        return (boxes[0], False) if len(boxes) == 1 else (None, True)
+        return (boxes[0], not boxes_paired(text)) if len(boxes) == 1 else (None, True)
+    if has_boxes(text):
+        return None, True  # boxes printed, none ticked beside a word: the words are the options
     word = answer_word(text)
     return word, word is None
 
@@ -246,12 +265,15 @@ def from_text(row: Row) -> QuestionRow:
             marked.text = re.sub(r"^(?:q\.?\s*)?\d{1,2}[.):]?\s+", "", marked.text, flags=re.I)
         return marked
     boxes = ticked_options(text)
+    cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
+    question = text[: cut.start()] if cut else text
     if boxes:
-        cut = re.search(r"[☒☑✓✔✗✘■☐□\[]", text)
-        question = text[: cut.start()] if cut else text
-        return QuestionRow(
-            number, question, boxes[0] if len(boxes) == 1 else None, len(boxes) != 1, row.where
-        )
+        one = boxes[0] if len(boxes) == 1 else None
+        return QuestionRow(number, question, one, one is None or not boxes_paired(text), row.where)
+    if has_boxes(text):
+        # Boxes printed but none ticked beside a word: never take a printed option word
+        # ("pet? Yes ☐ ☒") for the answer.
+        return QuestionRow(number, question, None, True, row.where)
     tail = text.rfind("?")
     found = _TEXT_ANSWER.search(text, max(tail, 0))
     if found:

@@ -48,13 +48,38 @@ def ticked_options(text: str) -> list[str]:
     return [answer_word(word) or "" for glyph, word in pairs if glyph_mark(glyph) is Mark.TICKED]
 
 
+_BOX_CHARS = re.compile(r"[☒☑✓✔✗✘■☐□]")
+
+
+def boxes_paired(text: str) -> bool:
+    """Tell whether every box printed in the text sits beside an option word, all one way round.
+
+    A word processor's PDF can lose the boxes' places ("Yes No Don't know☒ ☐ ☐"): a box then
+    pairs with the wrong word, or with none, and the reading must go to a person.
+    """
+    box_first, word_first = _INLINE_BOX.search(text), _WORD_THEN_BOX.search(text)
+    if box_first and (not word_first or box_first.start() <= word_first.start()):
+        glyphs = [glyph for glyph, _ in _INLINE_BOX.findall(text)]
+    else:
+        glyphs = [glyph for _, glyph in _WORD_THEN_BOX.findall(text)]
+    paired = sum(1 for g in glyphs if _BOX_CHARS.fullmatch(g))
+    return paired == len(_BOX_CHARS.findall(text))
+
+
+def has_boxes(text: str) -> bool:
+    """Tell whether the text prints any box glyph (ticked or empty)."""
+    return _BOX_CHARS.search(text) is not None
+
+
 def read_yes_no(text: str) -> Reading:
     """Read a yes/no value (possibly written with tick boxes); None when blank."""
     if not text.strip():
         return None, False
     if _INLINE_BOX.search(text) or _WORD_THEN_BOX.search(text):
         chosen = ticked_options(text)
-        return (chosen[0], False) if len(chosen) == 1 and chosen[0] != "dont_know" else (None, True)
+        if len(chosen) == 1 and chosen[0] != "dont_know":
+            return chosen[0], not boxes_paired(text)
+        return None, True
     word = answer_word(text)
     if word in ("yes", "no"):
         return word, len(text.split()) > 3  # a yes/no with an explanation: read, but check

@@ -54,3 +54,18 @@ def test_clear_text_imap_is_refused_for_a_remote_host(monkeypatch: pytest.Monkey
     monkeypatch.setenv("IMAP_SECURITY", "none")
     with pytest.raises(config.ConfigurationError, match="loopback"):
         config.load({"SECRET_KEY": "x" * 32})
+
+
+def test_two_factor_sign_in_is_required_in_production_unless_set_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("REQUIRE_TWO_FACTOR", raising=False)
+    monkeypatch.setenv("APP_ENV", "development")
+    assert config.load({"SECRET_KEY": "x" * 32})["REQUIRE_TWO_FACTOR"] is False
+    monkeypatch.setenv("APP_ENV", "production")
+    assert config.load({"SECRET_KEY": "x" * 32})["REQUIRE_TWO_FACTOR"] is True
+    monkeypatch.setenv("REQUIRE_TWO_FACTOR", "0")
+    assert config.load({"SECRET_KEY": "x" * 32})["REQUIRE_TWO_FACTOR"] is False
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("REQUIRE_TWO_FACTOR", "1")
+    assert config.load({"SECRET_KEY": "x" * 32})["REQUIRE_TWO_FACTOR"] is True

@@ -42,10 +42,43 @@ def read_html(name: str, html: str) -> Document:
         table.replace_with(soup.new_string(f"\n{key}\n"))
     for br in soup.find_all("br"):
         br.replace_with("\n")
+    _number_lists(soup)
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
     doc = Document(name)
-    for row in text_rows(_squash(soup.get_text("\n")), name, columns=False):
+    # Blocks are lines; inline tags ("<b>Yes</b>", "<span>") stay within their line.
+    for row in text_rows(_squash(soup.get_text("")), name, columns=False):
         doc.rows.extend(tables.get(row.text, [row]))
     return doc
+
+
+_BLOCKS = [
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
+]
+
+
+def _number_lists(soup: BeautifulSoup) -> None:
+    """Write out an ordered list's numbers, as the reader's mail program shows them."""
+    for ol in soup.find_all("ol"):
+        start = str(ol.get("start") or "1")
+        first = int(start) if start.isdigit() else 1
+        for n, li in enumerate(ol.find_all("li", recursive=False), start=first):
+            li.insert(0, f"{n}. ")
 
 
 def _cells(tr: Tag) -> tuple[Cell, ...]:

@@ -56,33 +56,45 @@ def _sym(el: etree._Element) -> str:
     return BOX if char in _SYM_EMPTY else ""
 
 
+# The tags whose elements show something (or hide their content); all others are walked through.
+_T, _TAB, _BR, _CR, _SYM = _q("w:t"), _q("w:tab"), _q("w:br"), _q("w:cr"), _q("w:sym")
+_FFDATA, _SDT, _P, _INSTR = _q("w:ffData"), _q("w:sdt"), _q("w:p"), _q("w:instrText")
+_SHOWN = (_T, _TAB, _BR, _CR, _SYM, _FFDATA, _SDT, _P, _INSTR)
+
+
 def render(el: etree._Element) -> str:
     """Return an element's visible text, with check boxes as ☒ or ☐."""
     out: list[str] = []
-    _render(el, out)
-    return "".join(out)
-
-
-def _render(el: etree._Element, out: list[str]) -> None:
-    for child in el:
-        tag = child.tag
-        if tag == _q("w:t"):
-            out.append(child.text or "")
-        elif tag == _q("w:tab"):
-            out.append(" ")
-        elif tag in (_q("w:br"), _q("w:cr")):
-            out.append("\n")  # callers that want one line collapse all white space
-        elif tag == _q("w:sym"):
-            out.append(_sym(child))
-        elif tag == _q("w:ffData"):
-            out.append(_formcheckbox(child))
-        elif tag == _q("w:sdt") and (glyph := _sdt_checkbox(child)) is not None:
+    # lxml walks the tree and stops only at the tags above: a cell's many property elements
+    # (w:tcPr, w:rPr and theirs) are passed over in C, not visited one by one in Python.
+    walk = etree.iterwalk(el, events=("start", "end"), tag=_SHOWN)
+    for event, node in walk:
+        if node is el:
+            continue  # the element's own tag says nothing: only what it holds is shown
+        tag = node.tag
+        if event == "end":
+            if tag == _P:
+                out.append("\n")
+            continue
+        if tag == _P:
+            continue  # shown through what it holds
+        if tag == _SDT:
+            glyph = _sdt_checkbox(node)
+            if glyph is None:
+                continue  # a content control other than a check box: shown through what it holds
             out.append(glyph)  # the box's own state, not the glyph shown in its content
-        elif tag == _q("w:p"):
-            _render(child, out)
-            out.append("\n")
-        elif tag != _q("w:instrText"):
-            _render(child, out)
+        elif tag == _T:
+            out.append(node.text or "")
+        elif tag == _TAB:
+            out.append(" ")
+        elif tag in (_BR, _CR):
+            out.append("\n")  # callers that want one line collapse all white space
+        elif tag == _SYM:
+            out.append(_sym(node))
+        elif tag == _FFDATA:
+            out.append(_formcheckbox(node))
+        walk.skip_subtree()  # nothing inside these is shown (a field code's w:instrText neither)
+    return "".join(out)
 
 
 def _cell(tc: etree._Element, x: int) -> Cell:
@@ -94,38 +106,55 @@ def _cell(tc: etree._Element, x: int) -> Cell:
     return Cell(text, float(x), mark, lines if len(lines) > 1 else ())
 
 
+_TCPR, _RPR, _SHD, _FILL, _VAL = _q("w:tcPr"), _q("w:rPr"), _q("w:shd"), _q("w:fill"), _q("w:val")
+_RUN, _BOLD, _HIGHLIGHT = _q("w:r"), _q("w:b"), _q("w:highlight")
+_ROW, _TC, _SPAN = _q("w:tr"), _q("w:tc"), _q("w:gridSpan")
+
+
+def _property(el: etree._Element, group: str, tag: str) -> etree._Element | None:
+    """Return what `el.find("group/tag")` finds, walking the children in C (no path parsing)."""
+    for properties in el.iterchildren(group):
+        for found in properties.iterchildren(tag):
+            return found
+    return None
+
+
 def _shaded(tc: etree._Element) -> bool:
-    fill = tc.find(f"{_q('w:tcPr')}/{_q('w:shd')}")
-    return fill is not None and (fill.get(_q("w:fill")) or "") not in _NO_FILL
+    fill = _property(tc, _TCPR, _SHD)
+    return fill is not None and (fill.get(_FILL) or "") not in _NO_FILL
 
 
 def _highlighted(tc: etree._Element) -> bool:
     """Tell whether every run with text in the cell is highlighted or shaded."""
-    runs = [
-        r for r in tc.iter(_q("w:r")) if "".join(t.text or "" for t in r.iter(_q("w:t"))).strip()
-    ]
-    return bool(runs) and all(_run_marked(r) for r in runs)
+    found = False
+    for run in tc.iter(_RUN):
+        if not any(t.text and not t.text.isspace() for t in run.iter(_T)):
+            continue  # a run of no visible words says nothing either way
+        if not _run_marked(run):
+            return False
+        found = True
+    return found
 
 
 def _run_marked(run: etree._Element) -> bool:
     # Bold picks out the chosen word among printed options ("Yes  **No**  Don't know").
-    if _on(run.find(f"{_q('w:rPr')}/{_q('w:b')}"), _q("w:val")):
+    if _on(_property(run, _RPR, _BOLD), _VAL):
         return True
-    highlight = run.find(f"{_q('w:rPr')}/{_q('w:highlight')}")
-    if highlight is not None and (highlight.get(_q("w:val")) or "none") != "none":
+    highlight = _property(run, _RPR, _HIGHLIGHT)
+    if highlight is not None and (highlight.get(_VAL) or "none") != "none":
         return True
-    fill = run.find(f"{_q('w:rPr')}/{_q('w:shd')}")
-    return fill is not None and (fill.get(_q("w:fill")) or "") not in _NO_FILL
+    fill = _property(run, _RPR, _SHD)
+    return fill is not None and (fill.get(_FILL) or "") not in _NO_FILL
 
 
 def _table_rows(tbl: etree._Element, name: str, index: int) -> list[Row]:
     rows = []
-    for r, tr in enumerate(tbl.iter(_q("w:tr")), start=1):
+    for r, tr in enumerate(tbl.iter(_ROW), start=1):
         cells, x = [], 0
-        for tc in tr.findall(_q("w:tc")):
+        for tc in tr.iterchildren(_TC):
             cells.append(_cell(tc, x))
-            span = tc.find(f"{_q('w:tcPr')}/{_q('w:gridSpan')}")
-            x += int(span.get(_q("w:val")) or 1) if span is not None else 1
+            span = _property(tc, _TCPR, _SPAN)
+            x += int(span.get(_VAL) or 1) if span is not None else 1
         rows.append(Row(tuple(cells), f"{name} table {index} row {r}"))
     return rows
 

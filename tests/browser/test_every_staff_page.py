@@ -44,7 +44,15 @@ ANONYMOUS = "anonymous"
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
 # Pages any signed-in member of staff may use (views/security.py guards them by login alone).
-ANY_STAFF = frozenset({"staff.home", "auth.change_password", "auth.sessions_page"})
+ANY_STAFF = frozenset(
+    {
+        "staff.home",
+        "auth.change_password",
+        "auth.sessions_page",
+        "two_factor.status",
+        "two_factor.set_up",
+    }
+)
 SKIPPED = {
     "static": "our CSS, JavaScript and images: files, not pages",
     "assets": "GOV.UK Frontend fonts and images: files, not pages",
@@ -53,6 +61,8 @@ SKIPPED = {
     "health.readyz": "a load balancer's probe in fixed plain words: tests/web/test_health.py",
     "auth.set_up": "needs a live one-time link mailed by a reset (and answers 404 without one): "
     "tests/web/test_accounts.py checks its page and its expiry",
+    "two_factor.code": "the code step needs a right password a moment before: "
+    "tests/browser/test_two_factor.py signs in through it and runs axe on it and its error",
     "staff.attachment_download": "sent as a download (Content-Disposition: attachment), never "
     "rendered; tests/queue/test_referral_page.py checks the headers",
     "staff.message_download": "the original .eml, sent as a download and never rendered",
@@ -286,6 +296,8 @@ VARIANTS: dict[str, Variants] = {
     "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
     "auth.sessions_page": lambda d, r: [{}],
+    "two_factor.status": lambda d, r: [{}],
+    "two_factor.set_up": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],
     "referrer_confirmation.confirm": lambda d, r: [{"token": d.confirmation_tokens[0]}],

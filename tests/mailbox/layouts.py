@@ -168,13 +168,43 @@ def docx_side_by_side(sections: Sections) -> bytes:
 
 def docx_stacked(sections: Sections) -> bytes:
     """A row of labels over a row of values, three to a row."""
+    return _mail("referral.docx", _stacked_docx(sections), DOCX_TYPE)
+
+
+def docx_one_cell(sections: Sections) -> bytes:
+    """Each section's details typed into one table cell, a 'Label: value' line each."""
+    rows: list[list[Any]] = []
+    for heading, pairs in sections:
+        rows += [[heading], ["\n".join(f"{label}: {value}" for label, value in pairs)]]
+    return _mail("referral.docx", docx_bytes(["MARAC Referral Form", rows, _DASH]), DOCX_TYPE)
+
+
+def xlsx_spacer(sections: Sections) -> bytes:
+    """Labels in column B, values in D: a spacer column C left empty all the way down."""
+    rows: list[list[Any]] = [[None, "MARAC Referral Form"]]
+    for heading, pairs in sections:
+        rows.append([None, heading])
+        for label, value in pairs:
+            first, *rest = value.split("\n")
+            rows += [[None, label, None, first], *([None, None, None, t] for t in rest)]
+    rows.append([None, _DASH])
+    return _mail("referral.xlsx", xlsx_bytes({"Referral": rows}), XLSX_TYPE)
+
+
+def _stacked_docx(sections: Sections) -> bytes:
     rows: list[list[Any]] = []
     for heading, pairs in sections:
         rows.append([heading, "", ""])
         for i in range(0, len(pairs), 3):
             chunk = pairs[i : i + 3] + [("", "")] * (3 - len(pairs[i : i + 3]))
             rows += [[label for label, _ in chunk], [value for _, value in chunk]]
-    return _mail("referral.docx", docx_bytes(["MARAC Referral Form", rows, _DASH]), DOCX_TYPE)
+    return docx_bytes(["MARAC Referral Form", rows, _DASH])
+
+
+def libreoffice_pdf_stacked(sections: Sections) -> bytes:
+    """Labels over values, three to a row, printed to PDF: long words wrap inside their column."""
+    pdf = legacy.convert(_stacked_docx(sections), "docx", "pdf")
+    return _mail("referral.pdf", pdf, "application/pdf")
 
 
 def _pdf_lines(sections: Sections, colon: bool) -> list[tuple[float, float, str]]:
@@ -332,6 +362,8 @@ LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "docx_lines": docx_lines,
     "docx_side_by_side": docx_side_by_side,
     "docx_stacked": docx_stacked,
+    "docx_one_cell": docx_one_cell,
+    "xlsx_spacer": xlsx_spacer,
     "pdf_side_by_side": pdf_side_by_side,
     "pdf_lines": pdf_lines,
     "pdf_fields": pdf_fields,
@@ -354,5 +386,6 @@ LIBREOFFICE_LAYOUTS: dict[str, Callable[[Sections], bytes]] = {
     "libreoffice_pdf_table": libreoffice_pdf_table,
     "libreoffice_pdf_lines": libreoffice_pdf_lines,
     "word_97_table": word_97_table,
+    "libreoffice_pdf_stacked": libreoffice_pdf_stacked,
 }
 VARIANTS = max(len(v) for v in LABELS.values())

@@ -81,3 +81,20 @@ def test_a_value_running_on_to_the_next_line_is_listed() -> None:
     record = parse_message(email_bytes(body=text))
     assert record["referral"]["reason_for_referral"] == "Visible high risk"
     assert "reason_for_referral" in record["needs_review"]
+
+
+def test_html_with_bold_labels_and_a_numbered_list_of_answers() -> None:
+    """Inline tags stay in their line ("<b>Victim name:</b> Vera"); an <ol> shows its numbers."""
+    given = answers("ynd")
+    details = "".join(f"<p><b>{label}:</b> {value}</p>" for label, value in REFERRAL)
+    dash = "".join(
+        f"<li>{q} <strong>{WORDS[given[n]]}</strong></li>"
+        for n, q in enumerate(DASH_QUESTIONS, start=1)
+    )
+    html = f"<html><body>{details}<h3>DASH</h3><p>Date completed: 01/03/2026</p><ol>{dash}</ol>"
+    record = parse_message(email_bytes(body="", html=html + "<p>Ruth</p></body></html>"))
+    referral = record["referral"]
+    for key, value in EXPECTED.items():
+        assert referral[key] == value, key
+    assert referral["dash"]["answers"] == expected_answers(given)
+    assert record["needs_review"] == []

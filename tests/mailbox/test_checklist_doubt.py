@@ -119,3 +119,31 @@ def test_a_comment_wrapped_over_two_lines_still_answers_and_is_flagged() -> None
         True,
         "answer only in the comment",
     )
+
+
+def test_boxes_that_lost_their_places_are_never_read_as_the_printed_word() -> None:
+    """A word processor's PDF may draw the boxes after all the words ("Yes No Don't know☒ ☐ ☐")
+    or split them over lines ("pet? Yes ☐ ☒" / "No Don't know ☐"): no answer is taken from
+    such a line without a person, and a printed option word is never the answer."""
+    from mailbox.grid import Cell, Row
+    from mailbox.rows import from_text
+    from mailbox.values import boxes_paired, read_yes_no
+
+    def line(text: str) -> Row:
+        return Row((Cell(text, 0.0),), "r.pdf page 1 line 1")
+
+    lost = from_text(
+        line("19. Has the abuser ever mistreated an animal or the family pet? Yes ☐ ☒")
+    )
+    assert (lost.value, lost.doubt) == (None, True)
+    after = from_text(
+        line("1. Has the current incident resulted in injury? Yes No Don't know☒ ☐ ☐")
+    )
+    assert after.doubt
+    clean = from_text(
+        line("1. Has the current incident resulted in injury? ☒ Yes ☐ No ☐ Don't know")
+    )
+    assert (clean.value, clean.doubt) == ("yes", False)
+    assert boxes_paired("☒ Yes ☐ No") and boxes_paired("Yes ☐ No ☒")
+    assert not boxes_paired("Yes No ☒ ☐")
+    assert read_yes_no("Yes No ☐ ☒")[1]

@@ -96,12 +96,14 @@ def test_details_stacked_in_one_cell_are_read_line_by_line(breaks: bool) -> None
     assert not [p for p in record["needs_review"] if not p.startswith("dash.completed")]
 
 
-def test_a_line_with_no_label_in_a_stacked_cell_joins_the_value_above_and_is_listed() -> None:
+def test_a_plain_line_in_a_stacked_cell_carries_on_the_value_above_a_heading_does_not() -> None:
     lines = ["Victim name: Vera Victim", "Address: 1 Example Street", "Ely", "Postcode: CB7 4AA"]
+    lines += ["Perpetrator details", "Perpetrator name: Peter Perp", "Date of birth: 01/01/1980"]
     form = docx_bytes([[["\n".join(lines)]], "DASH", checklist_rows(answers("y"))])
-    record = parse_attachment("r.docx", form)
-    assert record["referral"]["victim"]["address"] == "1 Example Street, Ely"
-    assert "victim.address" in record["needs_review"]
+    referral = parse_attachment("r.docx", form)["referral"]
+    assert referral["victim"]["address"] == "1 Example Street, Ely"
+    assert referral["victim"]["postcode"] == "CB7 4AA"
+    assert referral["perpetrator"]["name"] == "Peter Perp"
 
 
 def test_paraphrased_questions_are_matched_by_meaning() -> None:

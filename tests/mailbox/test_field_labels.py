@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mailbox.fields import match_label
@@ -134,3 +136,38 @@ def test_a_colonless_line_is_split_only_where_a_value_starts() -> None:
         ("Completed", "26/02/2026"),
     )
     assert cut_run_on("victim.address", "12 Mobile Close, Ely") == ("12 Mobile Close, Ely", None)
+
+
+def _lines(*lines: list[tuple[float, str]]) -> Any:
+    from mailbox.grid import Cell, Document, Row
+
+    doc = Document("r.pdf")
+    for n, cells in enumerate(lines, start=1):
+        doc.rows.append(Row(tuple(Cell(t, x) for x, t in cells), f"r.pdf page 1 line {n}"))
+    return doc
+
+
+def test_labels_over_values_in_a_pdf_take_their_wrapped_words_and_flag_them() -> None:
+    from mailbox.forms import read_form
+
+    doc = _lines(
+        [(0, "Victim name"), (20, "Victim"), (40, "Postcode")],
+        [(20, "address")],
+        [(0, "Maria"), (20, "14 Lincoln Road,"), (40, "PE1 2AB")],
+        [(0, "Kowalska"), (20, "Peterborough")],
+    )
+    fields = read_form(doc).fields
+    assert fields["victim.name"].text == "Maria Kowalska" and fields["victim.name"].doubt
+    assert fields["victim.address"].text == "14 Lincoln Road, Peterborough"
+    assert (fields["victim.postcode"].text, fields["victim.postcode"].doubt) == ("PE1 2AB", False)
+
+
+def test_a_long_value_naming_a_field_is_no_label_row() -> None:
+    from mailbox.forms import read_form
+
+    doc = _lines(
+        [(0, "Reason for referral"), (44, "Professional judgement - serious escalation")],
+        [(0, "DASH Risk Identification Checklist")],
+    )
+    fields = read_form(doc).fields
+    assert fields["reason_for_referral"].text == "Professional judgement - serious escalation"

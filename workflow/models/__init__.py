@@ -14,7 +14,7 @@ from workflow.models.referral import Assessment, ReferenceCounter, Referral, Sta
 from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
 from workflow.models.sessions import StaffSession
-from workflow.models.staff import Role, User
+from workflow.models.staff import RecoveryCode, Role, User
 from workflow.models.throttle import Throttle
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ProfessionalDomain",
     "ProposalStatus",
     "ProposedAssessment",
+    "RecoveryCode",
     "ReferenceCounter",
     "Referral",
     "ReferralDraft",

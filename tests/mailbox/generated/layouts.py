@@ -87,9 +87,26 @@ def title(case: Case) -> str:
     )
 
 
+SECTIONS = ("Current situation", "Children/Dependants", "Domestic violence history", "Abuser(s)")
+
+
+def _with_sections(case: Case, body: Table) -> Table:
+    """Put a section heading, merged across the table, before each quarter of the questions."""
+    width, step = len(case.columns.split()), -(-len(body) // len(SECTIONS))
+    out: Table = []
+    for k, row in enumerate(body):
+        if k % step == 0:
+            out.append([SECTIONS[k // step], *[SPAN] * (width - 1)])
+        out.append(row)
+    return out
+
+
 def tables(case: Case) -> list[Table]:
-    """Return the checklist as the case's shape lays it out: one table, split, or merged heads."""
+    """Return the checklist as the case's shape lays it out: one table, split, merged heads, or
+    with section headings inside it."""
     body, head = rows(case), header(case)
+    if case.shape == "sections":
+        return [[head, *_with_sections(case, body)]]
     half = len(body) // 2
     if case.shape == "split":
         return [[head, *body[:half]], [head, *body[half:]]]

@@ -25,6 +25,7 @@ from tests.mailbox.generated.layouts import (
     CODE,
     OPTION,
     SPAN,
+    WORD,
     Cell,
     Table,
     Tick,
@@ -215,6 +216,27 @@ def compact_body(case: Case) -> str:
     return "\n".join([*lines, "", "Ruth Example"])
 
 
+# What a word processor's or a web page's list items turn into when pasted into an email.
+BULLETS = ("•", "-", "*", "o", "▪", "➢", "\uf0b7", "·", "", "–", "→")
+NUMBERS = ("Q{n}.", "Q{n}", "{n}.", "{n})", "Q{n:02d}:")
+SEPARATORS = (" ", " - ", " – ", ": ")
+
+
+def qlines_body(case: Case) -> str:
+    """Return the checklist pasted as one line per question: "• Q1. Question? Yes"."""
+    lines = ["Please accept this MARAC referral.", "", *_details_lines(), "", title(case)]
+    if case.instrument == "dash":
+        lines.append(COMPLETED)
+    bullet = BULLETS[case.seed % len(BULLETS)]
+    number = NUMBERS[case.seed // 7 % len(NUMBERS)]
+    separator = SEPARATORS[case.seed // 3 % len(SEPARATORS)]
+    words = WORD if case.tick == "word" else CODE
+    for n, (q, a) in enumerate(zip(case.questions, case.given, strict=True), start=1):
+        answer = f"{separator}{words[a]}" if a else ""
+        lines.append(f"{bullet} {number.format(n=n)} {q}{answer}".strip())
+    return "\n".join([*lines, "", "Ruth Example", "Police Constable"])
+
+
 def html_body(case: Case) -> str:
     """Return the referral as an HTML-only body with the checklist as tables."""
     parts = ["<p>Please accept this MARAC referral.</p>"]
@@ -274,6 +296,8 @@ def message(case: Case, lo_pdf: bytes | None = None) -> bytes:
         return _mail(plain_body(case))
     if fmt == "body_compact":
         return _mail(compact_body(case))
+    if fmt == "body_qlines":
+        return _mail(qlines_body(case))
     if fmt == "body_8bit":
         return _mail(plain_body(case).translate(LATIN).replace("'", "\u2019"), charset="cp1252")
     if fmt == "body_html":

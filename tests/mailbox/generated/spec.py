@@ -32,7 +32,10 @@ WORD_TICKS = ("formcheckbox_checked", "sdt", "wingdings", "shaded", "highlight",
 TYPED = ("word", "code", "comment_only")
 # Column orders: # number, q question, Y/N/D the option columns, c comments, a one answer column.
 COLUMNS = ("# q Y N D", "q Y N D", "# q D Y N", "Y N D q", "# q N Y D c", "# q Y N D c")
-SHAPES = ("one", "split", "split_bare", "merged")
+COLUMNS += ("# q N D Y", "q D N Y c")  # the answer columns in other orders ("N | DK | Y")
+# One table; split over two (the second with or without its heading); merged heading rows; or
+# section headings inside the table ("Current situation", "Abuser(s)"), as the ACPO form has.
+SHAPES = ("one", "split", "split_bare", "merged", "sections")
 FORMATS = (
     "docx",
     "docx_two",
@@ -45,6 +48,7 @@ FORMATS = (
     "pdf_fields",
     "pdf_radio",
     "pdf_lo",
+    "body_qlines",  # pasted as "• Q1. Question? Yes" lines, bullets of every kind
 )
 
 
@@ -99,6 +103,8 @@ def ticks_for(fmt: str) -> tuple[str, ...]:
         return TEXT_TICKS + WORD_TICKS + TYPED
     if fmt in ("pdf_fields", "pdf_radio", "body_compact"):
         return ("field",)
+    if fmt == "body_qlines":
+        return ("word", "code")
     return TEXT_TICKS + TYPED
 
 

@@ -1,8 +1,8 @@
 """sender check and referrer confirmation: the receiving server's SPF/DKIM/DMARC verdict kept on
 each message; a one-time link (its hash kept) by which a web-form referrer confirms their address
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0018'
-down_revision: str | None = '0017'
+revision: str = '0019'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
