@@ -26,6 +26,7 @@ from workflow.models.referral import Pathway
 from workflow.policy import Policy
 
 WEB_FORM = Actor.system("web-form")
+KEPT_AFTER_SENDING = timedelta(hours=1)
 
 
 class DraftExpired(DomainError):
@@ -150,5 +151,7 @@ def submit(
     queue_acknowledgement(session, referral, policy)
     draft.referral_id, draft.reference = referral.id, referral.reference
     draft.pages = {}  # the referral holds the answers now; the draft keeps only its reference
+    # Kept only for the confirmation page (and a second click of Send) for a while.
+    draft.expires_at = min(draft.expires_at, now + KEPT_AFTER_SENDING)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)
