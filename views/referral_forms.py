@@ -21,7 +21,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
-from forms.referral_common import Flow, Page, PageForm, posted_fields
+from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
 from views import errors
 from views.deps import client_address, policy, uow
 from views.security import public
@@ -188,13 +188,12 @@ def begin(kind: str) -> Any:
 
 
 def _carried_pages(carry: str | None) -> dict[str, Any]:
-    """The shared pages of a stalking draft that turned out to be domestic abuse."""
+    """The shared pages and the suspect of a stalking draft that turned out to be domestic abuse."""
     if carry != "stalking":
         return {}
     with uow() as work:
         draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
-    shared = ("referrer", "victim", "contact", "safe-contact", "about-victim")
-    return {slug: draft.pages[slug] for slug in shared if draft and slug in draft.pages}
+        return marac.from_stalking(draft.pages) if draft and not draft.submitted_at else {}
 
 
 @bp.route("/<kind>/<slug>", methods=["GET", "POST"])
@@ -223,12 +222,14 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         form = form or flow.load(step, draft.pages)
         score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
         stored = draft.pages
+        carried = slug not in stored and PREFILL + slug in stored
     return render_template(
         "referral/page.html",
         flow=flow,
         page=step,
         form=form,
         score_before=score,
+        carried=carried,
         back=flow.previous_slug(slug, stored),
         progress=flow.progress(slug),
         policy=policy(),
