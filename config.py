@@ -86,7 +86,11 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "TRUSTED_AUTHSERV_ID": env.get("TRUSTED_AUTHSERV_ID", "").strip(),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
-        "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),
+        # A draft's key is a browser cookie that lasts no longer than the draft; on a computer
+        # the referrer says is shared, only until the browser closes, and the draft itself
+        # lasts REFERRAL_SHARED_DRAFT_MINUTES unused.
+        "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 24),
+        "REFERRAL_SHARED_DRAFT_MINUTES": _env_int("REFERRAL_SHARED_DRAFT_MINUTES", 30),
         "REFERRAL_STARTS_PER_HOUR": _env_int("REFERRAL_STARTS_PER_HOUR", 60),
         "REFERRAL_SENDS_PER_HOUR": _env_int("REFERRAL_SENDS_PER_HOUR", 30),
         # The referrals mailbox referrers may send a form to instead (the leaflet's address),

@@ -27,6 +27,7 @@ from workflow.models.referral import Pathway
 from workflow.policy import Policy
 
 WEB_FORM = Actor.system("web-form")
+KEPT_AFTER_SENDING = timedelta(hours=1)
 
 
 class DraftExpired(DomainError):
@@ -156,5 +157,7 @@ def submit(
     queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
     draft.pages = {}  # the referral holds the answers now; the draft keeps only its reference
+    # Kept only for the confirmation page (and a second click of Send) for a while.
+    draft.expires_at = min(draft.expires_at, now + KEPT_AFTER_SENDING)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)
