@@ -45,7 +45,12 @@ def answer_word(text: str) -> str | None:
 
 
 _CHOICE = r"(yes|no|y|n|don'?t know|dk|d/k|unknown|not known)"
-_CHOICES = re.compile(rf"^[\W_]*{_CHOICE}\s*[/|,\\]?\s*{_CHOICE}(?![\w'])", re.I)
+# Two choices side by side, the second ending the text or followed by punctuation or a third:
+# "Yes / No / Don't know", "Yes No", "N / DK – see log"; but "Yes, no objection" is a Yes.
+_CHOICES = re.compile(
+    rf"^[\W_]*{_CHOICE}\s*[/|,\\]?\s*{_CHOICE}(?![\w'])(?=\s*($|[/|,\\.;:()–—-]|{_CHOICE}(?![\w'])))",
+    re.I,
+)
 
 
 def lists_options(text: str) -> bool:

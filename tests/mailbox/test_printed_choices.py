@@ -22,7 +22,8 @@ GIVEN = [("yes", "no", "dont_know")[(n * 5) % 3] for n in range(len(DASH_QUESTIO
 
 
 @pytest.mark.parametrize(
-    "text", ["Yes / No / Don't know", "Yes No Don't know", "Y | N", "No/Yes", "yes, no", "N / DK"]
+    "text",
+    ["Yes / No / Don't know", "Yes No Don't know", "Y | N", "No/Yes", "yes, no", "Yes / No – log"],
 )
 def test_printed_choices_are_no_answer(text: str) -> None:
     assert lists_options(text)
@@ -30,7 +31,9 @@ def test_printed_choices_are_no_answer(text: str) -> None:
     assert read_yes_no(text) == (None, True)
 
 
-@pytest.mark.parametrize("text", ["Yes – he has a knife", "No.", "Don't know – not asked", "Y"])
+@pytest.mark.parametrize(
+    "text", ["Yes – he has a knife", "No.", "Don't know – not asked", "Y", "Yes, no objection"]
+)
 def test_an_answer_with_its_note_is_still_an_answer(text: str) -> None:
     assert not lists_options(text)
     assert answer_word(text) is not None
