@@ -360,10 +360,19 @@ def done(kind: str) -> Any:
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         reference = draft.reference if draft else ""
+        sent = dict(draft.pages) if draft else {}
     if not reference:
         return redirect(url_for(".start", kind=kind))
+    # The referrer's own copy of what was sent, for them to print; never mailed.
+    forms, _missing = flow.validated(sent) if sent else ({}, [])
     return render_template(
-        "referral/done.html", flow=flow, reference=reference, next_steps=NEXT_STEPS[PATHWAYS[kind]]
+        "referral/done.html",
+        flow=flow,
+        reference=reference,
+        next_steps=NEXT_STEPS[PATHWAYS[kind]],
+        forms=forms,
+        pages=[p for p in flow.asked(sent) if p.slug in forms] if sent else [],
+        copy_minutes=int(drafts.SENT_COPY_LIFETIME.total_seconds() // 60),
     )
 
 

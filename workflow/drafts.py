@@ -28,6 +28,10 @@ from workflow.policy import Policy
 WEB_FORM = Actor.system("web-form")
 
 
+# How long the confirmation page can show the sent answers to the browser that sent them.
+SENT_COPY_LIFETIME = timedelta(hours=1)
+
+
 class DraftExpired(DomainError):
     """The draft is gone: it expired, was deleted, or never existed."""
 
@@ -149,6 +153,8 @@ def submit(
     referral = receive_referral(_Deferred(session), WEB_FORM, build(draft.pages), policy)
     queue_acknowledgement(session, referral, policy)
     draft.referral_id, draft.reference = referral.id, referral.reference
-    draft.pages = {}  # the referral holds the answers now; the draft keeps only its reference
+    # The referrer's own printable copy on the confirmation page: the answers stay with the draft
+    # (only this browser holds its key) for an hour at most, then the draft is purged.
+    draft.expires_at = min(draft.expires_at, now + SENT_COPY_LIFETIME)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)
