@@ -1,4 +1,4 @@
-"""The one scheduler process: mailbox polling, overdue reminders, outbox sending, draft purging.
+"""The one scheduler process: mailbox polling, reminders, outbox sending, purging drafts and counts.
 
 Every job first takes (or renews) the scheduler lease in the database; a second scheduler started
 by mistake, or on another machine against the same database, finds the lease held and skips its
@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 import logs
 from mailbox.outbound import send_pending
-from workflow import drafts, lease
+from workflow import drafts, lease, throttle
 from workflow.db import Database
 from workflow.errors import StaleReferral
 from workflow.models import utcnow
@@ -148,6 +148,17 @@ class Jobs:
 
         self.run("purge-drafts", work)
 
+    def purge_counters(self) -> None:
+        """Delete rate-limit counts no limit looks at any more (one row per client and email)."""
+
+        def purge(session: Session) -> int:
+            return throttle.purge(session, self.clock(), throttle.KEPT)
+
+        def work() -> dict[str, Any]:
+            return {"purged": self._book(purge)}
+
+        self.run("purge-counters", work)
+
     def release(self) -> None:
         """Give the lease back so another scheduler can take over at once."""
         self._book(lambda session: lease.release(session, self.holder))
@@ -170,6 +181,7 @@ def add_jobs(scheduler: BaseScheduler, jobs: Jobs) -> BaseScheduler:
         "send-reminders": (jobs.send_reminders, _seconds(s, "REMINDER_INTERVAL_SECONDS", 300)),
         "send-outbox": (jobs.send_outbox, _seconds(s, "OUTBOX_INTERVAL_SECONDS", 30)),
         "purge-drafts": (jobs.purge_drafts, DRAFT_PURGE_SECONDS),
+        "purge-counters": (jobs.purge_counters, DRAFT_PURGE_SECONDS),
         # Renewing on its own keeps the lease while a long job runs.
         "lease": (jobs.holds_lease, jobs.lease_ttl.total_seconds() / 3),
     }

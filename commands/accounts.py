@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow import accounts, staff
+from workflow import accounts, staff, two_factor
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
 from workflow.errors import DomainError
@@ -135,6 +135,15 @@ def reset_password(email: str) -> None:
     click.echo(f"A set-up link, valid for 72 hours, is in the outbox for {email}.")
 
 
+@click.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor(email: str) -> None:
+    """Take away a lost second factor and end every session; it is set up again (audited)."""
+    _change(email, two_factor.reset)
+    click.echo(f"Two-factor sign-in reset for {email}; its sessions have ended.")
+
+
 COMMANDS = [
     create_user,
     create_first_admin,
@@ -143,4 +152,5 @@ COMMANDS = [
     unlock_user,
     set_role,
     reset_password,
+    reset_two_factor,
 ]

@@ -65,3 +65,28 @@ class SetUpForm(FlaskForm):
         ],
     )
     submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        description="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the code from your authenticator app"), Length(max=40)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class TwoFactorSetUpForm(FlaskForm):
+    code = StringField(
+        "Code from your app",
+        description="The 6-digit code your authenticator app shows for this account.",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the code from your authenticator app"), Length(max=20)],
+    )
+    submit = SubmitField("Turn on two-factor sign-in", widget=GovSubmitInput())
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    submit = SubmitField("Make new recovery codes", widget=GovSubmitInput())

@@ -8,6 +8,7 @@ from wtforms.validators import StopValidation
 from forms.referral_common import (
     MEDIUM,
     OLDEST_PLAUSIBLE_AGE,
+    PREFILL,
     SHARED_PAGES,
     DateField,
     Flow,
@@ -347,6 +348,28 @@ FLOW = Flow(
     ],
     own_notes=lambda forms, policy: young_perpetrators(forms, policy),
 )
+
+
+def from_stalking(stalking: dict[str, Any]) -> dict[str, Any]:
+    """What a stalking draft that turned out to be domestic abuse carries to this form.
+
+    The shared pages come as saved; the suspect becomes the perpetrator, shown on that page for
+    the referrer to check and save (not saved for them). The suspect's description has no place
+    on the MARAC form and stays behind.
+    """
+    shared = {p.slug: stalking[p.slug] for p in SHARED_PAGES if p.slug in stalking}
+    suspect = stalking.get("suspect") or {}
+    relationship = suspect.get("suspect_relationship") or []
+    perpetrator = {
+        "perpetrator_name": suspect.get("suspect_name") or [],
+        "perpetrator_date_of_birth": suspect.get("suspect_date_of_birth") or [],
+        "perpetrator_relationship": [
+            r for r in relationship if r in dict(PERPETRATOR_RELATIONSHIPS)
+        ],
+    }
+    if any(any(v) for v in perpetrator.values()):
+        shared[PREFILL + "perpetrator"] = perpetrator
+    return shared
 
 
 def score_so_far(stored: dict[str, Any], exclude: str | None = None) -> int:

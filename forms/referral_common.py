@@ -50,6 +50,8 @@ from workflow.screening import Stop, check_age, check_area, london_today
 SHORT, MEDIUM, LONG = 200, 500, 4000
 OLDEST_PLAUSIBLE_AGE = 120
 NOT_GIVEN = "Not given"
+# A draft's key for answers carried over from another form: shown on the page, not yet saved.
+PREFILL = "carried:"
 GENDER_HINT = "As the victim describes it. Select Not known if you do not know."
 
 
@@ -842,8 +844,11 @@ class Flow:
         return self.asked(stored)[n - 2].slug if n > 1 else None
 
     def load(self, page: Page, stored: dict[str, Any]) -> PageForm:
-        """Rebuild a page's form from the answers saved in a draft (no CSRF: they are ours)."""
-        data = stored.get(page.slug)
+        """Rebuild a page's form from the answers saved in a draft (no CSRF: they are ours).
+
+        A page not yet saved shows what another form carried over for it, if anything.
+        """
+        data = stored.get(page.slug) or stored.get(PREFILL + page.slug)
         formdata = MultiDict([(k, v) for k, vs in data.items() for v in vs]) if data else None
         return page.form(formdata=formdata, meta={"csrf": False})
 

@@ -1,8 +1,12 @@
 """Plain factory functions for tests: make_referral(**overrides), make_user(...)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import pyotp
+from sqlmodel import col, select
+
+from workflow import two_factor
 from workflow.actors import Actor
 from workflow.contact import Attempt, record_contact_attempt
 from workflow.db import Database, UnitOfWork
@@ -90,3 +94,31 @@ def record_first_contact(
     """Record first contact made now by telephone, which new_referral marks safe."""
     attempt = Attempt(utcnow(), "call", made=True)
     return record_contact_attempt(uow, actor, referral_id or 0, expected_version, attempt, policy)
+
+
+def totp_code(secret: str, after_step: int | None = None, now: datetime | None = None) -> str:
+    """The code an authenticator app shows now, or for the next step when this one is used.
+
+    The service refuses a step it has accepted already, and allows one step of drift, so a test
+    that signs in twice within 30 seconds uses the next step's code the second time.
+    """
+    current = int((now or utcnow()).timestamp()) // two_factor.STEP_SECONDS
+    step = current if after_step is None else max(current, after_step + 1)
+    return pyotp.TOTP(secret).at(step * two_factor.STEP_SECONDS)
+
+
+def enrol_two_factor(database: Database, user: User) -> str:
+    """Enrol an account in two-factor sign-in as its owner would; return the TOTP secret."""
+    with database.uow() as uow:
+        secret = two_factor.begin(uow, user.id or 0).secret
+    with database.uow() as uow:
+        two_factor.confirm(uow, user.id or 0, totp_code(secret))
+    return secret
+
+
+def next_totp_code(database: Database, email: str) -> str:
+    """The code an enrolled account's app would give for its next sign-in (never a replay)."""
+    with database.uow() as uow:
+        user = uow.session.exec(select(User).where(col(User.email) == email)).one()
+        assert user.totp_secret, f"{email} has no two-factor sign-in"
+        return totp_code(user.totp_secret, user.totp_last_step)

@@ -154,3 +154,21 @@ def test_account_lifecycle_commands_are_audited(
         "change_role",
         "reset_password",
     } <= actions
+
+
+def test_reset_two_factor_from_the_command_line(
+    runner: FlaskCliRunner, committed_database: Database
+) -> None:
+    from tests.factories import enrol_two_factor, make_user
+    from workflow import two_factor
+    from workflow.models.staff import Role
+
+    user = make_user(committed_database, Role.ADMIN)  # the only administrator lost their phone
+    enrol_two_factor(committed_database, user)
+    result = runner.invoke(args=["reset-two-factor", "admin@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "Two-factor sign-in reset for admin@example.org" in result.output
+    with committed_database.uow() as uow:
+        after = uow.session.get(User, user.id)
+        assert after is not None and not two_factor.enrolled(after)
+        assert "two_factor_reset" in set(uow.session.exec(select(AuditEvent.action)))

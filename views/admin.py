@@ -14,7 +14,7 @@ from forms.admin import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import accounts, referrer_domains, staff
+from workflow import accounts, referrer_domains, staff, two_factor
 from workflow.errors import DomainError
 from workflow.models import User
 from workflow.models.staff import Role
@@ -147,6 +147,20 @@ def reset_password(user_id: int) -> Any:
             base_url = current_app.config["BASE_URL"]
             user = accounts.reset_password(work, actor(), user_id, base_url)
             flash(f"A set-up link, valid for 72 hours, was mailed to {user.email}.")
+    except DomainError as error:
+        flash(str(error))
+    return redirect(url_for("admin.account", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@role_required("admin")
+def reset_two_factor(user_id: int) -> Any:
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    try:
+        with uow() as work:
+            user = two_factor.reset(work, actor(), user_id)
+            flash(f"Two-factor sign-in reset for {user.email}: every session it had has ended.")
     except DomainError as error:
         flash(str(error))
     return redirect(url_for("admin.account", user_id=user_id))

@@ -24,7 +24,7 @@ from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywh
 from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
-from workflow import accounts, sessions, staff, throttle
+from workflow import accounts, sessions, staff, throttle, two_factor
 from workflow.errors import DomainError
 from workflow.models import User
 
@@ -43,11 +43,17 @@ class StaffUser(UserMixin):  # type: ignore[misc]
     role: str
     must_change_password: bool
     password_stamp: str
+    two_factor: bool  # signs in with a second factor (views/security.py may demand it)
 
 
 def _staff_user(user: User) -> StaffUser:
     return StaffUser(
-        user.id or 0, user.email, user.role.value, user.must_change_password, _stamp(user)
+        user.id or 0,
+        user.email,
+        user.role.value,
+        user.must_change_password,
+        _stamp(user),
+        two_factor.enrolled(user),
     )
 
 
@@ -85,6 +91,12 @@ def _load_user(user_id: str) -> StaffUser | None:
         return _staff_user(user) if live else None
 
 
+# Between a right password and a right code: who, since when, and where they were going. The
+# cookie is signed, so it cannot be forged; it lets nothing be seen but the code page.
+AWAITING_CODE = "awaiting_code"
+CODE_PAGE_MINUTES = 5
+
+
 # A path on this site only. Browsers read "//host", "///host" and "/\host" as another site and
 # drop tabs and newlines first, so a second slash, any backslash or control character is refused.
 _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
@@ -105,6 +117,7 @@ def login() -> Any:
     with uow() as work:
         key = f"login:{throttle.client_bucket(client_address())}"
         if not throttle.allow(work.session, key, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
+            staff.record_busy_client(work, form.email.data or "", current_app.config["SECRET_KEY"])
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
             return render_template("auth/sign_in.html", form=form), 429
@@ -120,7 +133,29 @@ def login() -> Any:
         except staff.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
-        signed_in = _staff_user(user)
+    if two_factor.enrolled(user):
+        session.clear()
+        session[AWAITING_CODE] = {
+            "user": user.id,
+            "at": time.time(),
+            "next": request.args.get("next") or "",
+        }
+        return redirect(url_for("two_factor.code"))
+    return finish_sign_in(user, request.args.get("next"))
+
+
+def awaiting_code() -> dict[str, Any] | None:
+    """The half-finished sign-in waiting for its code, while it is recent enough."""
+    pending = session.get(AWAITING_CODE)
+    if not isinstance(pending, dict) or time.time() - pending["at"] > CODE_PAGE_MINUTES * 60:
+        return None
+    return pending
+
+
+def finish_sign_in(user: User, next_url: str | None) -> Any:
+    """Open a server-side session for a user who has proved who they are; go where they meant."""
+    signed_in = _staff_user(user)
+    with uow() as work:
         token = sessions.start(work.session, user.id or 0, request.user_agent.string)
         work.commit()
     session.clear()  # nothing from before sign-in survives into the signed-in session
@@ -128,7 +163,7 @@ def login() -> Any:
     login_user(signed_in)
     session["signed_in_at"] = session["seen_at"] = time.time()
     session["password_stamp"] = signed_in.password_stamp
-    return known_browser.remember(redirect(_safe_next(request.args.get("next"))), signed_in.email)
+    return known_browser.remember(redirect(_safe_next(next_url)), signed_in.email)
 
 
 @bp.post("/sign-out")

@@ -34,3 +34,16 @@ def policy() -> Policy:
 def client_address() -> str:
     """Return the client's address as the WSGI server saw it (a proxy must set ProxyFix)."""
     return request.remote_addr or "unknown"
+
+
+def whole_number(text: str | None, default: int, maximum: int) -> int:
+    """A count typed into a query string or form: ASCII digits only, at most `maximum`.
+
+    `str.isdigit()` is true for "²" and for other scripts' digits, which int() then refuses or
+    reads, and a thousand-digit number overflows the database: anything but plain digits is the
+    default, and a number above `maximum` is `maximum`.
+    """
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdigit():
+        return default
+    return min(int(text[:12]), maximum)

@@ -21,7 +21,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
-from forms.referral_common import Flow, Page, PageForm, posted_fields
+from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
 from views import errors
 from views.deps import client_address, policy, uow
 from views.security import public
@@ -37,7 +37,6 @@ from workflow.screening import Stop
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
 T = TypeVar("T")
 RACE_RETRIES = 6
-COOKIE_DAYS = 30  # the browser's copy of the key; the server expires the draft itself far sooner
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -45,12 +44,21 @@ PATHWAYS = {"stalking": Pathway.STALKING_IDVA, "marac": Pathway.MARAC}
 
 
 def _setting(name: str) -> int:
-    """REFERRAL_DRAFT_HOURS, REFERRAL_STARTS_PER_HOUR or REFERRAL_SENDS_PER_HOUR (config.py)."""
+    """A REFERRAL_… setting: draft lifetimes and the per-client limits (config.py)."""
     return int(current_app.config[name])
 
 
-def _lifetime() -> timedelta:
+def _lifetime(shared: bool) -> timedelta:
+    """How long a draft lasts unused: much shorter when the referrer said the computer is shared."""
+    if shared:
+        return timedelta(minutes=_setting("REFERRAL_SHARED_DRAFT_MINUTES"))
     return timedelta(hours=_setting("REFERRAL_DRAFT_HOURS"))
+
+
+def _unused_for(shared: bool) -> str:
+    if shared:
+        return f"{_setting('REFERRAL_SHARED_DRAFT_MINUTES')} minutes"
+    return f"{_setting('REFERRAL_DRAFT_HOURS')} hours"
 
 
 def _flow(kind: str) -> Flow:
@@ -69,21 +77,31 @@ def _token(kind: str) -> str | None:
     return request.cookies.get(_cookie(kind))
 
 
-def _keep(response: Response, kind: str, token: str) -> Response:
-    response.set_cookie(
-        _cookie(kind),
-        token,
-        max_age=COOKIE_DAYS * 86400,
-        path="/refer/",
-        httponly=True,
-        secure=current_app.config["BEHIND_TLS"],
-        samesite="Lax",
-    )
+def _shared(kind: str) -> bool:
+    """The referrer said this is a shared or public computer when they started."""
+    return request.cookies.get(_cookie(kind) + "-shared") == "1"
+
+
+def _keep(response: Response, kind: str, token: str, shared: bool) -> Response:
+    """Give the browser the draft's key: on a shared computer only until the browser closes,
+    otherwise no longer than the draft itself can last."""
+    hours = _setting("REFERRAL_DRAFT_HOURS")
+    for name, value in ((_cookie(kind), token), (_cookie(kind) + "-shared", "1" if shared else "")):
+        response.set_cookie(
+            name,
+            value,
+            max_age=None if shared else hours * 3600,
+            path="/refer/",
+            httponly=True,
+            secure=current_app.config["BEHIND_TLS"],
+            samesite="Lax",
+        )
     return response
 
 
 def _forget(response: Response, kind: str) -> Response:
     response.delete_cookie(_cookie(kind), path="/refer/")
+    response.delete_cookie(_cookie(kind) + "-shared", path="/refer/")
     return response
 
 
@@ -139,6 +157,7 @@ def start(kind: str) -> Any:
         flow=flow,
         resume=resume,
         hours=_setting("REFERRAL_DRAFT_HOURS"),
+        shared_minutes=_setting("REFERRAL_SHARED_DRAFT_MINUTES"),
         mailbox=current_app.config.get("REFERRALS_MAILBOX_ADDRESS") or "",
     )
 
@@ -155,26 +174,26 @@ def begin(kind: str) -> Any:
     if not _allowed("start"):
         return _too_many(flow)
     carried = _carried_pages(request.form.get("carry"))
+    shared = request.form.get("shared") == "yes"
 
     def attempt() -> str:
         with uow() as work:
-            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(), carried)
+            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(shared), carried)
             work.commit()
             return token
 
     token = _retried(attempt)
     first = next((p.slug for p in flow.asked(carried) if p.slug not in carried), flow.pages[0].slug)
-    return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token)
+    return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token, shared)
 
 
 def _carried_pages(carry: str | None) -> dict[str, Any]:
-    """The shared pages of a stalking draft that turned out to be domestic abuse."""
+    """The shared pages and the suspect of a stalking draft that turned out to be domestic abuse."""
     if carry != "stalking":
         return {}
     with uow() as work:
         draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
-    shared = ("referrer", "victim", "contact", "safe-contact", "about-victim")
-    return {slug: draft.pages[slug] for slug in shared if draft and slug in draft.pages}
+        return marac.from_stalking(draft.pages) if draft and not draft.submitted_at else {}
 
 
 @bp.route("/<kind>/<slug>", methods=["GET", "POST"])
@@ -203,12 +222,14 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         form = form or flow.load(step, draft.pages)
         score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
         stored = draft.pages
+        carried = slug not in stored and PREFILL + slug in stored
     return render_template(
         "referral/page.html",
         flow=flow,
         page=step,
         form=form,
         score_before=score,
+        carried=carried,
         back=flow.previous_slug(slug, stored),
         progress=flow.progress(slug),
         policy=policy(),
@@ -236,7 +257,7 @@ def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         if draft is not None and not draft.submitted_at:
-            drafts.save_page(draft, slug, posted_fields(form), _lifetime())
+            drafts.save_page(draft, slug, posted_fields(form), _lifetime(_shared(kind)))
             work.commit()
         return draft
 
@@ -263,7 +284,7 @@ def _lost(kind: str, draft: ReferralDraft | None) -> Any:
     if _token(kind):
         flash(
             f"Your answers were deleted because they were not used for "
-            f"{_setting('REFERRAL_DRAFT_HOURS')} hours. Please start again."
+            f"{_unused_for(_shared(kind))}. Please start again."
         )
     return _forget(redirect(url_for(".start", kind=kind)), kind)
 
@@ -339,7 +360,12 @@ def _send(kind: str, flow: Flow) -> Any:
     def attempt() -> drafts.Submission:
         with uow() as work:
             return drafts.submit(
-                work, _token(kind), request.form.get("submit_token", ""), build, policy()
+                work,
+                _token(kind),
+                request.form.get("submit_token", ""),
+                build,
+                policy(),
+                current_app.config["BASE_URL"],
             )
 
     try:

@@ -81,10 +81,15 @@ def _expire_session() -> Any:
     session["seen_at"] = now
     if current_user.must_change_password and request.endpoint not in _PASSWORD_EXEMPT:
         return redirect(url_for("auth.change_password"))
+    required = current_app.config["REQUIRE_TWO_FACTOR"]
+    if required and not current_user.two_factor and request.endpoint not in _ENROLMENT_EXEMPT:
+        return redirect(url_for("two_factor.set_up"))
     return None
 
 
 _PASSWORD_EXEMPT = {"auth.change_password", "auth.logout", "static", "assets"}
+# When the service requires a second factor, an account without one reaches only its set-up.
+_ENROLMENT_EXEMPT = _PASSWORD_EXEMPT | {"two_factor.set_up"}
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

@@ -32,7 +32,7 @@ from forms.casework import (
     QueueFilterForm,
     SearchForm,
 )
-from views.deps import actor, policy, uow
+from views.deps import actor, policy, uow, whole_number
 from views.same_origin import own_navigation_only
 from views.security import role_required
 from workflow import (
@@ -108,6 +108,11 @@ def _enum(kind: Any, value: str | None) -> Any:
         return None
 
 
+def _idva_id(text: str) -> int | None:
+    number = whole_number(text, -1, MAX_ID)
+    return number if number >= 0 else None
+
+
 def _queue_filter(search: str = "") -> queue.QueueFilter:
     args = request.args
     idva = args.get("idva", "")
@@ -119,7 +124,7 @@ def _queue_filter(search: str = "") -> queue.QueueFilter:
         flag=args.get("flag", ""),
         agency=args.get("agency", "")[:200],
         source=_enum(Source, args.get("source")),
-        idva_id=int(idva) if idva.isdigit() else None,
+        idva_id=_idva_id(idva),
         search=search,
     )
 
@@ -141,8 +146,19 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
         mail=mail,
         mailbox=mailbox,
         reminders=reminders,
-        args=request.args.to_dict(),
+        args=queue_args(),
     )
+
+
+# The only query-string names the queue reads. Passing the whole query string to url_for let a
+# crafted link set _external, _scheme or _anchor, or clash with url_for's own arguments (a 500).
+QUEUE_ARGS = ("state", "pathway", "band", "overdue", "flag", "agency", "source", "idva", "page")
+MAX_ID = 2**31 - 1  # the database's integer ids
+
+
+def queue_args() -> dict[str, str]:
+    """The queue's own filters from the query string, for its links (200 characters each)."""
+    return {name: request.args[name][:200] for name in QUEUE_ARGS if request.args.get(name)}
 
 
 def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
@@ -152,8 +168,8 @@ def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
 @bp.get("/queue", endpoint="queue")
 @role_required("coordinator", "manager")
 def queue_view() -> Any:
-    page = request.args.get("page", "1")
-    return _render_queue(SearchForm(formdata=None), "", int(page) if page.isdigit() else 1)
+    page = whole_number(request.args.get("page"), 1, queue.MAX_PAGE)
+    return _render_queue(SearchForm(formdata=None), "", page)
 
 
 @bp.post("/queue/search")
@@ -162,7 +178,8 @@ def queue_search() -> Any:
     form = SearchForm()
     if not form.validate_on_submit():
         return _render_queue(form)
-    return _render_queue(form, form.q.data or "", form.page.data or 1)
+    page = min(max(form.page.data or 1, 1), queue.MAX_PAGE)
+    return _render_queue(form, form.q.data or "", page)
 
 
 @bp.post("/queue/export")

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
+from workflow import referrer_confirmation
 from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
@@ -26,6 +27,7 @@ from workflow.models.referral import Pathway
 from workflow.policy import Policy
 
 WEB_FORM = Actor.system("web-form")
+KEPT_AFTER_SENDING = timedelta(hours=1)
 
 
 class DraftExpired(DomainError):
@@ -123,6 +125,7 @@ def submit(
     submit_token: str,
     build: Callable[[dict[str, Any]], NewReferral],
     policy: Policy,
+    base_url: str = "",
 ) -> Submission:
     """Turn the draft into a received referral and acknowledge the referrer, once, in one commit."""
     session, now = uow.session, utcnow()
@@ -146,9 +149,15 @@ def submit(
         if draft.referral_id is not None:
             return Submission(draft.reference, draft.referral_id, created=False)
         raise DraftChanged("Your answers have changed. Check them again before you send them.")
-    referral = receive_referral(_Deferred(session), WEB_FORM, build(draft.pages), policy)
-    queue_acknowledgement(session, referral, policy)
+    new = build(draft.pages)
+    # Anyone can type a police address: it counts once its owner opens the link mailed to it.
+    referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.WEB_FORM_REASON)
+    referral = receive_referral(_Deferred(session), WEB_FORM, new, policy)
+    link = referrer_confirmation.link_for(session, referral, base_url, policy)
+    queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
     draft.pages = {}  # the referral holds the answers now; the draft keeps only its reference
+    # Kept only for the confirmation page (and a second click of Send) for a while.
+    draft.expires_at = min(draft.expires_at, now + KEPT_AFTER_SENDING)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)

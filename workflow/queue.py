@@ -30,6 +30,7 @@ from workflow.states import OPEN_STATES, State
 
 QUEUE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER})
 PER_PAGE = 50
+MAX_PAGE = 100_000  # far past any real queue; keeps the OFFSET inside the database's integers
 BANDS = ("high", "medium", "standard", "none")
 UNALLOCATED = 0  # the allocated-IDVA filter's value for "not allocated yet"
 
@@ -245,7 +246,7 @@ def queue_page(
     _require_reader(actor)
     now = now or utcnow()
     where = _conditions(f, now)
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     numbered = _page_ids(uow, where, now, page)
     if not numbered and page > 1:  # past the last page: count, then show the last one
         total = uow.session.exec(select(func.count()).select_from(Referral).where(*where)).one()

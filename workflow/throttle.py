@@ -9,6 +9,10 @@ from sqlmodel import Session, col, delete
 from workflow.models import utcnow
 from workflow.models.throttle import Throttle
 
+# The longest any limit looks back: sign-in counts lapse a day after the last failure
+# (sign_in_limits.FORGET_AFTER), the others are minutes or an hour. Older rows are purged.
+KEPT = timedelta(days=2)
+
 
 def allow(
     session: Session, key: str, limit: int, window: timedelta, now: datetime | None = None

@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow import casework, corrections, lease, notes, outbox, proposals
+from workflow import casework, corrections, lease, notes, outbox, proposals, referrer_confirmation
 from workflow.casework import ConsentDecision
 from workflow.db import Database
 from workflow.intake import NewAssessment, receive_referral
@@ -44,7 +44,15 @@ ANONYMOUS = "anonymous"
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
 # Pages any signed-in member of staff may use (views/security.py guards them by login alone).
-ANY_STAFF = frozenset({"staff.home", "auth.change_password", "auth.sessions_page"})
+ANY_STAFF = frozenset(
+    {
+        "staff.home",
+        "auth.change_password",
+        "auth.sessions_page",
+        "two_factor.status",
+        "two_factor.set_up",
+    }
+)
 SKIPPED = {
     "static": "our CSS, JavaScript and images: files, not pages",
     "assets": "GOV.UK Frontend fonts and images: files, not pages",
@@ -53,6 +61,8 @@ SKIPPED = {
     "health.readyz": "a load balancer's probe in fixed plain words: tests/web/test_health.py",
     "auth.set_up": "needs a live one-time link mailed by a reset (and answers 404 without one): "
     "tests/web/test_accounts.py checks its page and its expiry",
+    "two_factor.code": "the code step needs a right password a moment before: "
+    "tests/browser/test_two_factor.py signs in through it and runs axe on it and its error",
     "staff.attachment_download": "sent as a download (Content-Disposition: attachment), never "
     "rendered; tests/queue/test_referral_page.py checks the headers",
     "staff.message_download": "the original .eml, sent as a download and never rendered",
@@ -75,6 +85,7 @@ class Desk:
     idva_referrals: list[int] = field(default_factory=list)
     user_ids: dict[str, int] = field(default_factory=dict)
     proposals: dict[str, int] = field(default_factory=dict)
+    confirmation_tokens: list[str] = field(default_factory=list)
 
 
 def _sdash(yes: int) -> dict[str, dict[str, Any]]:
@@ -173,6 +184,14 @@ def _seed(db: Database) -> Desk:
         stored = uow.session.get(Referral, fresh.id)
         assert stored is not None
         proposals.reject(uow, coordinator, fresh.id or 0, stored.version, rejected, "Not sent")
+    # A web-form referrer's confirmation link: one waiting, one already used.
+    with db.uow() as uow:
+        stored = uow.session.get(Referral, unverified.id)
+        assert stored is not None
+        tokens = [referrer_confirmation.issue(uow.session, stored, "a@x.org") for _ in "ab"]
+        uow.commit()
+    with db.uow() as uow:
+        referrer_confirmation.confirm(uow, tokens[1], CAMBS)
     with db.uow() as uow:
         failed = outbox.enqueue(
             uow.session,
@@ -205,6 +224,7 @@ def _seed(db: Database) -> Desk:
         },
         idva_referrals=[stalking.id or 0, repeat.id or 0],
         proposals={"waiting": waiting, "stranger": stranger, "rejected": rejected},
+        confirmation_tokens=tokens,
     )
 
 
@@ -276,8 +296,11 @@ VARIANTS: dict[str, Variants] = {
     "admin.referrer_domains_page": lambda d, r: [{}],
     "auth.change_password": lambda d, r: [{}],
     "auth.sessions_page": lambda d, r: [{}],
+    "two_factor.status": lambda d, r: [{}],
+    "two_factor.set_up": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],
+    "referrer_confirmation.confirm": lambda d, r: [{"token": d.confirmation_tokens[0]}],
     "referral_forms.start": lambda d, r: [{"kind": "marac"}, {"kind": "stalking"}],
 }
 
@@ -293,6 +316,7 @@ class ErrorPage:
 
 ERRORS = (
     ErrorPage(ANONYMOUS, lambda d: "/no-such-page", 404),
+    ErrorPage(ANONYMOUS, lambda d: f"/confirm-referrer/{d.confirmation_tokens[1]}", 410),
     ErrorPage("coordinator", lambda d: "/referrals/999999", 404),
     ErrorPage("coordinator", lambda d: "/intake/messages/999999", 404),
     ErrorPage("coordinator", lambda d: f"/referrals/{d.referrals['fresh']}/correct/no.such", 404),

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app import create_app
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, next_totp_code
 from tests.support.postgres import create_database, drop_database
 from tests.web.pages import sign_in
 
@@ -100,7 +100,10 @@ def _app_serves_every_referral(url: str) -> int:
     client = app.test_client()
     ready = client.get("/readyz").get_json()["checks"]
     assert ready["database"] == ready["migrations"] == "ok", ready
-    assert sign_in(client, "coordinator@example.org", PASSWORD).status_code == 302
+    # The coordinator set up two-factor sign-in in production; its secret came through the copy.
+    code = next_totp_code(database, "coordinator@example.org")
+    assert sign_in(client, "coordinator@example.org", PASSWORD, code).status_code == 302
+    assert client.get("/queue").status_code == 200
     with database.bind.connect() as connection:
         referrals = connection.execute(sa.text("SELECT id, victim_name FROM referral")).all()
     for referral_id, victim in referrals:

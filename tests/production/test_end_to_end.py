@@ -4,10 +4,12 @@ database, and pg_dump is half the backup rehearsal).
 deploy/'s nginx site terminates TLS (a certificate made now) in front of two gunicorns on
 different ports; two `flask run-scheduler` processes share the lease; Dovecot holds the
 referrals mailbox; the SMTP sink takes the reminder; APP_ENV=production throughout. A referrer
-sends both forms, a DASH arrives by mail, a coordinator finds, checks and allocates, the IDVA
-sees the case, the reminder goes out; mid-way one gunicorn and the active scheduler are killed
-and nothing is lost or done twice. No log line names a victim. Then the database is backed up
-with pg_dump, restored into a new one, and the app started on the copy finds everything.
+sends both forms, a DASH arrives by mail, a coordinator sets up two-factor sign-in at first
+sign-in (a code computed here, as an authenticator app would) and finds, checks and allocates,
+the IDVA (set up the same way) sees the case, the reminder goes out; mid-way one gunicorn and
+the active scheduler are killed and nothing is lost or done twice. No log line names a victim.
+Then the database is backed up with pg_dump, restored into a new one, and the app started on
+the copy finds everything.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlmodel import col, select
 
 from commands.db import upgrade
 from tests.browser.test_referral_forms import click, fill_page, save
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, totp_code
 from tests.forms.answers import STALKING, marac
 from tests.ingest.support import deliver, message, msgid, referral_form
 from tests.mailbox.builders import DOCX_TYPE
@@ -113,10 +115,20 @@ def _send(page: Page, answers: dict[str, dict[str, object]], victim: str) -> str
 
 
 def _sign_in(page: Page, base_url: str, email: str, landing: str) -> None:
+    """A first sign-in in production: the password, then setting up two-factor sign-in (it is
+    required there) with the key the page shows and a code computed as an authenticator app
+    would, then the recovery codes, and on to the page the person came for."""
     page.goto(base_url + "/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    _title(page, "Set up two-factor sign-in")
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your app").fill(totp_code(secret))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    _title(page, "Save your recovery codes")
+    expect(page.locator("#recovery-codes li")).to_have_count(10, timeout=PATIENCE_MS)
+    page.get_by_role("button", name="I have saved my recovery codes").click()
     _title(page, landing)
 
 

@@ -12,12 +12,13 @@ from scheduler import Jobs, add_jobs
 from tests.factories import make_user
 from tests.reminders.clock import london, queued, referral_received
 from tests.support.smtp import SmtpServer
-from workflow import drafts, lease, outbox
+from workflow import drafts, lease, outbox, throttle
 from workflow.db import Database
 from workflow.models import utcnow
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.models.staff import Role
+from workflow.models.throttle import Throttle
 
 
 def test_the_lease_is_held_by_one_until_it_expires(database: Database) -> None:
@@ -79,7 +80,13 @@ def test_two_schedulers_started_together_do_only_one_s_work(
     assert "send-outbox" in loser.skipped
     with committed_database.uow() as uow:
         runs = lease.last_runs(uow.session)
-    assert set(runs) == {"poll-mailbox", "send-reminders", "send-outbox", "purge-drafts"}
+    assert set(runs) == {
+        "poll-mailbox",
+        "send-reminders",
+        "send-outbox",
+        "purge-drafts",
+        "purge-counters",
+    }
     assert {run.holder for run in runs.values()} == {winners[0].holder}
     assert runs["send-outbox"].finished_at is not None and runs["send-outbox"].ok
     assert runs["poll-mailbox"].counts["skipped"]  # IMAP is not set in this test
@@ -143,3 +150,24 @@ def test_expired_drafts_are_purged_by_the_job_holding_the_lease(database: Databa
         run = lease.last_runs(uow.session)["purge-drafts"]
     assert left == [Pathway.MARAC]
     assert run.ok and run.holder == "holder" and run.counts == {"purged": 1}
+
+
+def test_old_rate_limit_counts_are_purged_by_the_job_holding_the_lease(database: Database) -> None:
+    now = utcnow()
+    with database.uow() as uow:
+        throttle.allow(uow.session, "login:203.0.113.9", 20, timedelta(minutes=15), now)
+        throttle.allow(uow.session, "login:198.51.100.1", 20, timedelta(minutes=15), now)
+        uow.commit()
+    with database.uow() as uow:
+        throttle.allow(
+            uow.session, "login:198.51.100.1", 20, timedelta(minutes=15), now + throttle.KEPT
+        )
+        uow.commit()
+    later = now + throttle.KEPT + timedelta(minutes=1)
+    holder = Jobs(database, {}, holder="holder", clock=lambda: later)
+    holder.purge_counters()
+    with database.uow() as uow:
+        left = uow.session.exec(select(Throttle.key)).all()
+        run = lease.last_runs(uow.session)["purge-counters"]
+    assert left == ["login:198.51.100.1"]  # the one still in use stays
+    assert run.ok and run.counts == {"purged": 1}

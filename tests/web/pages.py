@@ -62,6 +62,9 @@ def post_form(client: FlaskClient, url: str, data: dict[str, str], **kwargs):  #
     return client.post(url, data={**data, "csrf_token": csrf_token(client, url)}, **kwargs)
 
 
-def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    """Sign in through the real sign-in page."""
-    return post_form(client, "/sign-in", {"email": email, "password": password})
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, code: str | None = None):  # type: ignore[no-untyped-def]
+    """Sign in through the real sign-in page; with `code`, through the two-factor page too."""
+    response = post_form(client, "/sign-in", {"email": email, "password": password})
+    if code is not None and response.headers.get("Location") == "/sign-in/code":
+        return post_form(client, "/sign-in/code", {"code": code})
+    return response

@@ -20,6 +20,9 @@ ANY_STAFF = {
     "auth.change_password",
     "auth.sessions_page",
     "auth.sign_out_everywhere",
+    "two_factor.status",
+    "two_factor.set_up",
+    "two_factor.new_recovery_codes",
 }
 # Served to anyone: the front-end files.
 FILES = {"static", "assets"}

@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
+from workflow.models.confirmations import ReferrerConfirmation
 from workflow.models.contact import ContactKind, ContactLog
 from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
@@ -13,7 +14,7 @@ from workflow.models.referral import Assessment, ReferenceCounter, Referral, Sta
 from workflow.models.referrer_domains import ProfessionalDomain
 from workflow.models.scheduling import JobHeartbeat, ReminderSent, SchedulerLease
 from workflow.models.sessions import StaffSession
-from workflow.models.staff import Role, User
+from workflow.models.staff import RecoveryCode, Role, User
 from workflow.models.throttle import Throttle
 
 __all__ = [
@@ -31,10 +32,12 @@ __all__ = [
     "ProfessionalDomain",
     "ProposalStatus",
     "ProposedAssessment",
+    "RecoveryCode",
     "ReferenceCounter",
     "Referral",
     "ReferralDraft",
     "ReferralFlag",
+    "ReferrerConfirmation",
     "ReminderSent",
     "Role",
     "SchedulerLease",

@@ -38,3 +38,21 @@ class User(SQLModel, table=True):
     # sees the link, which goes to the account's own address.
     setup_token_hash: str | None = Field(default=None, max_length=64, index=True)
     setup_expires_at: datetime | None = None
+    # Two-factor sign-in (workflow/two_factor.py). The TOTP secret must be readable to check a
+    # code, so it is kept as it is; it counts only once confirmed (enrolled), and the last
+    # time-step accepted is kept so one code can never be used twice.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enrolled_at: datetime | None = None
+    totp_last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code for signing in without the authenticator app; only its argon2 hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    used_at: datetime | None = None

@@ -55,32 +55,45 @@ def judge(case: Case, record: dict[str, Any]) -> Verdict:
 
 
 def libreoffice_pdfs(items: Iterable[Case]) -> dict[int, bytes]:
-    """Render the Word form of each case to PDF with LibreOffice headless, in one run."""
+    """Render the Word form of each case to PDF with LibreOffice headless, in one run.
+
+    LibreOffice now and then skips a file of a long batch without a word: those are converted
+    again in a second run.
+    """
     wanted = [c for c in items if c.format == "pdf_lo"]
     if not wanted:
         return {}
+    # Each rendering is filed under its case's seed: two cases with one seed would swap PDFs.
+    assert len({c.seed for c in wanted}) == len(wanted), "pdf_lo cases need distinct seeds"
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is missing: apt-get install libreoffice-writer-nogui"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for case in wanted:
             (folder / f"{case.seed}.docx").write_bytes(docx_form(case))
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{folder}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                *(str(folder / f"{c.seed}.docx") for c in wanted),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        for _ in range(2):
+            missing = [c for c in wanted if not (folder / f"{c.seed}.pdf").exists()]
+            if missing:
+                _convert(soffice, folder, missing)
         return {c.seed: (folder / f"{c.seed}.pdf").read_bytes() for c in wanted}
+
+
+def _convert(soffice: str, folder: Path, items: list[Case]) -> None:
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *(str(folder / f"{c.seed}.docx") for c in items),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
 
 def read_all(items: list[Case]) -> list[Verdict]:

@@ -25,6 +25,7 @@ from tests.mailbox.generated.layouts import (
     CODE,
     OPTION,
     SPAN,
+    WORD,
     Cell,
     Table,
     Tick,
@@ -74,6 +75,12 @@ def _put(cell: Any, value: Cell) -> None:
     elif value.style == "bold":  # every option printed, the chosen one in bold
         run = cell.paragraphs[0].add_run(value.word)
         run.bold = value.ticked
+    elif value.style == "printed":  # "Yes / **No** / Don't know" in one cell
+        for k, word in enumerate(WORD.values()):
+            run = cell.paragraphs[0].add_run(word)
+            run.bold = word == value.word
+            if k < len(WORD) - 1:
+                cell.paragraphs[0].add_run(" / ")
     else:
         cell.text = text_tick(value)
 
@@ -135,6 +142,8 @@ def xlsx_form(case: Case) -> bytes:
     sheet.title = "Referral"
     details: list[list[Any]] = [[label, value] for label, value in REFERRAL]
     checklist = _checklist_rows(case)
+    if case.tick in ("TRUE", "1"):  # what Excel stores: booleans and numbers, not their text
+        checklist = [[CELL_VALUES.get(c, c) for c in row] for row in checklist]
     where = case.seed % 3
     if where == 0:
         for row in [*details, [], *checklist]:
@@ -157,6 +166,7 @@ def xlsx_form(case: Case) -> bytes:
 
 
 NUMERIC = {"Y": 1, "N": 2, "DK": 3}
+CELL_VALUES: dict[Any, Any] = {"TRUE": True, "FALSE": False, "1": 1, "0": 0}
 
 
 def _numeric_codes(sheet: Any, case: Case, first: int) -> None:
@@ -213,6 +223,27 @@ def compact_body(case: Case) -> str:
         code = CODE[a] if a else " "
         lines.append(f"Q{n:02d} [{code}]" + (f" {q}" if with_words else ""))
     return "\n".join([*lines, "", "Ruth Example"])
+
+
+# What a word processor's or a web page's list items turn into when pasted into an email.
+BULLETS = ("•", "-", "*", "o", "▪", "➢", "\uf0b7", "·", "", "–", "→")
+NUMBERS = ("Q{n}.", "Q{n}", "{n}.", "{n})", "Q{n:02d}:")
+SEPARATORS = (" ", " - ", " – ", ": ")
+
+
+def qlines_body(case: Case) -> str:
+    """Return the checklist pasted as one line per question: "• Q1. Question? Yes"."""
+    lines = ["Please accept this MARAC referral.", "", *_details_lines(), "", title(case)]
+    if case.instrument == "dash":
+        lines.append(COMPLETED)
+    bullet = BULLETS[case.seed % len(BULLETS)]
+    number = NUMBERS[case.seed // 7 % len(NUMBERS)]
+    separator = SEPARATORS[case.seed // 3 % len(SEPARATORS)]
+    words = WORD if case.tick == "word" else CODE
+    for n, (q, a) in enumerate(zip(case.questions, case.given, strict=True), start=1):
+        answer = f"{separator}{words[a]}" if a else ""
+        lines.append(f"{bullet} {number.format(n=n)} {q}{answer}".strip())
+    return "\n".join([*lines, "", "Ruth Example", "Police Constable"])
 
 
 def html_body(case: Case) -> str:
@@ -274,6 +305,8 @@ def message(case: Case, lo_pdf: bytes | None = None) -> bytes:
         return _mail(plain_body(case))
     if fmt == "body_compact":
         return _mail(compact_body(case))
+    if fmt == "body_qlines":
+        return _mail(qlines_body(case))
     if fmt == "body_8bit":
         return _mail(plain_body(case).translate(LATIN).replace("'", "\u2019"), charset="cp1252")
     if fmt == "body_html":

@@ -25,12 +25,12 @@ def _slice() -> list[Case]:
 @pytest.fixture(scope="module")
 def everything() -> list[Verdict]:
     # One reading of the slice and the named layouts below: LibreOffice starts once.
-    return read_all(_slice() + ONCE_WRONG)
+    return read_all(_slice() + ONCE_WRONG + WIDER + UNPICKED)
 
 
 @pytest.fixture(scope="module")
 def verdicts(everything: list[Verdict]) -> list[Verdict]:
-    return everything[: -len(ONCE_WRONG)]
+    return everything[: len(_slice())]
 
 
 def test_never_wrong_and_quiet(verdicts: list[Verdict]) -> None:
@@ -80,7 +80,40 @@ ONCE_WRONG = [
 
 
 def test_layouts_once_read_wrong(everything: list[Verdict]) -> None:
-    named = everything[-len(ONCE_WRONG) :]
+    named = everything[len(_slice()) : len(_slice()) + len(ONCE_WRONG)]
+    assert {v.case.name: v.flagged + v.silent for v in named if not v.all_right} == {}
+
+
+# Layouts the generator gained later (issue 12, item 4), each named so CI reads every one: the
+# answer columns in other orders under Y / N / DK headings, section headings inside the table
+# (the ACPO form's "Current situation", "Abuser(s)"), and a checklist pasted as "• Q1. … Yes"
+# lines with the bullets word processors and web pages leave behind.
+WIDER = [
+    _case("docx", "acpo", "formcheckbox_checked", "# q N D Y", "sections"),
+    _case("docx", "published", "x", "q D N Y c", "sections", seed=1),
+    _case("pdf_lo", "acpo", "☒", "q D N Y c", "sections", seed=101),  # a seed no other pdf_lo has
+    _case("pdf_flat", "acpo", "x", "# q N D Y", "sections", seed=1),
+    _case("xlsx", "you", "X", "q D N Y c", "sections"),
+    _case("body_html", "paraphrased", "✓", "# q N D Y", "sections", seed=1),
+    _case("body_plain", "published", "Y", "# q N D Y", seed=1),
+    *(_case("body_qlines", "you", "word", "# q a", seed=s) for s in range(11)),
+    *(_case("body_qlines", w, "code", "# q a", seed=s) for s, w in enumerate(WORDINGS)),
+    _case("docx", "published", "printed", "# q a"),  # "Yes / **No** / Don't know" in one cell
+    _case("docx_two", "sdash", "printed", "q a c", seed=1),
+    _case("xlsx", "published", "TRUE", "# q N D Y"),  # a check box control's linked cells
+    _case("xlsx", "acpo", "1", "q D N Y c", seed=1),  # 1 and 0 typed in the answer columns
+]
+# Every choice printed, the pick lost with the bold (text, a spreadsheet, a PDF's text layer):
+# once read as the first choice, Yes, and scored 24; now every answer is listed for review.
+UNPICKED = [
+    _case(fmt, "published", "printed", columns)
+    for fmt, columns in (("body_plain", "# q a"), ("body_html", "q a c"), ("xlsx", "# q a"))
+] + [_case("pdf_flat", "acpo", "printed", "# q a c", seed=1)]
+
+
+def test_wider_layouts_are_read_right(everything: list[Verdict]) -> None:
+    named = everything[len(_slice()) + len(ONCE_WRONG) :][: len(WIDER)]
+    assert [v.case.name for v in named] == [c.name for c in WIDER]
     assert {v.case.name: v.flagged + v.silent for v in named if not v.all_right} == {}
 
 
@@ -100,3 +133,10 @@ def test_a_numbered_row_whose_words_read_like_a_label_is_still_a_question() -> N
     (checklist,), _ = find_checklists(Document("p", rows))
     assert (checklist.answers["20"].value, checklist.answers["21"].value) == ("no", "dont_know")
     assert not checklist.answers["20"].doubt and not checklist.answers["21"].doubt
+
+
+def test_printed_choices_without_the_pick_are_listed(everything: list[Verdict]) -> None:
+    named = everything[-len(UNPICKED) :]
+    assert [v.case.name for v in named] == [c.name for c in UNPICKED]
+    assert {v.case.name: v.silent for v in named if v.silent} == {}
+    assert all(not v.right or v.right == ["dash.score"] for v in named)  # nothing guessed
