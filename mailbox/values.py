@@ -30,12 +30,34 @@ Reading = tuple[Any, bool]
 
 
 def answer_word(text: str) -> str | None:
-    """Return yes/no/dont_know for a Yes/No/Don't know word at the start of `text`."""
+    """Return yes/no/dont_know for a Yes/No/Don't know word at the start of `text`.
+
+    None when the text opens with the form's printed choices ("Yes / No / Don't know"): which
+    one was picked (in bold, circled, the others struck through) is not in the words.
+    """
     t = text.lower().replace("\u2019", "'").strip(" \t-:.()")
+    if lists_options(t):
+        return None
     for value, pattern in (("dont_know", _DK), ("yes", _YES), ("no", _NO)):
         if re.match(rf"(?:{pattern})(?![\w'/])", t):  # "n/a" and "y/n" are not answers
             return value
     return None
+
+
+_CHOICE = r"(yes|no|y|n|don'?t know|dk|d/k|unknown|not known)"
+_CHOICES = re.compile(rf"^[\W_]*{_CHOICE}\s*[/|,\\]?\s*{_CHOICE}(?![\w'])", re.I)
+
+
+def lists_options(text: str) -> bool:
+    """Tell whether a text opens with two different choices side by side ("Yes / No", "Yes No
+    Don't know", "Y | N"): a form's printed options, not an answer."""
+    found = _CHOICES.match(text.replace("\u2019", "'"))
+    return found is not None and _choice(found[1]) != _choice(found[2])
+
+
+def _choice(word: str) -> str:
+    word = word.lower()
+    return "yes" if word in ("yes", "y") else "no" if word in ("no", "n") else "dont_know"
 
 
 def ticked_options(text: str) -> list[str]:
