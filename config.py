@@ -80,9 +80,17 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "READER_MEMORY_BYTES": _env_int("READER_MEMORY_BYTES", 2 * 1024**3),
         # clamd's socket (a path, or host:port) for a virus scan on arrival (mailbox/clamav.py).
         "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
+        # The authserv-id of the server that receives the referrals mailbox's mail: only its
+        # Authentication-Results header is believed (workflow/sender_authentication.py), and mail
+        # it did not authenticate (SPF, DKIM or DMARC aligned with From:) is an unknown sender.
+        "TRUSTED_AUTHSERV_ID": env.get("TRUSTED_AUTHSERV_ID", "").strip(),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
-        "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 48),
+        # A draft's key is a browser cookie that lasts no longer than the draft; on a computer
+        # the referrer says is shared, only until the browser closes, and the draft itself
+        # lasts REFERRAL_SHARED_DRAFT_MINUTES unused.
+        "REFERRAL_DRAFT_HOURS": _env_int("REFERRAL_DRAFT_HOURS", 24),
+        "REFERRAL_SHARED_DRAFT_MINUTES": _env_int("REFERRAL_SHARED_DRAFT_MINUTES", 30),
         "REFERRAL_STARTS_PER_HOUR": _env_int("REFERRAL_STARTS_PER_HOUR", 60),
         "REFERRAL_SENDS_PER_HOUR": _env_int("REFERRAL_SENDS_PER_HOUR", 30),
         # The referrals mailbox referrers may send a form to instead (the leaflet's address),

@@ -24,7 +24,7 @@ from mailbox.parse import ParsedMessage, parse
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
 from mailbox.worker import DEFAULT_MEMORY_BYTES, READERS, ReaderDied, ReadTimeout, name_of
 from mailbox.worker import function as worker_function
-from workflow import inbound
+from workflow import inbound, sender_authentication
 from workflow.actors import Actor
 from workflow.db import Database
 from workflow.errors import DomainError, StaleReferral
@@ -84,6 +84,9 @@ class IngestConfig:
     reader: Reader = read_now  # a module-level function: it is called in a child by name
     reader_memory: int = DEFAULT_MEMORY_BYTES  # the reading child's address-space limit
     clamd_socket: str | None = None  # unset: messages are not scanned, and say so
+    # The receiving server's authserv-id: only its Authentication-Results header is believed,
+    # and a sender it did not authenticate is unknown. Unset: From: is taken as it is.
+    trusted_authserv_id: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> IngestConfig:
@@ -102,6 +105,7 @@ class IngestConfig:
             ),
             reader_memory=int(settings.get("READER_MEMORY_BYTES") or DEFAULT_MEMORY_BYTES),
             clamd_socket=settings.get("CLAMD_SOCKET") or None,
+            trusted_authserv_id=(settings.get("TRUSTED_AUTHSERV_ID") or "").strip() or None,
         )
 
 
@@ -125,6 +129,8 @@ def arrival(
         head = parse_headers(raw)
         _, sender = email.utils.parseaddr(header_text(head, "From"))
         message_id, subject = header_text(head, "Message-ID"), header_text(head, "Subject")
+        results = [" ".join(str(v).split()) for v in head.get_all("Authentication-Results") or []]
+        sender_check = sender_authentication.check(results, config.trusted_authserv_id, sender)
     except Exception as exc:  # headers no parser can read: keep the bytes, a person looks
         log.warning("could not read the headers of a message: %s", type(exc).__name__)
         return Arrival(raw=raw, problem=_unreadable(exc), **where)  # type: ignore[arg-type]
@@ -143,6 +149,7 @@ def arrival(
         files=files,
         problem=problem,
         virus_scan=verdict,
+        sender_check=sender_check.as_json(),
         **where,  # type: ignore[arg-type]
     )
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
-from mailbox.values import answer_word, boxes_paired, has_boxes, ticked_options
+from mailbox.values import answer_word, boxes_paired, has_boxes, lists_options, ticked_options
 
 OPTIONS = ("yes", "no", "dont_know")
 _HEADER_WORDS = {
@@ -186,9 +186,16 @@ def _ticked(options: list[tuple[str, Cell]]) -> list[str]:
     return [col for col, cell in options if _is_ticked(cell, col)]
 
 
+# A spreadsheet's check box control writes TRUE or FALSE in its linked cell; some referrers
+# type 1 and 0. FALSE is no "No" written in the No column.
+_CELL_FLAGS = {"true": True, "false": False, "1": True, "0": False}
+
+
 def _is_ticked(cell: Cell, option: str) -> bool:
     if glyph_mark(cell.text) is Mark.TICKED:
         return True
+    if cell.text.lower() in _CELL_FLAGS:
+        return _CELL_FLAGS[cell.text.lower()]
     # "Yes" or "Y" written in any answer column marks it, as does the column's own word.
     return bool(cell.text) and answer_word(cell.text) in ("yes", option)
 
@@ -276,6 +283,10 @@ def from_text(row: Row) -> QuestionRow:
         return QuestionRow(number, question, None, True, row.where)
     tail = text.rfind("?")
     found = _TEXT_ANSWER.search(text, max(tail, 0))
+    if found and lists_options(text[found.start(1) :]):
+        # "Question? Yes / No / Don't know": the printed choices, the one picked not in the words
+        why = "the choices are printed, the one picked is not in the text"
+        return QuestionRow(number, text[: found.start() + 1], None, True, row.where, why=why)
     if found:
         return QuestionRow(
             number, text[: found.start() + 1], answer_word(found[1]), False, row.where

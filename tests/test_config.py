@@ -30,16 +30,19 @@ def test_every_mail_job_setting_can_be_set_from_the_environment(
 def test_the_public_referral_form_limits_can_be_set_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("REFERRAL_DRAFT_HOURS", "REFERRAL_STARTS_PER_HOUR", "REFERRAL_SENDS_PER_HOUR"):
+    names = (
+        "REFERRAL_DRAFT_HOURS",
+        "REFERRAL_SHARED_DRAFT_MINUTES",
+        "REFERRAL_STARTS_PER_HOUR",
+        "REFERRAL_SENDS_PER_HOUR",
+    )
+    for name in names:
         monkeypatch.delenv(name, raising=False)
     defaults = config.load({"SECRET_KEY": "x" * 32})
-    assert (
-        defaults["REFERRAL_DRAFT_HOURS"],
-        defaults["REFERRAL_STARTS_PER_HOUR"],
-        defaults["REFERRAL_SENDS_PER_HOUR"],
-    ) == (48, 60, 30)
+    assert tuple(defaults[name] for name in names) == (24, 30, 60, 30)
     given = {
         "REFERRAL_DRAFT_HOURS": "8",
+        "REFERRAL_SHARED_DRAFT_MINUTES": "10",
         "REFERRAL_STARTS_PER_HOUR": "5",
         "REFERRAL_SENDS_PER_HOUR": "2",
     }

@@ -15,6 +15,7 @@ from views import (
     health,
     intake,
     referral_forms,
+    referrer_confirmation,
     security,
     staff,
     two_factor,
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         admin.bp,
         accounts.bp,
         referral_forms.bp,
+        referrer_confirmation.bp,
         intake.bp,
     ):
         app.register_blueprint(blueprint)

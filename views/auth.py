@@ -117,6 +117,7 @@ def login() -> Any:
     with uow() as work:
         key = f"login:{throttle.client_bucket(client_address())}"
         if not throttle.allow(work.session, key, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
+            staff.record_busy_client(work, form.email.data or "", current_app.config["SECRET_KEY"])
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
             return render_template("auth/sign_in.html", form=form), 429

@@ -37,7 +37,6 @@ from workflow.screening import Stop
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
 T = TypeVar("T")
 RACE_RETRIES = 6
-COOKIE_DAYS = 30  # the browser's copy of the key; the server expires the draft itself far sooner
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -45,12 +44,21 @@ PATHWAYS = {"stalking": Pathway.STALKING_IDVA, "marac": Pathway.MARAC}
 
 
 def _setting(name: str) -> int:
-    """REFERRAL_DRAFT_HOURS, REFERRAL_STARTS_PER_HOUR or REFERRAL_SENDS_PER_HOUR (config.py)."""
+    """A REFERRAL_… setting: draft lifetimes and the per-client limits (config.py)."""
     return int(current_app.config[name])
 
 
-def _lifetime() -> timedelta:
+def _lifetime(shared: bool) -> timedelta:
+    """How long a draft lasts unused: much shorter when the referrer said the computer is shared."""
+    if shared:
+        return timedelta(minutes=_setting("REFERRAL_SHARED_DRAFT_MINUTES"))
     return timedelta(hours=_setting("REFERRAL_DRAFT_HOURS"))
+
+
+def _unused_for(shared: bool) -> str:
+    if shared:
+        return f"{_setting('REFERRAL_SHARED_DRAFT_MINUTES')} minutes"
+    return f"{_setting('REFERRAL_DRAFT_HOURS')} hours"
 
 
 def _flow(kind: str) -> Flow:
@@ -69,21 +77,31 @@ def _token(kind: str) -> str | None:
     return request.cookies.get(_cookie(kind))
 
 
-def _keep(response: Response, kind: str, token: str) -> Response:
-    response.set_cookie(
-        _cookie(kind),
-        token,
-        max_age=COOKIE_DAYS * 86400,
-        path="/refer/",
-        httponly=True,
-        secure=current_app.config["BEHIND_TLS"],
-        samesite="Lax",
-    )
+def _shared(kind: str) -> bool:
+    """The referrer said this is a shared or public computer when they started."""
+    return request.cookies.get(_cookie(kind) + "-shared") == "1"
+
+
+def _keep(response: Response, kind: str, token: str, shared: bool) -> Response:
+    """Give the browser the draft's key: on a shared computer only until the browser closes,
+    otherwise no longer than the draft itself can last."""
+    hours = _setting("REFERRAL_DRAFT_HOURS")
+    for name, value in ((_cookie(kind), token), (_cookie(kind) + "-shared", "1" if shared else "")):
+        response.set_cookie(
+            name,
+            value,
+            max_age=None if shared else hours * 3600,
+            path="/refer/",
+            httponly=True,
+            secure=current_app.config["BEHIND_TLS"],
+            samesite="Lax",
+        )
     return response
 
 
 def _forget(response: Response, kind: str) -> Response:
     response.delete_cookie(_cookie(kind), path="/refer/")
+    response.delete_cookie(_cookie(kind) + "-shared", path="/refer/")
     return response
 
 
@@ -139,6 +157,7 @@ def start(kind: str) -> Any:
         flow=flow,
         resume=resume,
         hours=_setting("REFERRAL_DRAFT_HOURS"),
+        shared_minutes=_setting("REFERRAL_SHARED_DRAFT_MINUTES"),
         mailbox=current_app.config.get("REFERRALS_MAILBOX_ADDRESS") or "",
     )
 
@@ -155,16 +174,17 @@ def begin(kind: str) -> Any:
     if not _allowed("start"):
         return _too_many(flow)
     carried = _carried_pages(request.form.get("carry"))
+    shared = request.form.get("shared") == "yes"
 
     def attempt() -> str:
         with uow() as work:
-            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(), carried)
+            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(shared), carried)
             work.commit()
             return token
 
     token = _retried(attempt)
     first = next((p.slug for p in flow.asked(carried) if p.slug not in carried), flow.pages[0].slug)
-    return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token)
+    return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token, shared)
 
 
 def _carried_pages(carry: str | None) -> dict[str, Any]:
@@ -237,7 +257,7 @@ def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         if draft is not None and not draft.submitted_at:
-            drafts.save_page(draft, slug, posted_fields(form), _lifetime())
+            drafts.save_page(draft, slug, posted_fields(form), _lifetime(_shared(kind)))
             work.commit()
         return draft
 
@@ -264,7 +284,7 @@ def _lost(kind: str, draft: ReferralDraft | None) -> Any:
     if _token(kind):
         flash(
             f"Your answers were deleted because they were not used for "
-            f"{_setting('REFERRAL_DRAFT_HOURS')} hours. Please start again."
+            f"{_unused_for(_shared(kind))}. Please start again."
         )
     return _forget(redirect(url_for(".start", kind=kind)), kind)
 
@@ -340,7 +360,12 @@ def _send(kind: str, flow: Flow) -> Any:
     def attempt() -> drafts.Submission:
         with uow() as work:
             return drafts.submit(
-                work, _token(kind), request.form.get("submit_token", ""), build, policy()
+                work,
+                _token(kind),
+                request.form.get("submit_token", ""),
+                build,
+                policy(),
+                current_app.config["BASE_URL"],
             )
 
     try:
@@ -360,7 +385,8 @@ def done(kind: str) -> Any:
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         reference = draft.reference if draft else ""
-        sent = dict(draft.pages) if draft else {}
+        sent = drafts.take_sent_copy(draft) if draft else {}
+        work.commit()
     if not reference:
         return redirect(url_for(".start", kind=kind))
     # The referrer's own copy of what was sent, for them to print; never mailed.
@@ -372,7 +398,6 @@ def done(kind: str) -> Any:
         next_steps=NEXT_STEPS[PATHWAYS[kind]],
         forms=forms,
         pages=[p for p in flow.asked(sent) if p.slug in forms] if sent else [],
-        copy_minutes=int(drafts.SENT_COPY_LIFETIME.total_seconds() // 60),
     )
 
 

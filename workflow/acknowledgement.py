@@ -2,7 +2,10 @@
 
 Only ever to the referrer, never the victim, and only to a sender on the professional-domain list:
 a victim who writes in is answered by a person (domain.md), and an unknown address could be the
-perpetrator's. The mail carries no victim details: a reference is all the referrer needs.
+perpetrator's. The mail carries no victim details and no text anyone typed ("Dear colleague", not
+a typed name: the public form would otherwise let anyone put words in our trusted mail to an
+officer); a reference is all the referrer needs. A web-form referral's acknowledgement also
+carries the link that confirms the typed address (workflow/referrer_confirmation.py).
 """
 
 from datetime import timedelta
@@ -40,6 +43,7 @@ def queue_acknowledgement(
     *,
     in_reply_to: str | None = None,
     references: str | None = None,
+    confirm_link: str | None = None,
 ) -> Outbox | None:
     """Queue one acknowledgement for this referral; None when it must not or need not be sent."""
     address = (referral.referrer_email or "").strip().lower()
@@ -55,22 +59,33 @@ def queue_acknowledgement(
         session,
         kind="acknowledgement",
         to=[address],
-        subject=f"{subject_tag(referral.reference)} Referral received",
-        body_text=_body(referral),
+        subject=f"{subject_tag(referral.reference)} Referral received"
+        + (": please confirm your email address" if confirm_link else ""),
+        body_text=_body(referral, confirm_link),
         dedupe_key=f"acknowledgement:{referral.reference}",
         referral_id=referral.id,
         headers=headers,
     )
 
 
-def _body(referral: Referral) -> str:
-    greeting = f"Dear {referral.referrer_name}," if referral.referrer_name else "Hello,"
+def _confirmation(link: str) -> list[str]:
+    return [
+        "Our online referral form was sent giving this email address as the referrer's. If you "
+        "sent it, confirm your email address by opening this link within 72 hours and pressing "
+        f"the button on the page:\n{link}",
+        "Until then the referral is marked as from an unconfirmed referrer. If you did not make "
+        "this referral, do not open the link: call the MARAC advice line on 01480 847718.",
+    ]
+
+
+def _body(referral: Referral, confirm_link: str | None = None) -> str:
     return "\n\n".join(
         [
-            greeting,
+            "Dear colleague,",
             f"Thank you for your referral. Its reference is {referral.reference}. Please quote it "
             "in the subject line of any email about this referral, and reply to this email to "
             "send an updated risk assessment.",
+            *(_confirmation(confirm_link) if confirm_link else []),
             NEXT_STEPS[Pathway(referral.pathway)],
             "This is an automatic message. For security it does not repeat any details of the "
             "person you referred.",

@@ -17,6 +17,9 @@ from workflow.rules.outcome import Result
 from workflow.rules.risk import dash_band, dash_score, dash_unanswered
 
 DASH_INSTRUMENTS = (Instrument.SAFELIVES_DASH_24, Instrument.ACPO_DASH_27)
+# The referral's details key saying why its referrer's address is not yet confirmed
+# (workflow/referrer_confirmation.py, workflow/inbound.py): the referrer rule is then a check.
+REFERRER_UNCONFIRMED = "referrer_unconfirmed"
 
 
 def answer_values(assessment: Assessment) -> dict[str, str | None]:
@@ -88,6 +91,7 @@ def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
         perpetrator_relationships=tuple(
             str(p.get("relationship_to_victim") or "") for p in referral.perpetrators
         ),
+        referrer_unconfirmed=str(referral.details.get(REFERRER_UNCONFIRMED) or ""),
     )
     outcomes = evaluate(facts, referrer_domains.in_force(session, policy))
     referral.dash_score = score

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
+from workflow import referrer_confirmation
 from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
@@ -26,10 +27,7 @@ from workflow.models.referral import Pathway
 from workflow.policy import Policy
 
 WEB_FORM = Actor.system("web-form")
-
-
-# How long the confirmation page can show the sent answers to the browser that sent them.
-SENT_COPY_LIFETIME = timedelta(hours=1)
+KEPT_AFTER_SENDING = timedelta(hours=1)
 
 
 class DraftExpired(DomainError):
@@ -97,6 +95,18 @@ def save_page(
     draft.submit_token = secrets.token_urlsafe(16)
 
 
+def take_sent_copy(draft: ReferralDraft) -> dict[str, Any]:
+    """Return a sent draft's answers for the confirmation page, once: the draft keeps none after.
+
+    A sent referral's answers live in the referral; the draft held them only so the page that
+    confirms the send can show the referrer their own copy to print.
+    """
+    if draft.submitted_at is None:
+        return {}
+    sent, draft.pages = dict(draft.pages), {}
+    return sent
+
+
 def discard(session: Session, token: str | None) -> None:
     """Delete a draft and everything typed into it."""
     if token:
@@ -127,6 +137,7 @@ def submit(
     submit_token: str,
     build: Callable[[dict[str, Any]], NewReferral],
     policy: Policy,
+    base_url: str = "",
 ) -> Submission:
     """Turn the draft into a received referral and acknowledge the referrer, once, in one commit."""
     session, now = uow.session, utcnow()
@@ -150,11 +161,15 @@ def submit(
         if draft.referral_id is not None:
             return Submission(draft.reference, draft.referral_id, created=False)
         raise DraftChanged("Your answers have changed. Check them again before you send them.")
-    referral = receive_referral(_Deferred(session), WEB_FORM, build(draft.pages), policy)
-    queue_acknowledgement(session, referral, policy)
+    new = build(draft.pages)
+    # Anyone can type a police address: it counts once its owner opens the link mailed to it.
+    referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.WEB_FORM_REASON)
+    referral = receive_referral(_Deferred(session), WEB_FORM, new, policy)
+    link = referrer_confirmation.link_for(session, referral, base_url, policy)
+    queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
-    # The referrer's own printable copy on the confirmation page: the answers stay with the draft
-    # (only this browser holds its key) for an hour at most, then the draft is purged.
-    draft.expires_at = min(draft.expires_at, now + SENT_COPY_LIFETIME)
+    # The answers stay only until the confirmation page shows them once, as the referrer's own
+    # printable copy (take_sent_copy); the draft itself goes soon after sending.
+    draft.expires_at = min(draft.expires_at, now + KEPT_AFTER_SENDING)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)

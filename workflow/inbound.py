@@ -15,7 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workflow import audit, proposals, referrer_domains
+from workflow import (
+    audit,
+    proposals,
+    referrer_confirmation,
+    referrer_domains,
+    sender_authentication,
+)
 from workflow.acknowledgement import queue_acknowledgement
 from workflow.actors import Actor
 from workflow.db import UnitOfWork
@@ -72,6 +78,7 @@ class Arrival:
     problem: str = ""  # set when it cannot be read at all: stored straight into quarantine
     size: int | None = None  # as the server said, when the raw bytes were not fetched
     virus_scan: str = ""  # the virus scanner's verdict (mailbox/clamav.py)
+    sender_check: dict[str, Any] | None = None  # workflow/sender_authentication.py
 
 
 # Control characters (NUL among them, which PostgreSQL refuses in text) never reach a column;
@@ -190,6 +197,7 @@ def record_arrival(session: Session, arrival: Arrival, actor: Actor) -> tuple[In
         subject=clean_header(arrival.subject)[:998],
         size=len(arrival.raw) if arrival.size is None else arrival.size,
         virus_scan=arrival.virus_scan[:300],
+        sender_check=arrival.sender_check,
     )
     if arrival.problem:
         message.disposition, message.reason = Disposition.QUARANTINE, arrival.problem[:2000]
@@ -449,6 +457,8 @@ def _known_sender(
     """The referrer, a professional address, or someone whose earlier mail about this referral
     made it or was accepted as an update (a rejected update makes nobody known)."""
     sender = message.from_address
+    if not sender_authentication.counts_as_known(message.sender_check):
+        return False  # the receiving server did not vouch for the From: address
     if not sender or sender == referral.referrer_email.lower():
         return bool(sender)
     if referrer_domains.is_professional(session, sender, policy):
@@ -526,8 +536,13 @@ def _new_referral(
     for assessment in new.assessments:
         assessment.source_message_id = message.id
         assessment.provenance = checklist_sources(reading, assessment.instrument)
+    authenticated = sender_authentication.counts_as_known(message.sender_check)
+    if not authenticated:
+        referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.MAIL_REASON)
     referral = receive_referral(_Joined(session), actor, new, policy)
-    sender_is_professional = referrer_domains.is_professional(session, message.from_address, policy)
+    sender_is_professional = authenticated and referrer_domains.is_professional(
+        session, message.from_address, policy
+    )
     if message.channel in ACKNOWLEDGED_CHANNELS and sender_is_professional:
         queue_acknowledgement(
             session,
@@ -613,6 +628,7 @@ class MessageView:
     # until shown otherwise, and the page warns before offering it for download.
     sender_known: bool = False
     preview: str = ""
+    sender_check: str = ""  # the receiving server's verdict, in words
 
     @property
     def reprocessable(self) -> bool:
@@ -678,8 +694,12 @@ def view_message(
         read_again=_read_again(session, persisted_id(message)),
         preview=str(extraction.get("text_preview") or "").replace("\x00", ""),
         virus_scan=message.virus_scan or "not scanned (it arrived before scanning was set up)",
-        sender_known=message.referral_id is not None
-        or referrer_domains.is_professional(session, message.from_address, policy or CAMBS),
+        sender_known=sender_authentication.counts_as_known(message.sender_check)
+        and (
+            message.referral_id is not None
+            or referrer_domains.is_professional(session, message.from_address, policy or CAMBS)
+        ),
+        sender_check=sender_authentication.words(message.sender_check),
     )
     audit.record(
         session, actor, "view", "inbound_message", message.id, f"Viewed message {message.id}"

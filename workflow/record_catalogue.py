@@ -471,7 +471,12 @@ def items_for(form: str) -> tuple[Item, ...]:
 
 
 # Kept by the service itself, not given by a referrer: shown elsewhere on the page.
-SYSTEM_KEYS = ("details.repeat_of", "details.risk_change", "details.as_written")
+SYSTEM_KEYS = (
+    "details.repeat_of",
+    "details.risk_change",
+    "details.as_written",
+    "details.referrer_unconfirmed",
+)
 JSON_COLUMNS = ("safe_contact", "victim_details", "details")
 
 

@@ -129,6 +129,13 @@ def authenticate(
     return user
 
 
+def record_busy_client(uow: UnitOfWork, email: str, identifier_key: str = "") -> None:
+    """Audit a sign-in refused because its client address made too many tries (caller commits)."""
+    identifier = sign_in_identifier(email, identifier_key)
+    summary = f"too many tries from this client; identifier {identifier}"
+    audit.record(uow.session, SIGN_IN, "login_failed", "sign_in", None, summary)
+
+
 def _refuse(uow: UnitOfWork, user: User | None, summary: str, message: str) -> NoReturn:
     """Audit a failed sign-in (against the account, when there is one) and refuse it."""
     if user is not None:

@@ -8,6 +8,7 @@ from lxml import etree
 
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.safety import UnreadablePart, open_zip, parse_xml, read_member
+from mailbox.values import answer_word, lists_options
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -101,9 +102,23 @@ def _cell(tc: etree._Element, x: int) -> Cell:
     shown = render(tc)
     lines = tuple(" ".join(line.split()) for line in shown.splitlines() if line.strip())
     text = " ".join(shown.split())
+    if lists_options(text) and (picked := _emphasised_choice(tc)) is not None:
+        return Cell(picked, float(x))  # "Yes / **No** / Don't know": the referrer picked No
     # Shading the cell, or highlighting its words, is how some referrers mark the answer.
     mark = Mark.TICKED if _shaded(tc) or _highlighted(tc) else None
     return Cell(text, float(x), mark, lines if len(lines) > 1 else ())
+
+
+def _emphasised_choice(tc: etree._Element) -> str | None:
+    """Return the one printed choice a cell picks out in bold, highlight or shading, if exactly
+    one is (the others plain); None when none or several are, or a choice is split over runs."""
+    choices: list[tuple[str, bool]] = []
+    for run in tc.iter(_RUN):
+        words = "".join(t.text or "" for t in run.iter(_T)).strip(" /|,")
+        if words and answer_word(words) is not None and not lists_options(words):
+            choices.append((words, _run_marked(run)))
+    picked = [words for words, marked in choices if marked]
+    return picked[0] if len(choices) >= 2 and len(picked) == 1 else None
 
 
 _TCPR, _RPR, _SHD, _FILL, _VAL = _q("w:tcPr"), _q("w:rPr"), _q("w:shd"), _q("w:fill"), _q("w:val")

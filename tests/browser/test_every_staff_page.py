@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow import casework, corrections, lease, notes, outbox, proposals
+from workflow import casework, corrections, lease, notes, outbox, proposals, referrer_confirmation
 from workflow.casework import ConsentDecision
 from workflow.db import Database
 from workflow.intake import NewAssessment, receive_referral
@@ -85,6 +85,7 @@ class Desk:
     idva_referrals: list[int] = field(default_factory=list)
     user_ids: dict[str, int] = field(default_factory=dict)
     proposals: dict[str, int] = field(default_factory=dict)
+    confirmation_tokens: list[str] = field(default_factory=list)
 
 
 def _sdash(yes: int) -> dict[str, dict[str, Any]]:
@@ -161,7 +162,11 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         casework.close(uow, coordinator, closed.id, None, Outcome.NOT_ELIGIBLE, "Below threshold")
     unverified = make_referral(
-        db, dash_yes=11, victim_name="Ana Silva", referrer_email="worried.friend@gmail.com"
+        db,
+        dash_yes=11,
+        victim_name="Ana Silva",
+        referrer_email="worried.friend@gmail.com",
+        details={"referrer_unconfirmed": referrer_confirmation.WEB_FORM_REASON},
     )
     overdue = make_referral(
         db, dash_yes=20, victim_name="Kim Lowe", received_at=utcnow() - timedelta(days=9)
@@ -183,6 +188,14 @@ def _seed(db: Database) -> Desk:
         stored = uow.session.get(Referral, fresh.id)
         assert stored is not None
         proposals.reject(uow, coordinator, fresh.id or 0, stored.version, rejected, "Not sent")
+    # A web-form referrer's confirmation link: one waiting, one already used.
+    with db.uow() as uow:
+        stored = uow.session.get(Referral, unverified.id)
+        assert stored is not None
+        tokens = [referrer_confirmation.issue(uow.session, stored, "a@x.org") for _ in "ab"]
+        uow.commit()
+    with db.uow() as uow:
+        referrer_confirmation.confirm(uow, tokens[1], CAMBS)
     with db.uow() as uow:
         failed = outbox.enqueue(
             uow.session,
@@ -215,6 +228,7 @@ def _seed(db: Database) -> Desk:
         },
         idva_referrals=[stalking.id or 0, repeat.id or 0],
         proposals={"waiting": waiting, "stranger": stranger, "rejected": rejected},
+        confirmation_tokens=tokens,
     )
 
 
@@ -290,6 +304,7 @@ VARIANTS: dict[str, Variants] = {
     "two_factor.set_up": lambda d, r: [{}],
     "auth.login": lambda d, r: [{}],
     "referral_forms.index": lambda d, r: [{}],
+    "referrer_confirmation.confirm": lambda d, r: [{"token": d.confirmation_tokens[0]}],
     "referral_forms.start": lambda d, r: [{"kind": "marac"}, {"kind": "stalking"}],
 }
 
@@ -305,6 +320,7 @@ class ErrorPage:
 
 ERRORS = (
     ErrorPage(ANONYMOUS, lambda d: "/no-such-page", 404),
+    ErrorPage(ANONYMOUS, lambda d: f"/confirm-referrer/{d.confirmation_tokens[1]}", 410),
     ErrorPage("coordinator", lambda d: "/referrals/999999", 404),
     ErrorPage("coordinator", lambda d: "/intake/messages/999999", 404),
     ErrorPage("coordinator", lambda d: f"/referrals/{d.referrals['fresh']}/correct/no.such", 404),

@@ -36,10 +36,13 @@ def test_the_confirmation_page_has_a_copy_of_every_page_without_change_links(
     assert 'data-app-print="true"' in html  # shown by JavaScript, which prints
     with database.uow() as work:  # the copy is not mailed: the outbox has the acknowledgement only
         mail = list(work.session.exec(select(Outbox)))
+        assert work.session.exec(select(ReferralDraft)).one().pages == {}  # shown once, gone
     assert all("Jade Allen" not in (m.body_text or "") for m in mail)
+    again = client.get("/refer/marac/done").get_data(as_text=True)
+    assert "REF-" in again and "Jade Allen" not in again and "Your copy" not in again
 
 
-def test_the_copy_can_be_deleted_at_once_and_is_gone_after_an_hour(
+def test_the_page_can_be_cleared_and_the_draft_is_gone_after_an_hour(
     client: FlaskClient, database: Database
 ) -> None:
     csrf = sent(client, "stalking", STALKING)

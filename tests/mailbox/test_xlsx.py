@@ -73,3 +73,22 @@ def test_labels_with_their_values_two_columns_to_the_right() -> None:
     assert record["referral"]["victim"]["postcode"] == "CB7 4AA"
     assert record["referral"]["referrer"]["email"] == "ruth.example@cambs.pnn.police.uk"
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def _option_columns(ticked: object, unticked: object) -> bytes:
+    given = answers("ydn")
+    dash = [["DASH Risk Identification Checklist"], ["Q", "Question", "Yes", "No", "Don't know"]]
+    for n, q in enumerate(DASH_QUESTIONS, start=1):
+        cells = [ticked if given[n] == o else unticked for o in ("yes", "no", "dont_know")]
+        dash.append([n, q, *cells])
+    referral = [["MARAC referral"], *[[label, value] for label, value in REFERRAL]]
+    return xlsx_bytes({"Referral": referral, "DASH": dash})
+
+
+def test_check_box_cells_true_and_false_and_ones_and_noughts_are_ticks() -> None:
+    # An Excel check box control writes TRUE/FALSE to its linked cell; FALSE in the No column
+    # once ticked it (as the word "No" does), so every row had two ticks and none was read.
+    for ticked, unticked in ((True, False), (1, 0), (1, None), ("TRUE", "FALSE")):
+        record = parse_attachment("DASH.xlsx", _option_columns(ticked, unticked), XLSX)
+        assert record["referral"]["dash"]["answers"] == expected_answers(answers("ydn"))
+        assert not [p for p in record["needs_review"] if p.startswith("dash.answers")]

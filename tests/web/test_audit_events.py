@@ -151,3 +151,14 @@ def test_a_signed_out_link_from_elsewhere_still_leads_to_sign_in(
         f"/referrals/{referral.id}", headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_sign_in_refused_for_too_many_tries_from_one_client_is_audited(
+    app: Flask, database: Database
+) -> None:
+    client = app.test_client()
+    for n in range(21):
+        sign_in(client, f"nobody{n}@example.org", "wrong")
+    failed = _events(database, "login_failed")
+    assert len(failed) == 21 and "too many tries from this client" in failed[-1].summary
+    assert all("nobody" not in _as_text(e) for e in failed)

@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent
 from workflow.models.base import utcnow
+from workflow.models.confirmations import ReferrerConfirmation
 from workflow.models.contact import ContactKind, ContactLog
 from workflow.models.drafts import ReferralDraft
 from workflow.models.mail import Attachment, InboundMessage, Outbox
@@ -36,6 +37,7 @@ __all__ = [
     "Referral",
     "ReferralDraft",
     "ReferralFlag",
+    "ReferrerConfirmation",
     "ReminderSent",
     "Role",
     "SchedulerLease",

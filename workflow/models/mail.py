@@ -50,6 +50,9 @@ class InboundMessage(SQLModel, table=True):
     size: int = Field(default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"})
     # clamd's verdict as it arrived: clean, found: <signature>, or not scanned (and why).
     virus_scan: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    # The receiving server's SPF/DKIM/DMARC verdict on the From: address, believed only from the
+    # configured server (workflow/sender_authentication.py); None before it was kept.
+    sender_check: dict[str, Any] | None = Field(default=None, sa_type=json_dict())
 
 
 class Attachment(SQLModel, table=True):

@@ -104,11 +104,14 @@ def recency_rule(last_incident: date | None, referral_date: date, policy: Policy
     return RuleOutcome("recency", Result.MET, f"Last incident {days} days ago.")
 
 
-def referrer_rule(email: str | None, policy: Policy) -> RuleOutcome:
-    """A referrer's email domain should belong to a known professional agency."""
+def referrer_rule(email: str | None, policy: Policy, unconfirmed: str = "") -> RuleOutcome:
+    """A referrer's email domain should belong to a known professional agency, and the address
+    be confirmed: a typed or forged address proves nothing until its owner answers."""
     domain = (email or "").rpartition("@")[2].strip().lower()
     if not domain:
         return RuleOutcome("referrer", Result.CHECK, "No referrer email: verify the referrer.")
+    if unconfirmed:
+        return RuleOutcome("referrer", Result.CHECK, f"{unconfirmed} Verify the referrer.")
     known = any(domain == d or domain.endswith("." + d) for d in policy.professional_domains)
     if known:
         return RuleOutcome("referrer", Result.MET, f"{domain} is a known professional domain.")

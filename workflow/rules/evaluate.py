@@ -29,6 +29,8 @@ class ReferralFacts:
     perpetrators: tuple[PerpetratorAge, ...] = field(default=())
     dash_unanswered: int = 0  # of the 24 questions, those with no answer at all
     perpetrator_relationships: tuple[str, ...] = field(default=())
+    # Why the referrer's address is not yet confirmed (web form, unauthenticated mail), or "".
+    referrer_unconfirmed: str = ""
 
 
 MARAC_CRITERIA = (
@@ -51,7 +53,9 @@ def evaluate(facts: ReferralFacts, policy: Policy) -> list[RuleOutcome]:
     ]
     if _idva_service(facts, risk_outcomes, policy):
         outcomes.append(eligibility.recency_rule(facts.last_incident, facts.referral_date, policy))
-    outcomes.append(eligibility.referrer_rule(facts.referrer_email, policy))
+    outcomes.append(
+        eligibility.referrer_rule(facts.referrer_email, policy, facts.referrer_unconfirmed)
+    )
     if facts.pathway == "marac":
         outcomes.append(
             eligibility.perpetrator_age_rule(facts.perpetrators, facts.referral_date, policy)

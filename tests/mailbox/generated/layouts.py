@@ -20,7 +20,7 @@ HEADINGS = {
     "c": ("Comments", "Details / source"),
     "a": ("Answer", "Y/N/DK"),
 }
-EMPTY_GLYPH = {"☒": "☐", "●": "○"}
+EMPTY_GLYPH = {"☒": "☐", "●": "○", "TRUE": "FALSE", "1": "0"}
 SPAN = "\x00span"  # a cell merged into the one on its left
 
 
@@ -37,8 +37,13 @@ Cell = str | Tick
 Table = list[list[Cell]]
 
 
+CHOICES = " / ".join(WORD.values())  # "Yes / No / Don't know", as a form prints them
+
+
 def text_tick(tick: Tick) -> str:
     """Return how a text format writes a tick of this style."""
+    if tick.style == "printed":
+        return CHOICES  # the picked one's bold is lost in text
     if not tick.ticked:
         return EMPTY_GLYPH.get(tick.style, "")
     if tick.style == "Y":
@@ -54,6 +59,8 @@ def _cell(case: Case, column: str, n: int, question: str, answer: str | None) ->
     if column in OPTION:
         style = "" if case.tick == "comment_only" else case.tick
         return Tick(style, answer == OPTION[column], WORD[OPTION[column]])
+    if column == "a" and case.tick == "printed":
+        return Tick("printed", answer is not None, WORD[answer] if answer else "")
     if column == "a":
         return "" if answer is None else (WORD if case.tick == "word" else CODE)[answer]
     if case.tick == "comment_only":  # the comment is the only answer given

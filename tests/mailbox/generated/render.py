@@ -75,6 +75,12 @@ def _put(cell: Any, value: Cell) -> None:
     elif value.style == "bold":  # every option printed, the chosen one in bold
         run = cell.paragraphs[0].add_run(value.word)
         run.bold = value.ticked
+    elif value.style == "printed":  # "Yes / **No** / Don't know" in one cell
+        for k, word in enumerate(WORD.values()):
+            run = cell.paragraphs[0].add_run(word)
+            run.bold = word == value.word
+            if k < len(WORD) - 1:
+                cell.paragraphs[0].add_run(" / ")
     else:
         cell.text = text_tick(value)
 
@@ -136,6 +142,8 @@ def xlsx_form(case: Case) -> bytes:
     sheet.title = "Referral"
     details: list[list[Any]] = [[label, value] for label, value in REFERRAL]
     checklist = _checklist_rows(case)
+    if case.tick in ("TRUE", "1"):  # what Excel stores: booleans and numbers, not their text
+        checklist = [[CELL_VALUES.get(c, c) for c in row] for row in checklist]
     where = case.seed % 3
     if where == 0:
         for row in [*details, [], *checklist]:
@@ -158,6 +166,7 @@ def xlsx_form(case: Case) -> bytes:
 
 
 NUMERIC = {"Y": 1, "N": 2, "DK": 3}
+CELL_VALUES: dict[Any, Any] = {"TRUE": True, "FALSE": False, "1": 1, "0": 0}
 
 
 def _numeric_codes(sheet: Any, case: Case, first: int) -> None:

@@ -28,8 +28,10 @@ ACPO_SKIPPED = (10, 11, 12)  # the ACPO children questions with no SafeLives twi
 # Tick styles that exist as text in any format, and those only Word can draw.
 TEXT_TICKS = ("x", "X", "✓", "✔", "☒", "■", "●", "Y")
 WORD_TICKS = ("formcheckbox_checked", "sdt", "wingdings", "shaded", "highlight", "bold")
-# Answers given as words or codes in one column, or only in the comments.
-TYPED = ("word", "code", "comment_only")
+# Answers given as words or codes in one column, or only in the comments; or every choice
+# printed in the answer cell ("Yes / No / Don't know"), the picked one in bold where the format
+# can show it (Word), else nowhere: then each answer must be listed for review.
+TYPED = ("word", "code", "comment_only", "printed")
 # Column orders: # number, q question, Y/N/D the option columns, c comments, a one answer column.
 COLUMNS = ("# q Y N D", "q Y N D", "# q D Y N", "Y N D q", "# q N Y D c", "# q Y N D c")
 COLUMNS += ("# q N D Y", "q D N Y c")  # the answer columns in other orders ("N | DK | Y")
@@ -105,12 +107,14 @@ def ticks_for(fmt: str) -> tuple[str, ...]:
         return ("field",)
     if fmt == "body_qlines":
         return ("word", "code")
+    if fmt == "xlsx":  # a check box control's TRUE/FALSE linked cell, or 1 and 0 typed
+        return TEXT_TICKS + TYPED + ("TRUE", "1")
     return TEXT_TICKS + TYPED
 
 
 def columns_for(tick: str) -> tuple[str, ...]:
     """Return the column orders that fit a tick style (typed answers have one answer column)."""
-    if tick in ("word", "code"):
+    if tick in ("word", "code", "printed"):
         return ("# q a", "q a", "# q a c")
     if tick == "comment_only":
         return ("# q Y N D c",)

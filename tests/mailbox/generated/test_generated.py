@@ -25,7 +25,7 @@ def _slice() -> list[Case]:
 @pytest.fixture(scope="module")
 def everything() -> list[Verdict]:
     # One reading of the slice and the named layouts below: LibreOffice starts once.
-    return read_all(_slice() + ONCE_WRONG + WIDER)
+    return read_all(_slice() + ONCE_WRONG + WIDER + UNPICKED)
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +98,21 @@ WIDER = [
     _case("body_plain", "published", "Y", "# q N D Y", seed=1),
     *(_case("body_qlines", "you", "word", "# q a", seed=s) for s in range(11)),
     *(_case("body_qlines", w, "code", "# q a", seed=s) for s, w in enumerate(WORDINGS)),
+    _case("docx", "published", "printed", "# q a"),  # "Yes / **No** / Don't know" in one cell
+    _case("docx_two", "sdash", "printed", "q a c", seed=1),
+    _case("xlsx", "published", "TRUE", "# q N D Y"),  # a check box control's linked cells
+    _case("xlsx", "acpo", "1", "q D N Y c", seed=1),  # 1 and 0 typed in the answer columns
 ]
+# Every choice printed, the pick lost with the bold (text, a spreadsheet, a PDF's text layer):
+# once read as the first choice, Yes, and scored 24; now every answer is listed for review.
+UNPICKED = [
+    _case(fmt, "published", "printed", columns)
+    for fmt, columns in (("body_plain", "# q a"), ("body_html", "q a c"), ("xlsx", "# q a"))
+] + [_case("pdf_flat", "acpo", "printed", "# q a c", seed=1)]
 
 
 def test_wider_layouts_are_read_right(everything: list[Verdict]) -> None:
-    named = everything[len(_slice()) + len(ONCE_WRONG) :]
+    named = everything[len(_slice()) + len(ONCE_WRONG) :][: len(WIDER)]
     assert [v.case.name for v in named] == [c.name for c in WIDER]
     assert {v.case.name: v.flagged + v.silent for v in named if not v.all_right} == {}
 
@@ -123,3 +133,10 @@ def test_a_numbered_row_whose_words_read_like_a_label_is_still_a_question() -> N
     (checklist,), _ = find_checklists(Document("p", rows))
     assert (checklist.answers["20"].value, checklist.answers["21"].value) == ("no", "dont_know")
     assert not checklist.answers["20"].doubt and not checklist.answers["21"].doubt
+
+
+def test_printed_choices_without_the_pick_are_listed(everything: list[Verdict]) -> None:
+    named = everything[-len(UNPICKED) :]
+    assert [v.case.name for v in named] == [c.name for c in UNPICKED]
+    assert {v.case.name: v.silent for v in named if v.silent} == {}
+    assert all(not v.right or v.right == ["dash.score"] for v in named)  # nothing guessed
