@@ -10,6 +10,7 @@ from mailbox.fields import match_label, normalise_label, role_of
 from mailbox.grid import Document, Row
 from mailbox.labels import OTHER_LABELS
 from mailbox.runon import cut_run_on, leading_label
+from mailbox.values import answer_word
 
 MIN_FIELDS = 3
 
@@ -288,7 +289,7 @@ def _column_pairs(row: Row, below: Row | None) -> list[tuple[str, str]]:
     named = [t for t in labels if t]  # a short last row leaves its end cells blank
     if len(named) < 2 or not all(_is_label(t) for t in named):
         return []
-    if any(_is_label(t) for t in values if t):
+    if any(_label_cell(t) for t in values if t):
         return []
     return [(label, value) for label, value in zip(labels, values, strict=True) if label]
 
@@ -318,7 +319,7 @@ def _line_columns(rows: list[Row], index: int, used: set[int]) -> LineColumns | 
     if len(labels) < 2 or not all(_is_label(t) and len(t) <= 45 for t in labels):
         return None
     k = _next_line(rows, max([index, *taken]), used, 3)
-    if k is None or not _within(rows[k], starts) or any(_is_label(c.text) for c in rows[k].cells):
+    if k is None or not _within(rows[k], starts) or any(_label_cell(c.text) for c in rows[k].cells):
         return None
     values = [""] * len(labels)
     doubtful: set[str] = set()
@@ -375,6 +376,11 @@ def _grow(labels: list[str], row: Row, starts: list[float]) -> list[str] | None:
             return None
         grown[i] = joined
     return grown
+
+
+def _label_cell(text: str) -> bool:
+    """Tell a label from a value that only mentions one ("Yes - verbal consent given")."""
+    return answer_word(text) is None and _is_label(text)
 
 
 def _is_label(text: str) -> bool:

@@ -93,7 +93,7 @@ def _walk(part: Message, found: Walked, depth: int, limit: int) -> None:
         return
     ctype = part.get_content_type()
     found.content_types.append(ctype)
-    payload = part.get_payload()
+    payload = _payload(part)
     children = [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
     if ctype == "message/rfc822" and children:
         for child in _embedded(part, children):  # a forward attached as a message: read it too
@@ -104,6 +104,15 @@ def _walk(part: Message, found: Walked, depth: int, limit: int) -> None:
             _walk(child, found, depth + 1, limit)
         return
     _leaf(part, ctype, found, depth, limit)
+
+
+def _payload(part: Message) -> object:
+    """Return a part's payload; a charset the codecs refuse ("iso\x00-8859-1") gives none here
+    (the leaf is then decoded byte-wise by `_decoded`)."""
+    try:
+        return part.get_payload()
+    except (ValueError, LookupError):
+        return None
 
 
 def _embedded(part: Message, payload: list[Message]) -> list[Message]:
@@ -176,5 +185,5 @@ def _decoded(part: Message) -> bytes:
         data = None
     if isinstance(data, bytes):
         return data
-    raw = part.get_payload()
+    raw = _payload(part)
     return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""

@@ -47,7 +47,7 @@ def decode_text(data: bytes, charset: str | None) -> str:
             continue
         try:
             return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeDecodeError, ValueError):  # ValueError: a NUL in its name
             continue
     return data.decode("latin-1")
 

@@ -127,15 +127,19 @@ def read_date(text: str) -> Reading:
     if m := re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", t):
         return _iso(int(m[1]), int(m[2]), int(m[3]), False)
     if m := re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", t):
-        year = int(m[3])
         # Two-digit years need a century guess: read it, but ask a person to check.
-        if year < 100:
-            year += 2000 if year <= dt.date.today().year % 100 else 1900
-        return _iso(year, int(m[2]), int(m[1]), len(m[3]) == 2)
-    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})\b", t)
+        return _iso(_century(int(m[3])), int(m[2]), int(m[1]), len(m[3]) == 2)
+    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?[\s-]+([a-z]{3})[a-z]*\.?,?[\s-]+(\d{4}|\d{2})\b", t)
     if m and m[2] in MONTHS:
-        return _iso(int(m[3]), MONTHS[m[2]], int(m[1]), False)
+        return _iso(_century(int(m[3])), MONTHS[m[2]], int(m[1]), len(m[3]) == 2)
     return None, True
+
+
+def _century(year: int) -> int:
+    """Put a two-digit year in a century (a guess: the reading is then doubted)."""
+    if year >= 100:
+        return year
+    return year + (2000 if year <= dt.date.today().year % 100 else 1900)
 
 
 def _iso(year: int, month: int, day: int, doubt: bool) -> Reading:
@@ -185,6 +189,12 @@ def read_text(text: str) -> Reading:
     return (t or None), False
 
 
+def read_name(text: str) -> Reading:
+    """Read a person's name as written; "KOWALSKA, Maria" (surname first) is checked by a person."""
+    t = " ".join(text.split())
+    return (t or None), "," in t
+
+
 def read_email(text: str) -> Reading:
     """Read an email address."""
     t = text.strip().strip("<>")
@@ -213,11 +223,14 @@ def read_postcode(text: str) -> Reading:
     t = " ".join(text.split()).upper()
     if not t:
         return None, False
+    if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", t):
+        t = f"{t[:-3]} {t[-3:]}"  # the inward code is always the last three characters
     ok = re.fullmatch(POSTCODE, t)
     return t, not ok
 
 
 READERS = {
+    "name": read_name,
     "date_of_birth": read_date,
     "completed_date": read_date,
     "gender": read_gender,

@@ -157,6 +157,7 @@ def finish_sign_in(user: User, next_url: str | None) -> Any:
     signed_in = _staff_user(user)
     with uow() as work:
         token = sessions.start(work.session, user.id or 0, request.user_agent.string)
+        staff.signed_in(work, user)
         work.commit()
     session.clear()  # nothing from before sign-in survives into the signed-in session
     session["sid"] = token

@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
 from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
-from views import errors
+from views import errors, remembered_referrer
 from views.deps import client_address, policy, uow
 from views.security import public
 from workflow import drafts, throttle
@@ -175,6 +175,9 @@ def begin(kind: str) -> Any:
         return _too_many(flow)
     carried = _carried_pages(request.form.get("carry"))
     shared = request.form.get("shared") == "yes"
+    mine = remembered_referrer.remembered() if not shared else {}
+    if mine and "referrer" not in carried:  # shown on the referrer page to check, not saved
+        carried[PREFILL + "referrer"] = mine
 
     def attempt() -> str:
         with uow() as work:
@@ -206,7 +209,10 @@ def page(kind: str, slug: str) -> Any:
         kept = _retried(lambda: _save(kind, slug, form))
         if kept is None or kept.submitted_at:
             return _lost(kind, kept)
-        return _after(flow, slug, form, kept.pages)
+        response = _after(flow, slug, form, kept.pages)
+        if slug == "referrer":
+            return remembered_referrer.keep_or_forget(response, form, not _shared(kind))
+        return response
     return _show(flow, step, form)
 
 
@@ -223,6 +229,7 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
         stored = draft.pages
         carried = slug not in stored and PREFILL + slug in stored
+        remembered = bool(remembered_referrer.remembered())
     return render_template(
         "referral/page.html",
         flow=flow,
@@ -230,6 +237,8 @@ def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
         form=form,
         score_before=score,
         carried=carried,
+        remember=slug == "referrer" and not _shared(kind),
+        remembered=remembered or bool(request.form.get(remembered_referrer.BOX)),
         back=flow.previous_slug(slug, stored),
         progress=flow.progress(slug),
         policy=policy(),
@@ -385,10 +394,19 @@ def done(kind: str) -> Any:
     with uow() as work:
         draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
         reference = draft.reference if draft else ""
+        sent = drafts.take_sent_copy(draft) if draft else {}
+        work.commit()
     if not reference:
         return redirect(url_for(".start", kind=kind))
+    # The referrer's own copy of what was sent, for them to print; never mailed.
+    forms, _missing = flow.validated(sent) if sent else ({}, [])
     return render_template(
-        "referral/done.html", flow=flow, reference=reference, next_steps=NEXT_STEPS[PATHWAYS[kind]]
+        "referral/done.html",
+        flow=flow,
+        reference=reference,
+        next_steps=NEXT_STEPS[PATHWAYS[kind]],
+        forms=forms,
+        pages=[p for p in flow.asked(sent) if p.slug in forms] if sent else [],
     )
 
 

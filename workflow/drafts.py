@@ -95,6 +95,18 @@ def save_page(
     draft.submit_token = secrets.token_urlsafe(16)
 
 
+def take_sent_copy(draft: ReferralDraft) -> dict[str, Any]:
+    """Return a sent draft's answers for the confirmation page, once: the draft keeps none after.
+
+    A sent referral's answers live in the referral; the draft held them only so the page that
+    confirms the send can show the referrer their own copy to print.
+    """
+    if draft.submitted_at is None:
+        return {}
+    sent, draft.pages = dict(draft.pages), {}
+    return sent
+
+
 def discard(session: Session, token: str | None) -> None:
     """Delete a draft and everything typed into it."""
     if token:
@@ -156,8 +168,8 @@ def submit(
     link = referrer_confirmation.link_for(session, referral, base_url, policy)
     queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
-    draft.pages = {}  # the referral holds the answers now; the draft keeps only its reference
-    # Kept only for the confirmation page (and a second click of Send) for a while.
+    # The answers stay only until the confirmation page shows them once, as the referrer's own
+    # printable copy (take_sent_copy); the draft itself goes soon after sending.
     draft.expires_at = min(draft.expires_at, now + KEPT_AFTER_SENDING)
     uow.commit()
     return Submission(referral.reference, referral.id or 0, created=True)

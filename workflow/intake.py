@@ -1,5 +1,6 @@
 """Receive a new referral from any channel: store it, assess it, and record why."""
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ from workflow.rules.eligibility import postcode_district
 from workflow.states import State
 
 # What a new referral may set: every column but those the service keeps itself.
+# A new referral's reference until intake takes its number (20 characters, like a real one).
+PENDING_REFERENCE = "pending-"
 FIELDS = set(Referral.model_fields) - {"id", "reference", "pathway", "source", "state", "version"}
 
 
@@ -92,7 +95,7 @@ def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Po
     if fields.get("victim_postcode"):
         fields["victim_postcode"] = normalise_postcode(fields["victim_postcode"])
     referral = Referral(
-        reference=next_reference(session, utcnow().year),
+        reference=PENDING_REFERENCE + secrets.token_hex(6),  # the real one comes last, below
         pathway=new.pathway,
         source=new.source,
         needs_review=list(dict.fromkeys([*new.needs_review, *map(review_path, written)])),
@@ -106,6 +109,10 @@ def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Po
         add_assessment(session, referral, assessment)
     note_state_entered(referral, referral.received_at)
     apply_rules(session, referral, policy)  # and the first due time, from the state's clock
+    # The year's counter row stays locked until the commit, so it is taken as late as possible:
+    # referrals sent at the same moment then queue for each other only over these last few
+    # statements, not over the whole intake (which made a burst of sends wait in single file).
+    referral.reference = next_reference(session, utcnow().year)
     session.add(
         StateChange(
             referral_id=persisted_id(referral),

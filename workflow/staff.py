@@ -123,10 +123,20 @@ def authenticate(
     sign_in_limits.succeeded(uow.session, bucket)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
-    audit.record(uow.session, Actor.of(user), "login", "user", user.id)
+    # Not yet signed in: a second factor may follow (see signed_in).
+    audit.record(uow.session, Actor.of(user), "password_accepted", "user", user.id)
     uow.commit()
     return user
+
+
+def signed_in(uow: UnitOfWork, user: User, now: datetime | None = None) -> None:
+    """Record a completed sign-in (password and, when enrolled, the second factor): the
+    accounts page's "last sign-in" and unused accounts count only these (caller commits)."""
+    stored = uow.session.get(User, user.id)
+    if stored is None:
+        return
+    stored.last_login_at = now or utcnow()
+    audit.record(uow.session, Actor.of(stored), "login", "user", stored.id)
 
 
 def record_busy_client(uow: UnitOfWork, email: str, identifier_key: str = "") -> None:

@@ -1,5 +1,6 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
-import { initReveals } from "/static/js/reveals.js";
+import { initPrint, initReveals } from "/static/js/reveals.js";
 
 initAll();
 initReveals();
+initPrint();

@@ -30,3 +30,12 @@ export function initReveals() {
   window.addEventListener("pageshow", () => setTimeout(stripExpanded));
   stripExpanded();
 }
+
+// The confirmation page's "Print your copy" button needs JavaScript, so it is shown only here;
+// without it the page says to print it from the browser.
+export function initPrint() {
+  for (const button of document.querySelectorAll("[data-app-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+}

@@ -162,7 +162,11 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         casework.close(uow, coordinator, closed.id, None, Outcome.NOT_ELIGIBLE, "Below threshold")
     unverified = make_referral(
-        db, dash_yes=11, victim_name="Ana Silva", referrer_email="worried.friend@gmail.com"
+        db,
+        dash_yes=11,
+        victim_name="Ana Silva",
+        referrer_email="worried.friend@gmail.com",
+        details={"referrer_unconfirmed": referrer_confirmation.WEB_FORM_REASON},
     )
     overdue = make_referral(
         db, dash_yes=20, victim_name="Kim Lowe", received_at=utcnow() - timedelta(days=9)

@@ -515,3 +515,18 @@ def test_exit_this_page_leaves_by_button_and_by_shift_three_times(live: Live, pa
     for _ in range(3):
         page.keyboard.press("Shift")
     expect(page).to_have_url("https://www.bbc.co.uk/weather")
+
+
+def test_the_confirmation_page_prints_the_referrers_copy(live: Live, page: Page) -> None:
+    post_pages(live, page, "marac", realistic_marac())
+    page.goto(f"{live.base}/refer/marac/check")
+    click(page, page.get_by_role("button", name="Send referral"))
+    reference_on(page)  # audited
+    expect(page.get_by_role("button", name="Print your copy")).to_be_visible()
+    expect(page.locator(".govuk-summary-card").first).to_contain_text("Holly Martin")
+    page.emulate_media(media="print")
+    for hidden in (".govuk-exit-this-page", ".app-header", ".app-footer", ".app-print"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator("#reference")).to_be_visible()
+    expect(page.get_by_text("Tess Tall").first).to_be_visible()
+    page.emulate_media(media="screen")

@@ -147,7 +147,15 @@ def test_a_double_submit_and_back_and_resubmit_make_exactly_one_referral(
     with database.uow() as work:
         draft = work.session.exec(select(ReferralDraft)).one()
         assert len(list(work.session.exec(select(Outbox)))) == 1
-    assert draft.reference == referral.reference and draft.pages == {}
+    assert draft.reference == referral.reference
+    # The sent answers stay an hour at most, for the referrer's printable copy.
+    assert draft.pages["victim"]["victim_name"] == [STALKING["victim"]["victim_name"]]
+    expires = (
+        draft.expires_at.replace(tzinfo=UTC)
+        if draft.expires_at.tzinfo is None
+        else draft.expires_at
+    )
+    assert expires <= datetime.now(UTC) + timedelta(hours=1)
 
 
 def test_answers_changed_after_the_check_page_are_checked_again_before_sending(

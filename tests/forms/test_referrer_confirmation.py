@@ -7,11 +7,13 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlmodel import col, select
 
+from tests.factories import make_user
 from tests.forms.answers import STALKING, fill
 from tests.forms.test_referral_forms import only, outcomes, send
-from tests.web.pages import check_page, csrf_token
+from tests.web.pages import check_page, csrf_token, sign_in
 from workflow.db import Database
 from workflow.models import AuditEvent, Outbox, ReferrerConfirmation, utcnow
+from workflow.models.staff import Role
 from workflow.referrer_confirmation import WEB_FORM_REASON
 
 
@@ -35,6 +37,10 @@ def test_a_typed_police_address_is_not_verified_until_its_owner_confirms(
 ) -> None:
     mail, path = _sent(client, database)
     referral = only(database)
+    staff = client.application.test_client()
+    sign_in(staff, make_user(database, Role.COORDINATOR).email)
+    page = staff.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Referrer email not yet confirmed." in page
     assert outcomes(referral)["referrer"] == "check"
     assert _reason(database).startswith(WEB_FORM_REASON)
     assert referral.details["referrer_unconfirmed"] == WEB_FORM_REASON
@@ -59,6 +65,8 @@ def test_a_typed_police_address_is_not_verified_until_its_owner_confirms(
     confirmed = only(database)
     assert outcomes(confirmed)["referrer"] == "met"
     assert "referrer_unconfirmed" not in confirmed.details
+    page = staff.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Referrer email not yet confirmed." not in page
     with database.uow() as work:
         [event] = work.session.exec(
             select(AuditEvent).where(col(AuditEvent.action) == "referrer_confirmed")

@@ -20,8 +20,8 @@ from tests.mailbox.builders import (
     email_bytes,
     referral_docx,
 )
-from tests.web.pages import check_page, sign_in
-from workflow import corrections
+from tests.web.pages import check_page, csrf_token, sign_in
+from workflow import corrections, proposals
 from workflow.actors import Actor
 from workflow.db import Database
 from workflow.inbound import Settled
@@ -120,7 +120,18 @@ def test_each_version_of_the_checklist_shows_the_file_it_came_from(
         attachments=[("DASH update.docx", form, DOCX_TYPE)],
     )
     assert _take(database, reply).reference == first.reference
-    html = _page(coordinator, _referral_id(database, first))
+    referral_id = _referral_id(database, first)
+    # A mailed update is only a proposal (issue 16) until a coordinator accepts it.
+    with database.uow() as uow:
+        [waiting] = proposals.waiting(uow.session, referral_id)
+        referral = uow.session.get(Referral, referral_id)
+        assert referral is not None
+        version = referral.version
+    url = f"/referrals/{referral_id}/updates/{waiting.id}"
+    form = {"version": str(version), "csrf_token": csrf_token(coordinator, url)}
+    accepted = coordinator.post(url, data={**form, "decision": "accept", "sender_checked": "y"})
+    assert accepted.status_code == 302
+    html = _page(coordinator, referral_id)
     version1, version2 = _rows(html, "dash-q1")
     assert "Yes Read from MARAC referral 1.docx, table 2 row 2" in version1
     assert "No Read from DASH update.docx, table 2 row 2" in version2

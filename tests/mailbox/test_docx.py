@@ -402,3 +402,16 @@ def test_two_checklists_one_heading() -> None:
 
 def _marks(answer: str) -> list[Spec]:
     return ["X" if answer == option else "" for option in ("yes", "no", "dont_know")]
+
+
+def test_labels_over_values_where_a_value_mentions_a_label() -> None:
+    """'Yes - verbal consent given' under 'Consent' is that box's value, not another label."""
+    table: list[list[Spec]] = [
+        ["Victim name", "Postcode", "Victim consents to referral?"],
+        ["Vera Victim", "CB74AA", "Yes - verbal consent given"],
+    ]
+    form = docx_bytes(["MARAC referral", table, "DASH", checklist_rows(answers("y"))])
+    record = parse_attachment("r.docx", form)
+    assert record["referral"]["victim"]["postcode"] == "CB7 4AA"
+    assert record["referral"]["consent"] == "yes"
+    assert "consent" in record["needs_review"]  # read with its explanation: a person checks

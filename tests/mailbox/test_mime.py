@@ -130,3 +130,16 @@ def test_a_reader_bug_on_one_part_does_not_lose_the_others(monkeypatch: pytest.M
     record = parse_message(raw)
     assert record["disposition"] == "referral"
     assert record["unreadable_parts"] == ["broken.docx"]
+
+
+def test_a_charset_with_a_nul_in_it_does_not_stop_the_walk() -> None:
+    """Found by fuzzing: Python's email package raised ValueError on get_payload()."""
+    from mailbox.mime import parse_bytes, walk
+
+    raw = (
+        b"From: a@example.com\r\nSubject: x\r\nContent-Type: text/plain;\r\n"
+        b"  charset=iso\x00\x01-8859-1\r\n\r\nsome test\r\n"
+    )
+    walked = walk(parse_bytes(raw))
+    assert [b.subtype for b in walked.bodies] == ["plain"]
+    assert "some test" in walked.bodies[0].text

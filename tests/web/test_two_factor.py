@@ -78,6 +78,10 @@ def test_an_enrolled_account_needs_its_code_after_the_password(
     )
     assert response.headers["Location"] == "/sign-in/code"
     assert "/sign-in" in client.get("/queue").headers["Location"]  # not signed in yet
+    with database.uow() as uow:  # a password alone is no sign-in: "last sign-in" waits
+        stored = uow.session.get(User, user.id)
+        assert stored is not None and stored.last_login_at is None
+    assert _actions(database)[-1] == "password_accepted"
     check_page(client.get("/sign-in/code").get_data(as_text=True))
     code = next_totp_code(database, EMAIL)
     accepted = post_form(client, "/sign-in/code", {"code": code})
@@ -85,6 +89,8 @@ def test_an_enrolled_account_needs_its_code_after_the_password(
     assert client.get("/queue").status_code == 200
     with database.uow() as uow:
         assert len(list(uow.session.exec(select(StaffSession)))) == 1
+        stored = uow.session.get(User, user.id)
+        assert stored is not None and stored.last_login_at is not None
 
     replay = app.test_client()  # someone who saw the code and knows the password
     refused = sign_in(replay, EMAIL, code=code)

@@ -49,19 +49,35 @@ def index_rows(referral: Referral) -> tuple[list[dict[str, Any]], list[dict[str,
 KEPT_ELSEWHERE = ("proposed_update",)
 
 
-def _reindex(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
-    keys, marks = index_rows(referral)
-    connection.execute(sa.delete(VictimNameKey).where(VictimNameKey.referral_id == referral.id))  # type: ignore[arg-type]
-    connection.execute(
-        sa.delete(ReferralFlag).where(
-            ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]
-            ReferralFlag.flag.not_in(KEPT_ELSEWHERE),  # type: ignore[attr-defined]
+def _reindex(
+    _mapper: Any, connection: sa.Connection, referral: Referral, new: bool = False
+) -> None:
+    # Intake flushes a new referral several times in one transaction: rows this transaction
+    # already wrote for the same values are not written again (each rewrite took three
+    # statements), and a row just inserted has none to delete.
+    rows = index_rows(referral)
+    info, transaction = sa.inspect(referral).info, connection.get_transaction()
+    written = info.get("index_rows")
+    if written is not None and written[0] is transaction and written[1] == rows:
+        return
+    keys, marks = rows
+    if not new:
+        connection.execute(sa.delete(VictimNameKey).where(VictimNameKey.referral_id == referral.id))  # type: ignore[arg-type]
+        connection.execute(
+            sa.delete(ReferralFlag).where(
+                ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]
+                ReferralFlag.flag.not_in(KEPT_ELSEWHERE),  # type: ignore[attr-defined]
+            )
         )
-    )
     if keys:
         connection.execute(sa.insert(VictimNameKey), keys)
     if marks:
         connection.execute(sa.insert(ReferralFlag), marks)
+    info["index_rows"] = (transaction, rows)  # the transaction itself: its id could be reused
+
+
+def _index_new(mapper: Any, connection: sa.Connection, referral: Referral) -> None:
+    _reindex(mapper, connection, referral, new=True)
 
 
 def _clear(_mapper: Any, connection: sa.Connection, referral: Referral) -> None:
@@ -84,6 +100,6 @@ QUEUE_INDEX = sa.Index(
     _columns.id,
 )
 
-event.listen(Referral, "after_insert", _reindex)
+event.listen(Referral, "after_insert", _index_new)
 event.listen(Referral, "after_update", _reindex)
 event.listen(Referral, "before_delete", _clear)
