@@ -118,7 +118,7 @@ def test_sign_in_is_audited(client: FlaskClient, database: Database) -> None:
         actions = [
             e.action for e in uow.session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))
         ]
-    assert actions[-2:] == ["login_failed", "login"]
+    assert actions[-3:] == ["login_failed", "password_accepted", "login"]
 
 
 def test_an_open_redirect_after_sign_in_is_refused(client: FlaskClient, database: Database) -> None:
