@@ -125,7 +125,10 @@ def test_accepting_makes_it_the_current_version_reruns_the_rules_and_is_audited(
     assert after.version > referral.version
     assert after.details["risk_change"]["from"] == 24 and after.details["risk_change"]["to"] == 0
     with database.uow() as uow:
-        versions = [(a.version, a.score) for a in uow.session.exec(select(Assessment))]
+        versions = [
+            (a.version, a.score)
+            for a in uow.session.exec(select(Assessment).order_by(col(Assessment.version)))
+        ]
         stored = uow.session.get(ProposedAssessment, waiting.id)
         flagged = uow.session.exec(
             select(ReferralFlag.flag).where(col(ReferralFlag.referral_id) == referral.id)
