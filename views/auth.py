@@ -24,13 +24,11 @@ from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywh
 from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
-from workflow import accounts, sessions, staff, throttle, two_factor
+from workflow import accounts, sessions, sign_in_limits, staff, throttle, two_factor
 from workflow.errors import DomainError
 from workflow.models import User
 
 bp = Blueprint("auth", __name__)
-LOGIN_ATTEMPTS_PER_ADDRESS = 20
-LOGIN_WINDOW = timedelta(minutes=15)
 PASSWORD_CHANGES_PER_WINDOW = 5  # wrong current passwords guessed here count as sign-in guesses
 
 
@@ -115,8 +113,7 @@ def login() -> Any:
     if not form.validate_on_submit():
         return render_template("auth/sign_in.html", form=form)
     with uow() as work:
-        key = f"login:{throttle.client_bucket(client_address())}"
-        if not throttle.allow(work.session, key, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
+        if not sign_in_limits.client_allowed(work.session, client_address()):
             staff.record_busy_client(work, form.email.data or "", current_app.config["SECRET_KEY"])
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
@@ -186,7 +183,9 @@ def change_password() -> Any:
     if form.validate_on_submit():
         with uow() as work:
             key = f"change-password:{int(current_user.id)}"
-            within = throttle.allow(work.session, key, PASSWORD_CHANGES_PER_WINDOW, LOGIN_WINDOW)
+            within = throttle.allow(
+                work.session, key, PASSWORD_CHANGES_PER_WINDOW, sign_in_limits.CLIENT_WINDOW
+            )
             work.commit()
         if not within:
             form.current.errors = ["Too many attempts to change your password. Wait 15 minutes."]

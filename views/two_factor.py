@@ -18,7 +18,7 @@ from forms.auth import NewRecoveryCodesForm, TwoFactorCodeForm, TwoFactorSetUpFo
 from views import auth
 from views.deps import client_address, uow
 from views.security import public
-from workflow import throttle, two_factor
+from workflow import sign_in_limits, two_factor
 from workflow.errors import DomainError
 
 bp = Blueprint("two_factor", __name__)
@@ -36,11 +36,8 @@ def code() -> Any:
     form = TwoFactorCodeForm()
     if not form.validate_on_submit():
         return render_template("auth/two_factor_code.html", form=form)
-    with uow() as work:  # codes count against the client's sign-in attempts too
-        key = f"login:{throttle.client_bucket(client_address())}"
-        within = throttle.allow(
-            work.session, key, auth.LOGIN_ATTEMPTS_PER_ADDRESS, auth.LOGIN_WINDOW
-        )
+    with uow() as work:
+        within = sign_in_limits.client_allowed(work.session, client_address())
         work.commit()
     if not within:
         form.code.errors = [two_factor.TOO_MANY]

@@ -30,6 +30,19 @@ LONGEST_WAIT = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=24)
 
 
+ATTEMPTS_PER_CLIENT = 20  # passwords and codes from one address (or IPv6 /64) per window
+CLIENT_WINDOW = timedelta(minutes=15)
+
+
+def client_allowed(session: Session, address: str) -> bool:
+    """Count one sign-in try (a password or a code) from a client; False once over its limit.
+
+    Passwords and second-factor codes share the count, so the code step is no way around it.
+    """
+    key = f"login:{throttle.client_bucket(address)}"
+    return throttle.allow(session, key, ATTEMPTS_PER_CLIENT, CLIENT_WINDOW)
+
+
 def email_digest(email: str) -> str:
     """The typed email as its counts know it (case and spaces aside).
 
