@@ -102,6 +102,20 @@ def _take(
     return _take(reading, following, rest, where, True, _role(following) or context)
 
 
+def _last_run_on(key: str, value: str) -> str | None:
+    """Return the path of the last box a value runs on into (its own when it runs into none)."""
+    context = _role(key) or "victim"
+    for _ in range(8):  # a line holds a few boxes at most
+        value, after = cut_run_on(key, value)
+        if after is None:
+            return key
+        following = match_label(after[0], context)
+        if following is None:
+            return None
+        key, value, context = following, after[1], _role(following) or context
+    return None
+
+
 def _role(key: str) -> str | None:
     root = key.split(".")[0]
     return root if root in ("victim", "perpetrator", "referrer") else None
@@ -115,6 +129,10 @@ def _carried(
     whether any of them is doubtful (typed back under the label, not under the value)."""
     label, value = pair
     key = match_label(label, None) or match_label(label, "victim")
+    if key is not None and value.strip() and key != "victim.address":
+        # "Gender Female Address 1 High St" over "Ely": the town carries on the address the
+        # line runs on to, not the gender the line starts with.
+        key = _last_run_on(key, value)
     if key is None or (value.strip() and key != "victim.address"):
         return [], False
     limit = 4 if key == "victim.address" else 1

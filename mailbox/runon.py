@@ -27,6 +27,10 @@ def cut_run_on(path: str, value: str) -> tuple[str, tuple[str, str] | None]:
         found = _label_at(words, start, needs_colon=free)
         if found is not None:
             end, label = found
+            if start == 1 and path.endswith(".name") and _shorter(words, start, end, free):
+                # "Vera Victim DOB 14/07/1988": "Victim DOB" and "DOB" are both labels. A full
+                # name has two words at least, so the name keeps "Victim" (still checked).
+                start, label = start + 1, " ".join(words[start + 1 : end]).rstrip(":")
             rest = " ".join(words[end:]).lstrip(":? ")
             return " ".join(words[:start]).rstrip(" ,;-"), (label, rest)
     return value, None
@@ -42,6 +46,18 @@ def _label_at(words: list[str], start: int, *, needs_colon: bool) -> tuple[int, 
         if is_listed(label) and (colon or not needs_colon) and (colon or end < len(words)):
             return end, label.rstrip(":")
     return None
+
+
+def _shorter(words: list[str], start: int, end: int, needs_colon: bool) -> bool:
+    """Tell whether the label words[start:end] without its first word is a label still."""
+    rest = words[start + 1 : end]
+    colon = bool(rest) and rest[-1].endswith((":", "?"))
+    return (
+        bool(rest)
+        and rest[0][:1].isupper()
+        and is_listed(" ".join(rest))
+        and (colon or not needs_colon)
+    )
 
 
 def leading_label(text: str) -> tuple[str, str] | None:
