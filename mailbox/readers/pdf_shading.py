@@ -23,7 +23,10 @@ OPTION_WORDS = {
     "dk": "dont_know",
     "unknown": "dont_know",
 }
-MIN_CELL, MAX_CELL = 5.0, 200.0  # points: smaller is a border line, larger a whole panel
+MIN_CELL, MAX_CELL = 5.0, 200.0  # points: smaller is a border line, wider a whole panel
+# A long question makes its row tall: its answer cells may be most of a page high (a stripe
+# down a column is told apart by the several question numbers beside it).
+MAX_HEIGHT = 700.0
 
 
 @dataclass
@@ -78,7 +81,7 @@ def _transform(
 
 
 def _cell_sized(rect: tuple[float, float, float, float]) -> bool:
-    return MIN_CELL <= rect[2] <= MAX_CELL and MIN_CELL <= rect[3] <= MAX_CELL
+    return MIN_CELL <= rect[2] <= MAX_CELL and MIN_CELL <= rect[3] <= MAX_HEIGHT
 
 
 @dataclass
@@ -109,10 +112,11 @@ def shaded_answers(page: Any, carried: Carried | None = None) -> dict[int, list[
         option = min(columns, key=lambda c: abs(columns[c] - centre))
         if abs(columns[option] - centre) > spacing / 2 or w > 2 * spacing:
             continue  # a shaded cell elsewhere in the table (a label, a heading, a comment)
-        for number, baseline in numbers:
-            if y <= baseline <= y + h:
-                found = marks.setdefault(number, [])
-                found += [] if option in found else [option]  # a cell may be filled twice
+        beside = [number for number, baseline in numbers if y <= baseline <= y + h]
+        if len(beside) != 1:
+            continue  # beside no question, or a stripe down the column beside several
+        found = marks.setdefault(beside[0], [])
+        found += [] if option in found else [option]  # a cell may be filled twice
     # A row shaded in every answer column is table styling, not an answer.
     return {n: opts for n, opts in marks.items() if len(set(opts)) < len(columns)}
 
@@ -137,9 +141,12 @@ def with_shading(rows: list[Row], page: Any, carried: Carried | None = None) -> 
     `carried` keeps the heading of a table that runs on to the next page without it.
     """
     carried = carried or Carried()
-    header = next((h for row in rows if (h := parse_header(row))), None) or carried.header
-    carried.header = header
-    if header is None or sum(o in header for o in ("yes", "no", "dont_know")) < 2:
+    # Only a heading with answer columns will do: a merged row above it ("Risk factor |
+    # Answer") is a heading too. The page's last one carries on to the next page.
+    headers = [h for row in rows if (h := parse_header(row)) and _options(h) >= 2]
+    header = headers[0] if headers else carried.header
+    carried.header = headers[-1] if headers else carried.header
+    if header is None:
         return rows
     if any(glyph_mark(c.text) is Mark.TICKED for row in rows for c in row.cells[1:]):
         return rows  # the page's answers are written marks; no need to read its drawing
@@ -147,6 +154,10 @@ def with_shading(rows: list[Row], page: Any, carried: Carried | None = None) -> 
     if not marks:
         return rows
     return [_marked(row, header, marks) for row in rows]
+
+
+def _options(header: Header) -> int:
+    return sum(o in header for o in ("yes", "no", "dont_know"))
 
 
 def _marked(row: Row, header: Header, marks: dict[int, list[str]]) -> Row:

@@ -76,6 +76,10 @@ ONCE_WRONG = [
     _case("pdf_fields", "acpo", "field", "# q Y N D", seed=7),  # the same on the ACPO 27
     _case("pdf_lo", "sdash_you", "bold", "# q N Y D c", seed=1),  # the chosen word in bold
     _case("pdf_lo", "sdash", "shaded", "# q Y N D c", "split"),  # shaded cells over pages
+    # A merged "Risk factor | Answer" row over the heading, the answers on the pages after it.
+    _case("pdf_lo", "you", "highlight", "# q N Y D c", "merged", seed=187),
+    # The same on the ACPO 27, a long question's shaded cell most of a page tall.
+    _case("pdf_lo", "acpo", "shaded", "# q Y N D c", "merged", seed=192),
 ]
 
 
