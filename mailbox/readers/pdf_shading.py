@@ -13,6 +13,7 @@ from typing import Any
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.rows import Header, parse_header
+from mailbox.values import lists_options
 
 OPTION_WORDS = {
     "yes": "yes",
@@ -35,6 +36,7 @@ class _Page:
     pending: list[tuple[float, float, float, float]] = field(default_factory=list)
     filled: list[tuple[float, float, float, float]] = field(default_factory=list)
     words: list[tuple[str, float, float]] = field(default_factory=list)
+    bold: list[bool] = field(default_factory=list)  # beside `words`: the run is in a bold font
 
     def operand(self, op: bytes, args: Any, cm: Any, tm: Any) -> None:
         if op in (b"rg", b"g", b"k", b"sc", b"scn"):
@@ -53,6 +55,7 @@ class _Page:
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             self.words.append((text.strip(), float(x), float(y)))
+            self.bold.append(_bold(font))
             if _bold(font) and OPTION_WORDS.get(text.strip().lower().split(" ")[0]):
                 # An option word in bold among plain ones is picked out, as a shaded cell is.
                 self.filled.append((float(x), float(y) - 2, 5.0 * len(text.strip()), 10.0))
@@ -94,31 +97,126 @@ class Carried:
 
 def shaded_answers(page: Any, carried: Carried | None = None) -> dict[int, list[str]]:
     """Return, per question number on the page, the options whose cells are shaded."""
-    carried = carried or Carried()
+    seen = _seen(page)
+    return {} if seen is None else _marks(seen, carried or Carried())[0]
+
+
+def _seen(page: Any) -> _Page | None:
     seen = _Page()
     try:
         page.extract_text(visitor_operand_before=seen.operand, visitor_text=seen.text)
     except Exception:  # pypdf raises many kinds of error on a damaged page
-        return {}
+        return None
+    return seen
+
+
+Marks = dict[Any, list[str]]
+
+
+def _marks(seen: _Page, carried: Carried) -> tuple[Marks, Marks]:
+    """Return the options marked per question number; on a page that prints no numbers, per
+    baseline (the y of the first line inside the marked cell) instead."""
     columns = carried.columns = _option_columns(seen.words) or carried.columns
     if len(columns) < 2 or not seen.filled:
-        return {}
+        return {}, {}
     left = min(columns.values())
     numbers = [(int(t), y) for t, x, y in seen.words if re.fullmatch(r"\d{1,2}", t) and x < left]
+    baselines = _baselines(seen.words)
     spacing = min(abs(a - b) for a in columns.values() for b in columns.values() if a != b)
-    marks: dict[int, list[str]] = {}
+    marks: Marks = {}
+    by_line: Marks = {}
     for x, y, w, h in seen.filled:
         centre = x + w / 2
         option = min(columns, key=lambda c: abs(columns[c] - centre))
         if abs(columns[option] - centre) > spacing / 2 or w > 2 * spacing:
             continue  # a shaded cell elsewhere in the table (a label, a heading, a comment)
+        if not numbers:
+            # No question numbers: the cell's top line is its row's first (a word processor
+            # puts a cell's text at its top), matched to the laid-out line by its words.
+            inside = [b for b in baselines if y <= b <= y + h]
+            if inside:
+                found = by_line.setdefault(max(inside), [])
+                found += [] if option in found else [option]
+            continue
         beside = [number for number, baseline in numbers if y <= baseline <= y + h]
         if len(beside) != 1:
             continue  # beside no question, or a stripe down the column beside several
         found = marks.setdefault(beside[0], [])
         found += [] if option in found else [option]  # a cell may be filled twice
+
     # A row shaded in every answer column is table styling, not an answer.
-    return {n: opts for n, opts in marks.items() if len(set(opts)) < len(columns)}
+    def real(found: Marks) -> Marks:
+        return {k: opts for k, opts in found.items() if len(set(opts)) < len(columns)}
+
+    return real(marks), real(by_line)
+
+
+LINE_GAP = 2.0  # points: runs whose baselines differ less than this are on one line
+
+
+def _baselines(words: list[tuple[str, float, float]]) -> list[float]:
+    """Return the page's text lines as baselines, top first (runs a little off joined)."""
+    out: list[float] = []
+    for y in sorted({w[2] for w in words}, reverse=True):
+        if not out or out[-1] - y >= LINE_GAP:
+            out.append(y)
+    return out
+
+
+def _line_of(y: float, baselines: list[float]) -> float | None:
+    return next((b for b in baselines if abs(b - y) < LINE_GAP), None)
+
+
+def row_baselines(rows: list[Row], words: list[tuple[str, float, float]]) -> dict[int, float]:
+    """Return the baseline of each laid-out row whose words are exactly one text line's.
+
+    The layout text says where a row is in characters; the drawing says it in points. A row is
+    matched only to a line with the very same words, in order down the page, never by guess.
+    """
+    baselines = _baselines(words)
+    texts: dict[float, list[tuple[float, str]]] = {b: [] for b in baselines}
+    for text, x, y in words:
+        line = _line_of(y, baselines)
+        if line is not None:
+            texts[line].append((x, text))
+    compact = ["".join("".join(t for _, t in sorted(texts[b])).split()) for b in baselines]
+    out: dict[int, float] = {}
+    k = 0
+    for i, row in enumerate(rows):
+        mine = "".join(row.text.split())
+        for j in range(k, min(k + 4, len(baselines))):
+            if compact[j] == mine:
+                out[i], k = baselines[j], j + 1
+                break
+    return out
+
+
+_CHOICE_WORD = re.compile(r"(yes|no|y|n|don'?t know|don'?t|dk|unknown|not known)", re.I)
+
+
+def _picked(row: Row, seen: _Page, baseline: float | None) -> Row:
+    """Return a row whose printed choices ("Yes / No / Don't know") pick one out in bold, as
+    that one word; the row as it was when none, or more than one, is bold."""
+    printed = [i for i, c in enumerate(row.cells) if lists_options(c.text)]
+    if baseline is None or len(printed) != 1:
+        return row
+    choices = [
+        (text, bold)
+        for (text, _, y), bold in zip(seen.words, seen.bold, strict=True)
+        if abs(y - baseline) < LINE_GAP and _CHOICE_WORD.fullmatch(text.replace("\u2019", "'"))
+    ]
+    picked = [text for text, bold in choices if bold]
+    if len(choices) < 2 or len(picked) != 1:
+        return row
+    # "Don't" is all of "Don't know" that fits its line: the word wrapped in a narrow cell.
+    word = (
+        "Don't know"
+        if re.fullmatch(r"don'?t", picked[0].replace("\u2019", "'"), re.I)
+        else picked[0]
+    )
+    cells = list(row.cells)
+    cells[printed[0]] = Cell(word, cells[printed[0]].x)
+    return Row(tuple(cells), row.where)
 
 
 def _option_columns(words: list[tuple[str, float, float]]) -> dict[str, float]:
@@ -136,7 +234,8 @@ def _option_columns(words: list[tuple[str, float, float]]) -> dict[str, float]:
 
 
 def with_shading(rows: list[Row], page: Any, carried: Carried | None = None) -> list[Row]:
-    """Return a page's rows with an "X" put in each answer column whose cell is shaded.
+    """Return a page's rows with an "X" put in each answer column whose cell is shaded, and
+    printed choices reduced to the one in bold.
 
     `carried` keeps the heading of a table that runs on to the next page without it.
     """
@@ -146,24 +245,43 @@ def with_shading(rows: list[Row], page: Any, carried: Carried | None = None) -> 
     headers = [h for row in rows if (h := parse_header(row)) and _options(h) >= 2]
     header = headers[0] if headers else carried.header
     carried.header = headers[-1] if headers else carried.header
+    printed = any(lists_options(c.text) for row in rows for c in row.cells)
+    if header is None and not printed:
+        return rows
+    if header is not None and any(
+        glyph_mark(c.text) is Mark.TICKED for row in rows for c in row.cells[1:]
+    ):
+        header = None  # the page's answers are written marks; no need to read its drawing
+        if not printed:
+            return rows
+    seen = _seen(page)
+    if seen is None:
+        return rows
+    lines = row_baselines(rows, seen.words)
+    if printed:
+        rows = [_picked(row, seen, lines.get(i)) for i, row in enumerate(rows)]
     if header is None:
         return rows
-    if any(glyph_mark(c.text) is Mark.TICKED for row in rows for c in row.cells[1:]):
-        return rows  # the page's answers are written marks; no need to read its drawing
-    marks = shaded_answers(page, carried)
-    if not marks:
+    marks, by_line = _marks(seen, carried)
+    if not marks and not by_line:
         return rows
-    return [_marked(row, header, marks) for row in rows]
+    out = []
+    for i, row in enumerate(rows):
+        options = by_line.get(lines[i], []) if i in lines and parse_header(row) is None else []
+        out.append(_marked(row, header, marks, options))
+    return out
 
 
 def _options(header: Header) -> int:
     return sum(o in header for o in ("yes", "no", "dont_know"))
 
 
-def _marked(row: Row, header: Header, marks: dict[int, list[str]]) -> Row:
+def _marked(row: Row, header: Header, marks: Marks, options: list[str]) -> Row:
     first = row.cells[0].text if row.cells else ""
-    if not re.fullmatch(r"\d{1,2}", first) or int(first) not in marks:
+    if re.fullmatch(r"\d{1,2}", first) and int(first) in marks:
+        options = marks[int(first)]
+    if not options:
         return row
     # A mark of its own, so the option words printed in every cell are not taken for ticks.
-    added = tuple(Cell("X", header[o], Mark.TICKED) for o in marks[int(first)] if o in header)
+    added = tuple(Cell("X", header[o], Mark.TICKED) for o in options if o in header)
     return Row(row.cells + added, row.where)

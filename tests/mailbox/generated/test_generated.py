@@ -80,6 +80,12 @@ ONCE_WRONG = [
     _case("pdf_lo", "you", "highlight", "# q N Y D c", "merged", seed=187),
     # The same on the ACPO 27, a long question's shaded cell most of a page tall.
     _case("pdf_lo", "acpo", "shaded", "# q Y N D c", "merged", seed=192),
+    # No question numbers: a bold word or a shaded cell is placed on its row by the row's words.
+    _case("pdf_lo", "sdash", "bold", "q D N Y c", seed=177),
+    _case("pdf_lo", "sdash_you", "shaded", "q Y N D", "split_bare", seed=417),
+    # "Yes / No / **Don't** know" printed in one cell, the pick in a bold font in the PDF.
+    _case("pdf_lo", "acpo", "printed", "# q a c", "split", seed=26),
+    _case("pdf_lo", "you", "printed", "q a", "split", seed=124),
 ]
 
 
