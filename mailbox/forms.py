@@ -333,8 +333,11 @@ def _line_columns(rows: list[Row], index: int, used: set[int]) -> LineColumns | 
         labels, taken = grown, taken | {k}
         k = _next_line(rows, k, used, 1)
     # Labels are short: a long cell that happens to name a field ("Professional judgement -
-    # serious escalation") is a value beside its label, not a label over a row of values.
-    if len(labels) < 2 or not all(_is_label(t) and len(t) <= 45 for t in labels):
+    # serious escalation") is a value beside its label, not a label over a row of values. A
+    # label wrapped in a narrow column ("Is this referral based" over "on professional" over
+    # "judgement?") is short on each of its lines.
+    short = all(len(c.text) <= 45 for c in row.cells)
+    if len(labels) < 2 or not short or not all(_is_label(t) for t in labels):
         return None
     k = _next_line(rows, max([index, *taken]), used, 3)
     if k is None or not _within(rows[k], starts) or any(_label_cell(c.text) for c in rows[k].cells):

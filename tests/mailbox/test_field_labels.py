@@ -204,3 +204,21 @@ def test_a_long_value_naming_a_field_is_no_label_row() -> None:
     )
     fields = read_form(doc).fields
     assert fields["reason_for_referral"].text == "Professional judgement - serious escalation"
+
+
+def test_a_long_label_wrapped_over_three_lines_still_heads_its_column() -> None:
+    from mailbox.forms import read_form
+
+    doc = _lines(
+        [(0, "How many children live"), (30, "Has the victim"), (60, "Is this referral based")],
+        [(0, "in the household?"), (30, "consented?"), (60, "on professional")],
+        [(60, "judgement?")],
+        [(0, "2"), (30, "Yes"), (60, "No")],
+    )
+    fields = read_form(doc).fields
+    assert fields["children_in_household"].text == "2"
+    assert fields["consent"].text == "Yes"
+    assert (fields["professional_judgement"].text, fields["professional_judgement"].doubt) == (
+        "No",
+        False,
+    )
