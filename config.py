@@ -39,7 +39,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Migrations run as the tables' owner (this URL, default DATABASE_URL); with
         # DATABASE_APP_ROLE set, `flask db upgrade` then grants that role (the one DATABASE_URL
         # signs in as) row access only: it cannot alter tables, drop the audit trail's triggers,
-        # or change, delete or truncate audit rows (workflow/db_roles.py).
+        # or change, delete or truncate audit rows (workflow/store/db_roles.py).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL", ""),
         "DATABASE_APP_ROLE": env.get("DATABASE_APP_ROLE", ""),
         "IMAP_HOST": env.get("IMAP_HOST"),
@@ -81,8 +81,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # clamd's socket (a path, or host:port) for a virus scan on arrival (mailbox/clamav.py).
         "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
         # The authserv-id of the server that receives the referrals mailbox's mail: only its
-        # Authentication-Results header is believed (workflow/sender_authentication.py), and mail
-        # it did not authenticate (SPF, DKIM or DMARC aligned with From:) is an unknown sender.
+        # Authentication-Results header is believed (workflow/inbound/sender_authentication.py), and
+        # mail it did not authenticate (SPF, DKIM or DMARC aligned with From:) is an unknown sender.
         "TRUSTED_AUTHSERV_ID": env.get("TRUSTED_AUTHSERV_ID", "").strip(),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
@@ -99,8 +99,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
-        # Staff sign in with a second factor (workflow/two_factor.py); one setting for the whole
-        # service. Off, staff may still set it up for themselves.
+        # Staff sign in with a second factor (workflow/staff/two_factor.py); one setting for the
+        # whole service. Off, staff may still set it up for themselves.
         "REQUIRE_TWO_FACTOR": env.get("REQUIRE_TWO_FACTOR", "1" if production else "0") == "1",
         "BEHIND_TLS": env.get("BEHIND_TLS", "1" if production else "0") == "1",
         # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (app.py). Behind

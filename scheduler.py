@@ -27,12 +27,13 @@ from sqlmodel import Session
 
 import logs
 from mailbox.outbound import send_pending
-from workflow import drafts, lease, throttle
-from workflow.db import Database
+from workflow.deadlines.reminders import ReminderSettings, send_reminders
 from workflow.errors import StaleReferral
 from workflow.models import utcnow
 from workflow.policy import CAMBS, Policy
-from workflow.reminders import ReminderSettings, send_reminders
+from workflow.store import lease, throttle
+from workflow.store.db import Database
+from workflow.web_referrals import drafts
 
 log = logging.getLogger("scheduler")
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from mailbox.ingest import IngestConfig, ingest
 from mailbox.poller import poll_once
 from workflow.actors import Actor
-from workflow.db import Database
+from workflow.store.db import Database
 
 
 def _database() -> Database:

@@ -8,12 +8,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mailbox.outbound import send_pending
-from workflow import lease
-from workflow.db import Database
-from workflow.deadlines import LONDON
+from workflow.deadlines.reminders import ReminderSettings, send_reminders
+from workflow.deadlines.steps import LONDON
 from workflow.models import utcnow
 from workflow.policy import CAMBS
-from workflow.reminders import ReminderSettings, send_reminders
+from workflow.store import lease
+from workflow.store.db import Database
 
 
 def _database() -> Database:

@@ -5,8 +5,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from workflow.actors import Actor
+from workflow.assessment.reapplying import reapply_rules
 from workflow.policy import CAMBS
-from workflow.reapplying import reapply_rules
 
 OPERATOR = Actor.system("cli")
 

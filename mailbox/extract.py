@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailbox.checklist import Answer
-from mailbox.forms import FormReading
+from mailbox.form_reading import FormReading
 from mailbox.questions import DASH, SDASH
 from mailbox.values import POSTCODE, read_value
 

@@ -26,9 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select, update
 
-from workflow.db import Database
 from workflow.models import Outbox, Referral, utcnow
 from workflow.models.mail import OutboxStatus
+from workflow.store.db import Database
 
 log = logging.getLogger(__name__)
 

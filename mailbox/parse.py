@@ -18,7 +18,7 @@ from typing import Any
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
-from mailbox.forms import FormReading, read_form
+from mailbox.form_reading import FormReading, read_form
 from mailbox.grid import Document
 from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
 from mailbox.parts import Walked

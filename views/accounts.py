@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from forms.admin import AccountActionForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import accounts
 from workflow.errors import DomainError
 from workflow.models import User, utcnow
+from workflow.staff import accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 UNUSED_AFTER = timedelta(days=90)

@@ -14,10 +14,11 @@ from forms.admin import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import accounts, referrer_domains, staff, two_factor
 from workflow.errors import DomainError
+from workflow.inbound import referrer_domains
 from workflow.models import User
 from workflow.models.staff import Role
+from workflow.staff import accounts, sign_in, two_factor
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,10 +40,10 @@ def _users_page(created_password: str = "") -> Any:
 def new_user() -> Any:
     form = NewUserForm()
     if form.validate_on_submit():
-        password = staff.generate_password()
+        password = sign_in.generate_password()
         try:
             with uow() as work:
-                user = staff.create_user(
+                user = sign_in.create_user(
                     work,
                     actor(),
                     form.email.data or "",

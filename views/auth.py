@@ -24,9 +24,10 @@ from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywh
 from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
-from workflow import accounts, sessions, sign_in_limits, staff, throttle, two_factor
 from workflow.errors import DomainError
 from workflow.models import User
+from workflow.staff import accounts, sessions, sign_in, sign_in_limits, two_factor
+from workflow.store import throttle
 
 bp = Blueprint("auth", __name__)
 PASSWORD_CHANGES_PER_WINDOW = 5  # wrong current passwords guessed here count as sign-in guesses
@@ -102,7 +103,7 @@ _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
 
 def _safe_next(target: str | None) -> str:
     if not target or not _LOCAL_PATH.fullmatch(target):
-        return url_for("staff.home")
+        return url_for("sign_in.home")
     return target
 
 
@@ -114,20 +115,22 @@ def login() -> Any:
         return render_template("auth/sign_in.html", form=form)
     with uow() as work:
         if not sign_in_limits.client_allowed(work.session, client_address()):
-            staff.record_busy_client(work, form.email.data or "", current_app.config["SECRET_KEY"])
+            sign_in.record_busy_client(
+                work, form.email.data or "", current_app.config["SECRET_KEY"]
+            )
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
             return render_template("auth/sign_in.html", form=form), 429
         work.commit()
         try:
-            user = staff.authenticate(
+            user = sign_in.authenticate(
                 work,
                 form.email.data or "",
                 form.password.data or "",
                 identifier_key=current_app.config["SECRET_KEY"],
                 known_browser=known_browser.recognised(form.email.data or ""),
             )
-        except staff.SignInRefused as refused:
+        except sign_in.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
     if two_factor.enrolled(user):
@@ -154,7 +157,7 @@ def finish_sign_in(user: User, next_url: str | None) -> Any:
     signed_in = _staff_user(user)
     with uow() as work:
         token = sessions.start(work.session, user.id or 0, request.user_agent.string)
-        staff.signed_in(work, user)
+        sign_in.signed_in(work, user)
         work.commit()
     session.clear()  # nothing from before sign-in survives into the signed-in session
     session["sid"] = token
@@ -192,7 +195,7 @@ def change_password() -> Any:
             return render_template("auth/change_password.html", form=form), 429
         try:
             with uow() as work:
-                user = staff.change_password(
+                user = sign_in.change_password(
                     work,
                     int(current_user.id),
                     form.current.data or "",
@@ -204,7 +207,7 @@ def change_password() -> Any:
             # This session goes on under the new password; every other one is signed out.
             session["password_stamp"] = current_user.password_stamp = stamp
             flash("Your password has been changed.")
-            return redirect(url_for("staff.home"))
+            return redirect(url_for("sign_in.home"))
         except DomainError as error:
             form.new.errors = [str(error)]
     return render_template("auth/change_password.html", form=form)

@@ -27,26 +27,20 @@ from forms.casework import (
 from views.deps import actor, policy, uow
 from views.same_origin import offer_link_if_from_elsewhere
 from views.security import role_required
-from workflow import (
-    allocation,
-    casefile,
-    casework,
-    corrections,
-    notes,
-    proposals,
-    record_corrections,
-)
-from workflow.casework import ConsentDecision
-from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
+from workflow.inbound import proposals
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
+from workflow.record import corrections, review
+from workflow.referrals import allocation, casework, notes, viewing
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 # Each of these pages records a "view" of the referral: only on the person's own navigation.
 bp.before_request(offer_link_if_from_elsewhere)
 CASEWORKERS = ("coordinator", "manager")
-bp.add_app_template_global(frozenset(corrections.EDITABLE), "correctable")
+bp.add_app_template_global(frozenset(review.EDITABLE), "correctable")
 
 Action = Callable[[UnitOfWork, int], Any]
 
@@ -54,7 +48,7 @@ Action = Callable[[UnitOfWork, int], Any]
 def _show(referral_id: int, page: str) -> Referral:
     try:
         with uow() as work:
-            return casefile.look_up(work, actor(), referral_id, page)
+            return viewing.look_up(work, actor(), referral_id, page)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -235,10 +229,10 @@ def note(referral_id: int) -> Any:
 @bp.route("/correct/<path:path>", methods=["GET", "POST"])
 @role_required(*CASEWORKERS)
 def correct(referral_id: int, path: str) -> Any:
-    answer = corrections.split_answer_path(path)
+    answer = review.split_answer_path(path)
     # Any other answer the page shows is corrected by its catalogue path.
-    catalogued = None if answer or path in corrections.EDITABLE else record_corrections.target(path)
-    if answer is None and path not in corrections.EDITABLE and catalogued is None:
+    catalogued = None if answer or path in review.EDITABLE else corrections.target(path)
+    if answer is None and path not in review.EDITABLE and catalogued is None:
         abort(404)
     if catalogued:
         return _correct_catalogued(referral_id, catalogued)
@@ -248,15 +242,15 @@ def correct(referral_id: int, path: str) -> Any:
         reason = form.reason.data or ""
         if answer:
             value = None if form.answer.data == "none" else form.answer.data
-            corrections.correct_answer(
+            review.correct_answer(
                 work, actor(), referral_id, version, path, value, reason, policy()
             )
         else:
-            corrections.correct_field(
+            review.correct_field(
                 work, actor(), referral_id, version, path, form.value.data or "", reason, policy()
             )
 
-    editable = corrections.EDITABLE.get(path)
+    editable = review.EDITABLE.get(path)
     kind = "DASH" if answer and answer[0] == "dash" else "S-DASH"
     label = editable.label if editable else f"{kind} question {answer[1] if answer else ''}"
     context: dict[str, Any] = {"path": path, "label": label, "answer": answer}
@@ -264,26 +258,26 @@ def correct(referral_id: int, path: str) -> Any:
         context["attribute"] = editable.attribute
     if answer:
         with uow() as work:
-            checklist = corrections.latest_checklist(work, referral_id, answer[0])
+            checklist = review.latest_checklist(work, referral_id, answer[0])
         current = (checklist.answers.get(answer[1]) or {}) if checklist else {}
         context["current"] = current.get("answer")
     return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
 
 
-def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> Any:
+def _correct_catalogued(referral_id: int, target: corrections.Target) -> Any:
     form: Any = CorrectTextForm() if target.lines else CorrectValueForm()
 
     def run(work: UnitOfWork, version: int) -> None:
         value, reason = form.value.data or "", form.reason.data or ""
-        record_corrections.correct_answer(
+        corrections.correct_answer(
             work, actor(), referral_id, version, target.path, value, reason, policy()
         )
 
     def prepare(referral: Referral) -> dict[str, Any]:
         with uow() as work:
-            value = record_corrections.current(work, referral, target)
+            value = corrections.current(work, referral, target)
         if not form.is_submitted():
-            form.value.data = record_corrections.typed(value, target)
+            form.value.data = corrections.typed(value, target)
         return {"shown": target.item.shown(value), "hint": target.hint}
 
     label = target.item.label
@@ -301,9 +295,7 @@ def confirm(referral_id: int) -> Any:
         abort(400)
     try:
         with uow() as work:
-            corrections.confirm(
-                work, actor(), referral_id, int(form.version.data), form.path.data or ""
-            )
+            review.confirm(work, actor(), referral_id, int(form.version.data), form.path.data or "")
     except StaleReferral as stale:
         flash(str(stale))
     except NotFound:

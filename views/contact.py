@@ -1,5 +1,6 @@
 """Reaching the victim: record first contact or a failed attempt, confirm a safe channel, and
-withdraw a first contact recorded by mistake. Each page calls one use case of workflow.contact."""
+withdraw a first contact recorded by mistake. Each page calls one use case of
+workflow.referrals.contact."""
 
 from typing import Any
 
@@ -10,10 +11,11 @@ from forms.contact import ConfirmChannelForm, ContactForm, WithdrawContactForm
 from views.casework import CASEWORKERS, act
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import contact, triage
-from workflow.db import UnitOfWork
 from workflow.models import Referral, utcnow
-from workflow.record_options import CHANNEL_NAMES
+from workflow.queue import triage
+from workflow.record.options import CHANNEL_NAMES
+from workflow.referrals import contact
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("contact", __name__, url_prefix="/referrals/<int:referral_id>")
 bp.add_app_template_global(CHANNEL_NAMES, "channel_names")

@@ -4,9 +4,9 @@ from flask import current_app, request
 from flask_login import current_user
 
 from workflow.actors import Actor
-from workflow.db import Database, UnitOfWork
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
+from workflow.store.db import Database, UnitOfWork
 
 
 def database() -> Database:

@@ -18,8 +18,8 @@ from mailbox.ingest import reprocess as read_again
 from views.deps import actor, database, policy, uow
 from views.same_origin import own_navigation_only
 from views.security import role_required
-from workflow import inbound, needs_person
 from workflow.errors import DomainError, NotFound
+from workflow.inbound import needs_person, review
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -71,7 +71,7 @@ def upload() -> Any:
 def message(message_id: int) -> Any:
     try:
         with uow() as work:
-            view = inbound.view_message(work, actor(), message_id, policy())
+            view = review.view_message(work, actor(), message_id, policy())
             settled_by_person = needs_person.dealt_with(work, message_id)
     except NotFound:
         abort(404)

@@ -1,6 +1,6 @@
 """The known-browser cookie: this browser has signed in to this account before.
 
-Sign-in limits (workflow/sign_in_limits.py) count such a browser's tries apart from everyone
+Sign-in limits (workflow/staff/sign_in_limits.py) count such a browser's tries apart from everyone
 else's, so a stranger guessing at an account never holds its owner up at their usual computer.
 The cookie holds a random id and the account's email digest, signed with the app's secret; it
 proves nothing but a past sign-in here, and lets no one in by itself.
@@ -11,7 +11,7 @@ import secrets
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from workflow import sign_in_limits
+from workflow.staff import sign_in_limits
 
 KEPT_DAYS = 90
 

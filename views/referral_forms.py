@@ -25,14 +25,15 @@ from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
 from views import errors, remembered_referrer
 from views.deps import client_address, policy, uow
 from views.security import public
-from workflow import drafts, throttle
-from workflow.acknowledgement import NEXT_STEPS
-from workflow.checklists import dash_meaning
+from workflow.assessment.checklists import dash_meaning
 from workflow.errors import StaleReferral
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
+from workflow.referrals.acknowledgement import NEXT_STEPS
 from workflow.rules.risk import dash_band
-from workflow.screening import Stop
+from workflow.store import throttle
+from workflow.web_referrals import drafts
+from workflow.web_referrals.screening import Stop
 
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
 T = TypeVar("T")

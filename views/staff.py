@@ -35,42 +35,32 @@ from forms.casework import (
 from views.deps import actor, policy, uow, whole_number
 from views.same_origin import own_navigation_only
 from views.security import role_required
-from workflow import (
-    answers,
-    casefile,
-    contact,
-    corrections,
-    lawful_bases,
-    mailbox_health,
-    needs_person,
-    proposals,
-    queue,
-    record_catalogue,
-    record_corrections,
-    safety,
-)
-from workflow.casefile import Download
-from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied
-from workflow.filenames import clean_filename
+from workflow.inbound import mailbox_health, needs_person, proposals
+from workflow.inbound.filenames import clean_filename
 from workflow.models.referral import Pathway, Source
-from workflow.queue_keys import FLAG_LABELS, flags
-from workflow.states import State, allowed_events
+from workflow.queue import listing
+from workflow.queue.keys import FLAG_LABELS, flags
+from workflow.record import answers, catalogue, corrections, lawful_bases, review
+from workflow.referrals import contact, safety, viewing
+from workflow.referrals.states import State, allowed_events
+from workflow.referrals.viewing import Download
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("staff", __name__)
 LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
-bp.add_app_template_global(record_catalogue.in_words, "value_in_words")
+bp.add_app_template_global(catalogue.in_words, "value_in_words")
 
 
 @bp.app_template_global()
 def correction_path(row: answers.Row) -> str:
     """Return the path to correct an answer shown on the referral page by, or '' if none."""
-    if row.record_path in corrections.EDITABLE:
+    if row.record_path in review.EDITABLE:
         return row.record_path
-    return row.path if row.path and record_corrections.target(row.path) else ""
+    return row.path if row.path and corrections.target(row.path) else ""
 
 
 @bp.app_template_global()
@@ -113,10 +103,10 @@ def _idva_id(text: str) -> int | None:
     return number if number >= 0 else None
 
 
-def _queue_filter(search: str = "") -> queue.QueueFilter:
+def _queue_filter(search: str = "") -> listing.QueueFilter:
     args = request.args
     idva = args.get("idva", "")
-    return queue.QueueFilter(
+    return listing.QueueFilter(
         state=_enum(State, args.get("state")),
         pathway=_enum(Pathway, args.get("pathway")),
         band=args.get("band", ""),
@@ -131,13 +121,13 @@ def _queue_filter(search: str = "") -> queue.QueueFilter:
 
 def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> Any:
     with uow() as work:
-        result = queue.queue_page(work, actor(), _queue_filter(search), page)
+        result = listing.queue_page(work, actor(), _queue_filter(search), page)
         filters = _filter_form(result.idvas)
-        mail = queue.mail_status(work)
+        mail = listing.mail_status(work)
         mailbox = _mailbox_health(work)
-        reminders = queue.reminders_line(work)
+        reminders = listing.reminders_line(work)
     return render_template(
-        "staff/queue.html",
+        "staff/listing.html",
         result=result,
         filters=filters,
         search_form=search_form,
@@ -168,7 +158,7 @@ def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
 @bp.get("/queue", endpoint="queue")
 @role_required("coordinator", "manager")
 def queue_view() -> Any:
-    page = whole_number(request.args.get("page"), 1, queue.MAX_PAGE)
+    page = whole_number(request.args.get("page"), 1, listing.MAX_PAGE)
     return _render_queue(SearchForm(formdata=None), "", page)
 
 
@@ -178,7 +168,7 @@ def queue_search() -> Any:
     form = SearchForm()
     if not form.validate_on_submit():
         return _render_queue(form)
-    page = min(max(form.page.data or 1, 1), queue.MAX_PAGE)
+    page = min(max(form.page.data or 1, 1), listing.MAX_PAGE)
     return _render_queue(form, form.q.data or "", page)
 
 
@@ -189,13 +179,13 @@ def queue_export() -> Any:
     if not form.validate_on_submit():
         abort(400)
     with uow() as work:
-        text, _count = queue.export_csv(
+        text, _count = listing.export_csv(
             work, actor(), _queue_filter(form.q.data or ""), every_answer=bool(form.every.data)
         )
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="referral-queue.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="referral-listing.csv"'},
     )
 
 
@@ -203,7 +193,7 @@ def queue_export() -> Any:
 @role_required("idva")
 def caseload() -> Any:
     with uow() as work:
-        rows = queue.caseload(work, actor())
+        rows = listing.caseload(work, actor())
     return render_template("staff/caseload.html", rows=rows)
 
 
@@ -242,7 +232,7 @@ def dealt_with(message_id: int) -> Any:
 def referral(referral_id: int) -> Any:
     try:
         with uow() as work:
-            case = casefile.open_case(work, actor(), referral_id)
+            case = viewing.open_case(work, actor(), referral_id)
             contacts = contact.summary(work.session, case.referral)
             waiting = proposals.waiting(work.session, referral_id, policy())
             decided = proposals.decided(work.session, referral_id)
@@ -256,7 +246,7 @@ def referral(referral_id: int) -> Any:
         "staff/referral.html",
         case=case,
         contacts=contacts,
-        review=corrections.review_items(r, case.assessments, case.sources),
+        review=review.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
             | ({proposals.WAITING_FLAG} if waiting else set())
@@ -275,7 +265,7 @@ def referral(referral_id: int) -> Any:
 def referral_print(referral_id: int) -> Any:
     try:
         with uow() as work:
-            case = casefile.open_case(work, actor(), referral_id, "print")
+            case = viewing.open_case(work, actor(), referral_id, "print")
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -286,7 +276,7 @@ def referral_print(referral_id: int) -> Any:
     )
 
 
-def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, Any]:
+def shown_record(case: viewing.CaseFile, printing: bool = False) -> dict[str, Any]:
     """The safety block, every answer and every checklist, for the page and the print view."""
     r = case.referral
     return {
@@ -356,11 +346,11 @@ def _download(fetch: Any, object_id: int) -> Any:
 @role_required("coordinator", "manager", "idva")
 @own_navigation_only
 def message_download(message_id: int) -> Any:
-    return _download(casefile.download_message, message_id)
+    return _download(viewing.download_message, message_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
 @role_required("coordinator", "manager", "idva")
 @own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
-    return _download(casefile.download_attachment, attachment_id)
+    return _download(viewing.download_attachment, attachment_id)

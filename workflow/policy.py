@@ -72,7 +72,7 @@ class Policy:
     # Postcode areas whose unlisted districts are checked by a person rather than ruled out.
     area_postcode_areas: frozenset[str] = CAMBS_POSTCODE_AREAS
     # Sender domains of referring agencies beyond the list an administrator keeps in the app
-    # (workflow.referrer_domains); none by default.
+    # (workflow.inbound.referrer_domains); none by default.
     professional_domains: tuple[str, ...] = ()
     # Deadlines count office time on working days (England and Wales bank holidays, London time).
     deadline_rules: tuple[DeadlineRule, ...] = DEADLINE_RULES

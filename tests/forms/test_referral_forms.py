@@ -25,11 +25,11 @@ from tests.forms.answers import (
     submit_token,
 )
 from tests.web.pages import check_page, sign_in
-from workflow.checklists import DASH, STALKING_SCREEN
-from workflow.db import Database
+from workflow.assessment.checklists import DASH, STALKING_SCREEN
 from workflow.models import Assessment, Outbox, Referral, ReferralDraft, utcnow
 from workflow.models.referral import Instrument, Pathway
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 LEAFLET_NUMBERS = {
     "0808 802 0300",

@@ -25,11 +25,12 @@ from tests.ingest.support import deliver, folder_ids, message, msgid, recorded, 
 from tests.support.dovecot import DovecotServer
 from tests.support.smtp import SmtpServer
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import StaleReferral
-from workflow.inbound import SET_ASIDE_AFTER, clean_header
+from workflow.inbound.arrival import clean_header
+from workflow.inbound.settling import SET_ASIDE_AFTER
 from workflow.models import Outbox, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
+from workflow.store.db import Database
 
 POLICE = b"From: Ruth Example <ruth.example@cambs.pnn.police.uk>\r\n"
 

@@ -9,7 +9,7 @@ from workflow.rules import eligibility, prompts, risk
 from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
-from workflow.screening import Stop, check_age, london_today
+from workflow.web_referrals.screening import Stop, check_age, london_today
 
 TODAY = date(2026, 11, 28)
 
