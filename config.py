@@ -2,8 +2,11 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from workflow.policy import CAMBS, Policy
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -114,6 +117,13 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     settings.update(overrides or {})
     _check(settings)
     return settings
+
+
+def policy(settings: Mapping[str, Any]) -> Policy:
+    """Return the local policy in force: the POLICY setting (a `Policy`, set by whoever builds
+    the app), else the Cambs defaults (docs/domain.md). The one place that look-up is written."""
+    configured: Policy | None = settings.get("POLICY")
+    return configured or CAMBS
 
 
 def _check(settings: dict[str, Any]) -> None:

@@ -31,7 +31,8 @@ from commands.db import upgrade
 from tests.support.postgres import ADMIN_URL, _libpq, create_database, drop_database
 from workflow.actors import Actor
 from workflow.deadlines.reminders import ReminderSettings, send_reminders
-from workflow.deadlines.steps import LONDON, add_working_days, refresh_deadline
+from workflow.deadlines.steps import refresh_deadline
+from workflow.deadlines.working_time import LONDON, add_working_days
 from workflow.models import Outbox, Referral, User
 from workflow.models.referral import Pathway
 from workflow.models.staff import Role

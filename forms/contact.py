@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.casework import VersionedForm
-from workflow.deadlines.steps import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.record.options import CHANNEL_NAMES
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")

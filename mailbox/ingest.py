@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import config
 from mailbox import clamav
 from mailbox.documents import detect_type
 from mailbox.extract import Source
@@ -95,7 +96,7 @@ class IngestConfig:
             email.utils.parseaddr(settings.get(k) or "")[1] for k in ("MAIL_FROM", "IMAP_USERNAME")
         )
         return cls(
-            policy=settings.get("POLICY") or CAMBS,
+            policy=config.policy(settings),
             max_attachment_bytes=int(
                 settings.get("MAX_ATTACHMENT_BYTES") or DEFAULT_MAX_ATTACHMENT_BYTES
             ),

@@ -103,7 +103,7 @@ _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
 
 def _safe_next(target: str | None) -> str:
     if not target or not _LOCAL_PATH.fullmatch(target):
-        return url_for("sign_in.home")
+        return url_for("staff.home")
     return target
 
 
@@ -207,7 +207,7 @@ def change_password() -> Any:
             # This session goes on under the new password; every other one is signed out.
             session["password_stamp"] = current_user.password_stamp = stamp
             flash("Your password has been changed.")
-            return redirect(url_for("sign_in.home"))
+            return redirect(url_for("staff.home"))
         except DomainError as error:
             form.new.errors = [str(error)]
     return render_template("auth/change_password.html", form=form)

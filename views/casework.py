@@ -31,6 +31,7 @@ from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferr
 from workflow.inbound import proposals
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
+from workflow.permissions import CASE_READERS, CASEWORKERS
 from workflow.record import corrections, review
 from workflow.referrals import allocation, casework, notes, viewing
 from workflow.referrals.casework import ConsentDecision
@@ -39,20 +40,14 @@ from workflow.store.db import UnitOfWork
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 # Each of these pages records a "view" of the referral: only on the person's own navigation.
 bp.before_request(offer_link_if_from_elsewhere)
-CASEWORKERS = ("coordinator", "manager")
 bp.add_app_template_global(frozenset(review.EDITABLE), "correctable")
 
 Action = Callable[[UnitOfWork, int], Any]
 
 
 def _show(referral_id: int, page: str) -> Referral:
-    try:
-        with uow() as work:
-            return viewing.look_up(work, actor(), referral_id, page)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        return viewing.look_up(work, actor(), referral_id, page)
 
 
 def _first_field(form: FlaskForm) -> Any:
@@ -102,7 +97,7 @@ def act(
 
 
 @bp.route("/consent", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def consent(referral_id: int) -> Any:
     form = ConsentForm()
 
@@ -128,7 +123,7 @@ def consent(referral_id: int) -> Any:
 
 
 @bp.route("/allocate", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def allocate(referral_id: int) -> Any:
     form = AllocateForm()
     with uow() as work:
@@ -153,7 +148,7 @@ def allocate(referral_id: int) -> Any:
 
 
 @bp.route("/close", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def close(referral_id: int) -> Any:
     form = CloseForm()
 
@@ -167,7 +162,7 @@ def close(referral_id: int) -> Any:
 
 
 @bp.route("/reopen", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def reopen(referral_id: int) -> Any:
     form = ReopenForm()
 
@@ -180,17 +175,14 @@ def reopen(referral_id: int) -> Any:
 
 
 @bp.route("/updates/<int:proposal_id>", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def proposal(referral_id: int, proposal_id: int) -> Any:
     """Compare a mailed update with the current checklist, then accept or reject it."""
     form = ProposalForm()
 
     def show(_referral: Referral) -> dict[str, Any]:
-        try:
-            with uow() as work:
-                return {"p": proposals.one(work.session, referral_id, proposal_id, policy())}
-        except NotFound:
-            abort(404)
+        with uow() as work:
+            return {"p": proposals.one(work.session, referral_id, proposal_id, policy())}
 
     def run(work: UnitOfWork, version: int) -> None:
         if form.decision.data == "accept":
@@ -206,17 +198,15 @@ def proposal(referral_id: int, proposal_id: int) -> Any:
 
 
 @bp.route("/note", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def note(referral_id: int) -> Any:
     form = NoteForm()
     if form.validate_on_submit():
         try:
             with uow() as work:
                 notes.add_note(work, actor(), referral_id, form.text.data or "", policy())
-        except NotFound:
-            abort(404)
-        except PermissionDenied:
-            abort(403)
+        except (NotFound, PermissionDenied):
+            raise  # the app's 404 and 403 pages (views/errors.py), not a flash
         except DomainError as refused:
             _refuse(form, str(refused))
         else:
@@ -227,7 +217,7 @@ def note(referral_id: int) -> Any:
 
 
 @bp.route("/correct/<path:path>", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def correct(referral_id: int, path: str) -> Any:
     answer = review.split_answer_path(path)
     # Any other answer the page shows is corrected by its catalogue path.
@@ -288,7 +278,7 @@ def _correct_catalogued(referral_id: int, target: corrections.Target) -> Any:
 
 
 @bp.post("/confirm")
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def confirm(referral_id: int) -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -310,7 +300,7 @@ def confirm(referral_id: int) -> Any:
 
 
 @bp.route("/duplicate", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def duplicate(referral_id: int) -> Any:
     form = DuplicateForm()
 

@@ -8,10 +8,11 @@ from flask import Blueprint
 from wtforms.fields.choices import SelectChoice
 
 from forms.contact import ConfirmChannelForm, ContactForm, WithdrawContactForm
-from views.casework import CASEWORKERS, act
+from views.casework import act
 from views.deps import actor, policy, uow
 from views.security import role_required
 from workflow.models import Referral, utcnow
+from workflow.permissions import CASE_READERS
 from workflow.queue import triage
 from workflow.record.options import CHANNEL_NAMES
 from workflow.referrals import contact
@@ -40,7 +41,7 @@ def _offering(field: Any, which: str) -> Any:
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def record(referral_id: int) -> Any:
     form = ContactForm()
     if not form.is_submitted():
@@ -57,7 +58,7 @@ def record(referral_id: int) -> Any:
 
 
 @bp.route("/safe-channel", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def confirm_channel(referral_id: int) -> Any:
     form = ConfirmChannelForm()
 
@@ -71,7 +72,7 @@ def confirm_channel(referral_id: int) -> Any:
 
 
 @bp.route("/first-contact/withdraw", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def withdraw(referral_id: int) -> Any:
     form = WithdrawContactForm()
 

@@ -9,7 +9,6 @@ in Flask's session cookie, which is signed, not encrypted.
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -35,10 +34,12 @@ from forms.casework import (
 from views.deps import actor, policy, uow, whole_number
 from views.same_origin import own_navigation_only
 from views.security import role_required
-from workflow.errors import DomainError, NotFound, PermissionDenied
+from workflow.deadlines.working_time import LONDON
+from workflow.errors import DomainError, NotFound
 from workflow.inbound import mailbox_health, needs_person, proposals
 from workflow.inbound.filenames import clean_filename
 from workflow.models.referral import Pathway, Source
+from workflow.permissions import CASE_READERS, CASEWORKERS, IDVAS
 from workflow.queue import listing
 from workflow.queue.keys import FLAG_LABELS, flags
 from workflow.record import answers, catalogue, corrections, lawful_bases, review
@@ -48,7 +49,6 @@ from workflow.referrals.viewing import Download
 from workflow.store.db import UnitOfWork
 
 bp = Blueprint("staff", __name__)
-LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
@@ -127,7 +127,7 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
         mailbox = _mailbox_health(work)
         reminders = listing.reminders_line(work)
     return render_template(
-        "staff/listing.html",
+        "staff/queue.html",
         result=result,
         filters=filters,
         search_form=search_form,
@@ -156,14 +156,14 @@ def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
 
 
 @bp.get("/queue", endpoint="queue")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_view() -> Any:
     page = whole_number(request.args.get("page"), 1, listing.MAX_PAGE)
     return _render_queue(SearchForm(formdata=None), "", page)
 
 
 @bp.post("/queue/search")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_search() -> Any:
     form = SearchForm()
     if not form.validate_on_submit():
@@ -173,7 +173,7 @@ def queue_search() -> Any:
 
 
 @bp.post("/queue/export")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_export() -> Any:
     form = ExportForm()
     if not form.validate_on_submit():
@@ -185,12 +185,12 @@ def queue_export() -> Any:
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="referral-listing.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="referral-queue.csv"'},
     )
 
 
 @bp.get("/caseload")
-@role_required("idva")
+@role_required(IDVAS)
 def caseload() -> Any:
     with uow() as work:
         rows = listing.caseload(work, actor())
@@ -198,7 +198,7 @@ def caseload() -> Any:
 
 
 @bp.get("/needs-a-person")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def needs_a_person() -> Any:
     with uow() as work:
         waiting = needs_person.needs_a_person(work, actor())
@@ -208,7 +208,7 @@ def needs_a_person() -> Any:
 
 
 @bp.route("/needs-a-person/messages/<int:message_id>/dealt-with", methods=["GET", "POST"])
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def dealt_with(message_id: int) -> Any:
     form = DealtWithForm()
     try:
@@ -219,7 +219,7 @@ def dealt_with(message_id: int) -> Any:
                 return redirect(url_for("staff.needs_a_person"))
             message = needs_person.waiting_message(work, actor(), message_id)
     except NotFound:
-        abort(404)
+        raise  # the app's 404 page (views/errors.py), not a flash
     except DomainError as refused:  # dealt with meanwhile by someone else, or never waiting
         flash(str(refused))
         return redirect(url_for("staff.needs_a_person"))
@@ -227,19 +227,14 @@ def dealt_with(message_id: int) -> Any:
 
 
 @bp.get("/referrals/<int:referral_id>")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def referral(referral_id: int) -> Any:
-    try:
-        with uow() as work:
-            case = viewing.open_case(work, actor(), referral_id)
-            contacts = contact.summary(work.session, case.referral)
-            waiting = proposals.waiting(work.session, referral_id, policy())
-            decided = proposals.decided(work.session, referral_id)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        case = viewing.open_case(work, actor(), referral_id)
+        contacts = contact.summary(work.session, case.referral)
+        waiting = proposals.waiting(work.session, referral_id, policy())
+        decided = proposals.decided(work.session, referral_id)
     r = case.referral
     repeat_ref = r.details.get("repeat_of")
     return render_template(
@@ -260,16 +255,11 @@ def referral(referral_id: int) -> Any:
 
 
 @bp.get("/referrals/<int:referral_id>/print")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def referral_print(referral_id: int) -> Any:
-    try:
-        with uow() as work:
-            case = viewing.open_case(work, actor(), referral_id, "print")
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        case = viewing.open_case(work, actor(), referral_id, "print")
     printed_at = datetime.now(LONDON).strftime("%d %B %Y %H:%M")
     return render_template(
         "staff/print.html", case=case, printed_at=printed_at, **shown_record(case, printing=True)
@@ -323,13 +313,8 @@ def download_filename(name: str, fallback: str) -> str:
 
 
 def _download(fetch: Any, object_id: int) -> Any:
-    try:
-        with uow() as work:
-            file: Download = fetch(work, actor(), object_id)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        file: Download = fetch(work, actor(), object_id)
     # Always a download, never shown in the browser: a hostile HTML part cannot run as our page
     # (and security.py gives every attachment response a sandboxing CSP as well).
     return send_file(
@@ -343,14 +328,14 @@ def _download(fetch: Any, object_id: int) -> Any:
 
 
 @bp.get("/messages/<int:message_id>/original")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def message_download(message_id: int) -> Any:
     return _download(viewing.download_message, message_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
     return _download(viewing.download_attachment, attachment_id)

@@ -13,7 +13,7 @@ from forms.contact import ContactForm
 from tests.factories import actor_for, make_referral, make_user
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow.deadlines.steps import LONDON, add_working_days
+from workflow.deadlines.working_time import LONDON, add_working_days
 from workflow.errors import GuardFailed, PermissionDenied
 from workflow.models import Referral, User, utcnow
 from workflow.models.referral import Consent

@@ -12,7 +12,8 @@ from mailbox.outbound import SmtpSettings, send_pending
 from tests.factories import make_referral
 from tests.support.smtp import ReceivedMessage, SmtpServer
 from workflow.deadlines.reminders import ReminderReport, ReminderSettings, send_reminders
-from workflow.deadlines.steps import LONDON, refresh_deadline
+from workflow.deadlines.steps import refresh_deadline
+from workflow.deadlines.working_time import LONDON
 from workflow.models import Outbox, Referral
 from workflow.store.db import Database
 

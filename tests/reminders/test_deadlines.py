@@ -6,14 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.factories import make_referral, record_first_contact
-from workflow.deadlines.steps import (
-    DeadlineKind,
-    add_working_days,
-    current_deadline,
-    describe_overdue,
-    overdue_by,
-    working_days_between,
-)
+from workflow.deadlines.steps import DeadlineKind, current_deadline, describe_overdue, overdue_by
+from workflow.deadlines.working_time import add_working_days, working_days_between
 from workflow.models import Referral
 from workflow.models.referral import Pathway
 from workflow.policy import CAMBS, DeadlineRule, Policy

@@ -9,7 +9,8 @@ from tests.factories import SYSTEM, actor_for, make_referral, make_user, record_
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.reminders.clock import london, step_began
-from workflow.deadlines.steps import DeadlineKind, add_working_days
+from workflow.deadlines.steps import DeadlineKind
+from workflow.deadlines.working_time import add_working_days
 from workflow.inbound import proposals
 from workflow.models import Referral, User
 from workflow.models.mail import Disposition

@@ -9,7 +9,6 @@ Mail holds the reference, state, step, how late it is and a link: never anything
 
 import html
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,28 +19,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from workflow.deadlines.steps import (
-    KIND_LABELS,
-    LONDON,
-    DeadlineKind,
-    add_working_days,
-    describe_overdue,
-    is_working_day,
-    refresh_deadline,
-)
-from workflow.errors import StaleReferral
+from workflow.deadlines.steps import KIND_LABELS, DeadlineKind, describe_overdue, refresh_deadline
+from workflow.deadlines.working_time import LONDON, add_working_days, is_working_day
 from workflow.models import Outbox, Referral, ReminderSent, User
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
 from workflow.referrals.states import OPEN_STATES, STATE_LABELS, State
 from workflow.store import outbox
 from workflow.store.db import Database
+from workflow.store.retries import retried
 
 log = logging.getLogger(__name__)
 
 REMINDER, ESCALATION = 1, 2
 T = TypeVar("T")
-ATTEMPTS = 6  # a batch that loses a race with a user's change or another run is read again
 
 
 @dataclass(frozen=True)
@@ -298,16 +289,11 @@ def _queue(
 
 
 def _retrying(report: ReminderReport, work: Callable[[], T]) -> T:
-    for attempt in range(ATTEMPTS):
-        try:
-            return work()
-        except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
-            # Lost a race with a user's change or another run: read the batch again.
-            report.retried_batches += 1
-            if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")
+    # Lost a race with a user's change or another run: read the batch again.
+    def count() -> None:
+        report.retried_batches += 1
+
+    return retried(work, on_retry=count)
 
 
 def _level_batch(

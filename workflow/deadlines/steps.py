@@ -1,25 +1,19 @@
 """Working-day deadlines: when each open referral's current step is due, and how late it is.
 
-Time is counted in office hours on working days in London (weekends and England and Wales bank
-holidays from the `holidays` package are not working days), so "1 working day" from Friday 15:00
-is Monday 15:00, and a referral received at 18:00 starts its clock at the next opening time.
-Wall-clock office hours are used on each day, so the change to or from British Summer Time moves
-the UTC instant, not the local time a step is due.
+How many working days each step gets is the local policy's (`Policy.deadline_rules`); the
+counting itself is workflow/deadlines/working_time.py.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cache
-from zoneinfo import ZoneInfo
 
-import holidays
-
+from workflow.deadlines import working_time
+from workflow.deadlines.working_time import add_working_days
 from workflow.models import Referral, utcnow
 from workflow.policy import CAMBS, Policy
 from workflow.referrals.states import OPEN_STATES, State
 
-LONDON = ZoneInfo("Europe/London")
 NO_DEADLINE = "none"  # due_kind of an open referral whose step has no deadline in the policy
 
 
@@ -52,62 +46,6 @@ class Deadline:
         return KIND_LABELS[self.kind]
 
 
-@cache
-def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def is_working_day(day: date) -> bool:
-    """Say whether `day` is a weekday that is not an England and Wales bank holiday."""
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def _aware(moment: datetime) -> datetime:
-    # Some drivers hand back naive UTC; every instant here is aware.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _office(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=LONDON)
-
-
-def add_working_days(start: datetime, days: int, policy: Policy = CAMBS) -> datetime:
-    """Return the UTC instant `days` working days of office time after `start`."""
-    remaining = (
-        datetime.combine(date.min, policy.office_closes)
-        - datetime.combine(date.min, policy.office_opens)
-    ) * days
-    cursor = _aware(start).astimezone(LONDON)
-    day = cursor.date()
-    while True:
-        if is_working_day(day):
-            opens, closes = _office(day, policy.office_opens), _office(day, policy.office_closes)
-            begin = max(cursor, opens)
-            if begin < closes or (begin == closes and not remaining):
-                available = closes - begin
-                if remaining <= available:
-                    return (begin + remaining).astimezone(UTC)
-                remaining -= available
-        day += timedelta(days=1)
-        cursor = _office(day, time(0))
-
-
-def working_days_between(start: datetime | date, end: datetime | date) -> int:
-    """Count working days after `start`'s London date up to and including `end`'s."""
-    first, last = _london_date(start), _london_date(end)
-    count, day = 0, first
-    while day < last:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
-
-
-def _london_date(moment: datetime | date) -> date:
-    if isinstance(moment, datetime):
-        return _aware(moment).astimezone(LONDON).date()
-    return moment
-
-
 def _days_for(kind: DeadlineKind, referral: Referral, policy: Policy) -> int | None:
     high_risk = referral.marac_criteria_met or referral.risk_band == "high"
     for rule in policy.deadline_rules:
@@ -122,7 +60,7 @@ def _days_for(kind: DeadlineKind, referral: Referral, policy: Policy) -> int | N
 
 
 def _step(referral: Referral) -> tuple[DeadlineKind, datetime] | None:
-    entered = _aware(referral.state_entered_at or referral.received_at)
+    entered = working_time.aware(referral.state_entered_at or referral.received_at)
     if referral.state is State.RECEIVED:
         return DeadlineKind.CONSENT_CHECK, entered
     if referral.state is State.CONSENT_CHECKED:
@@ -130,10 +68,10 @@ def _step(referral: Referral) -> tuple[DeadlineKind, datetime] | None:
     if referral.state is State.ALLOCATED and referral.first_contact_at is None:
         # Local IDVA protocols count first contact from receipt of the referral, not from
         # allocation: the consent check and allocation come out of the same working days.
-        return DeadlineKind.FIRST_CONTACT, _aware(referral.received_at)
+        return DeadlineKind.FIRST_CONTACT, working_time.aware(referral.received_at)
     if referral.state is State.ALLOCATED:
         activity = referral.last_activity_at or referral.first_contact_at or entered
-        return DeadlineKind.REVIEW, _aware(activity)
+        return DeadlineKind.REVIEW, working_time.aware(activity)
     return None
 
 
@@ -182,23 +120,12 @@ def note_activity(referral: Referral, at: datetime | None = None, policy: Policy
 
 def overdue_by(deadline: Deadline | datetime | None, now: datetime) -> timedelta:
     """Return how long past due the deadline is at `now` (zero when not yet due)."""
-    if deadline is None:
-        return timedelta(0)
-    due = deadline.due_at if isinstance(deadline, Deadline) else _aware(deadline)
-    return max(_aware(now) - due, timedelta(0))
+    due = deadline.due_at if isinstance(deadline, Deadline) else deadline
+    return working_time.overdue_by(due, now)
 
 
 def describe_overdue(due_at: datetime | None, now: datetime) -> str:
     """Say how overdue a step is in words for pages and mail, e.g. "2 working days"."""
     if due_at is None:
         return ""
-    late = overdue_by(due_at, now)
-    if not late:
-        return "not overdue"
-    days = working_days_between(due_at, now)
-    if days >= 1:
-        return f"{days} working day{'s' if days != 1 else ''}"
-    hours, minutes = divmod(int(late.total_seconds()) // 60, 60)
-    if hours:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+    return working_time.how_late(due_at, now) or "not overdue"

@@ -11,7 +11,7 @@ from workflow.errors import DomainError, NotFound
 from workflow.models import InboundMessage, Referral, ReferralFlag, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
-from workflow.referrals.casework import CASEWORKERS, require_role
+from workflow.permissions import CASEWORKERS, require_role
 from workflow.referrals.states import OPEN_STATES
 from workflow.store import audit
 from workflow.store.db import UnitOfWork

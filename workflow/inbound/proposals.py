@@ -21,9 +21,10 @@ from workflow.models import Assessment, Referral, ReferralFlag, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.referral import Instrument
+from workflow.permissions import CASEWORKERS, require_role
 from workflow.policy import CAMBS, Policy
 from workflow.record.answers import ChecklistShown, QuestionShown, checklist
-from workflow.referrals.casework import CASEWORKERS, load, require_role
+from workflow.referrals.casework import load
 from workflow.referrals.receiving import NewAssessment, add_assessment
 from workflow.rules.risk import dash_band
 from workflow.store import audit

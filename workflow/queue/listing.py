@@ -20,17 +20,15 @@ from workflow.models import Outbox, Referral, ReferralFlag, User, VictimNameKey,
 from workflow.models.mail import OutboxStatus
 from workflow.models.referral import Pathway, Source
 from workflow.models.staff import Role
-from workflow.queue import timing as timing
-from workflow.queue import triage
+from workflow.permissions import CASEWORKERS, IDVAS, require_role
+from workflow.queue import timing, triage
 from workflow.queue.answer_columns import answer_table
 from workflow.queue.keys import FLAG_LABELS, flags, name_codes
-from workflow.referrals.casework import require_role
 from workflow.referrals.reference import serial_ends, staff_finds
 from workflow.referrals.states import OPEN_STATES, State
 from workflow.store import audit, lease
 from workflow.store.db import UnitOfWork
 
-QUEUE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER})
 PER_PAGE = 50
 MAX_PAGE = 100_000  # far past any real queue; keeps the OFFSET inside the database's integers
 BANDS = ("high", "medium", "standard", "none")
@@ -238,7 +236,7 @@ def urgency(now: datetime) -> list[Any]:
 
 
 def _require_reader(actor: Actor) -> None:
-    require_role(actor, QUEUE_READERS)
+    require_role(actor, CASEWORKERS)
 
 
 def queue_page(
@@ -361,7 +359,7 @@ def idva_labels(
 
 def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list[QueueRow]:
     """Return the open referrals allocated to this IDVA, most urgent first."""
-    require_role(actor, frozenset({Role.IDVA}))
+    require_role(actor, IDVAS)
     now = now or utcnow()
     mine = (
         col(Referral.state).in_(sorted(OPEN_STATES)),

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow.deadlines.steps import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.models import Assessment
 from workflow.models.referral import Instrument, Pathway
 

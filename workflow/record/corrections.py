@@ -18,11 +18,12 @@ from workflow.assessment.checklists import DASH, STALKING_SCREEN
 from workflow.errors import GuardFailed, NotFound
 from workflow.models import Referral, utcnow
 from workflow.models.referral import Consent
+from workflow.permissions import CASEWORKERS, require_role
 from workflow.policy import Policy
 from workflow.record import lawful_bases
 from workflow.record.catalogue import BY_PATH, CHILD, PERPETRATOR, Item, Kind, value_at
 from workflow.record.review import latest_checklist
-from workflow.referrals.casework import CASEWORKERS, load, require_role
+from workflow.referrals.casework import load
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
 

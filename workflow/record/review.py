@@ -16,8 +16,9 @@ from workflow.assessment.assessing import apply_rules, score_assessment
 from workflow.errors import GuardFailed, NotFound
 from workflow.models import Assessment, Referral, utcnow
 from workflow.models.referral import Instrument, Pathway
+from workflow.permissions import CASEWORKERS, require_role
 from workflow.policy import Policy
-from workflow.referrals.casework import CASEWORKERS, load, require_role
+from workflow.referrals.casework import load
 from workflow.referrals.receiving import normalise_postcode
 from workflow.rules.risk import ANSWERS
 from workflow.store import audit

@@ -7,8 +7,8 @@ from sqlmodel import col, func, select
 
 from workflow.actors import Actor
 from workflow.models import Referral
+from workflow.permissions import CASEWORKERS, require_role
 from workflow.queue.listing import idva_labels
-from workflow.referrals.casework import CASEWORKERS, require_role
 from workflow.referrals.states import OPEN_STATES
 from workflow.store.db import UnitOfWork
 

@@ -8,18 +8,17 @@ from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
 from workflow.assessment.assessing import apply_rules
-from workflow.errors import GuardFailed, NotFound, PermissionDenied
+from workflow.errors import GuardFailed, NotFound
 from workflow.models import Referral, StateChange, User
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
+from workflow.permissions import CASE_READERS, CASEWORKERS, require_own, require_role
 from workflow.policy import CAMBS, Policy
 from workflow.referrals.states import Event, State
 from workflow.referrals.transitions import check_version, transition
 from workflow.rules.closure import closure_refusal
 from workflow.store import outbox
 from workflow.store.db import UnitOfWork
-
-CASEWORKERS = frozenset({Role.COORDINATOR, Role.MANAGER})
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,6 @@ def _consent_json(referral: Referral) -> dict[str, Any]:
         "consent_not_sought_reason": referral.consent_not_sought_reason,
         "lawful_basis": referral.lawful_basis,
     }
-
-
-def require_role(actor: Actor, allowed: frozenset[Role]) -> None:
-    """Refuse an actor whose role may not do this."""
-    if actor.role not in allowed:
-        raise PermissionDenied("Your role does not allow this action.")
 
 
 def load(session: Session, referral_id: int, expected_version: int | None) -> Referral:
@@ -201,10 +194,9 @@ def close(
     policy: Policy = CAMBS,
 ) -> Referral:
     """Close the referral with an outcome from the fixed list."""
-    require_role(actor, CASEWORKERS | {Role.IDVA})
+    require_role(actor, CASE_READERS)
     referral = load(uow.session, referral_id, expected_version)
-    if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
-        raise PermissionDenied("You can only close referrals allocated to you.")
+    require_own(actor, referral, "close")
     if refusal := closure_refusal(referral.pathway, Outcome(outcome)):
         raise GuardFailed(refusal)
     referral.outcome = Outcome(outcome)

@@ -15,13 +15,13 @@ from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
 from workflow.deadlines.steps import note_activity, refresh_deadline
-from workflow.errors import GuardFailed, PermissionDenied
+from workflow.errors import GuardFailed
 from workflow.models import ContactKind, ContactLog, Referral, utcnow
 from workflow.models.base import persisted_id
-from workflow.models.staff import Role
+from workflow.permissions import CASE_READERS, require_own, require_role
 from workflow.policy import CAMBS, Policy
 from workflow.record.options import CHANNEL_NAMES
-from workflow.referrals.casework import CASEWORKERS, load, require_role
+from workflow.referrals.casework import load
 from workflow.referrals.states import State
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
@@ -68,9 +68,8 @@ def open_channels(referral: Referral, log: list[ContactLog]) -> list[str]:
 
 
 def _may_act(actor: Actor, referral: Referral) -> None:
-    require_role(actor, CASEWORKERS | {Role.IDVA})
-    if actor.role is Role.IDVA and referral.allocated_idva_id != actor.id:
-        raise PermissionDenied("You can only record contact on referrals allocated to you.")
+    require_role(actor, CASE_READERS)
+    require_own(actor, referral, "record contact on")
 
 
 def _check_time(referral: Referral, at: datetime, now: datetime) -> None:

@@ -2,20 +2,19 @@
 
 import re
 import unicodedata
-from datetime import UTC, date
+from datetime import date
 from difflib import SequenceMatcher
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from workflow.deadlines.working_time import london_date
 from workflow.models import Referral
 from workflow.models.referral import Outcome, Pathway
 
 # Close enough to be the same name typed twice (Jayde/Jade, Alen/Allen), not close enough to merge
 # different people with a shared surname; a person always decides on anything this flags.
 SIMILAR_NAME = 0.85
-LONDON = ZoneInfo("Europe/London")
 # An earlier referral closed with one of these was never a MARAC referral of this victim in its
 # own right (domain.md): it does not open a repeat window.
 NOT_A_MARAC_REFERRAL = frozenset(
@@ -103,6 +102,4 @@ def received_on(referral: Referral) -> date:
 
     received_at is UTC: at 00:30 on a summer morning it is still the day before in UTC.
     """
-    received = referral.received_at
-    aware = received if received.tzinfo is not None else received.replace(tzinfo=UTC)
-    return aware.astimezone(LONDON).date()
+    return london_date(referral.received_at)

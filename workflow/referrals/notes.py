@@ -8,11 +8,10 @@ from workflow.deadlines.steps import due_columns
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.models import Note, Referral, utcnow
 from workflow.models.base import persisted_id
-from workflow.models.staff import Role
+from workflow.permissions import CASE_READERS, CASEWORKERS, may_read, require_role
 from workflow.policy import Policy
-from workflow.referrals.casework import CASEWORKERS, load, require_role
+from workflow.referrals.casework import load
 from workflow.referrals.reference import staff_finds
-from workflow.referrals.viewing import may_read
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
 
@@ -22,7 +21,7 @@ ACTIVITY_ATTEMPTS = 5
 
 def add_note(uow: UnitOfWork, actor: Actor, referral_id: int, text: str, policy: Policy) -> Note:
     """Add a note; notes never conflict, so no version is checked. A note is activity."""
-    require_role(actor, CASEWORKERS | {Role.IDVA})
+    require_role(actor, CASE_READERS)
     referral = uow.session.get(Referral, referral_id)
     if referral is None:
         raise NotFound("No such referral.")

@@ -23,12 +23,11 @@ from workflow.models import (
 from workflow.models.mail import Disposition
 from workflow.models.referral import Instrument
 from workflow.models.staff import Role
+from workflow.permissions import CASE_READERS, CASEWORKERS, may_read
 from workflow.referrals.matching import earlier_referrals
 from workflow.referrals.states import OPEN_STATES, State
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
-
-CASE_READERS = frozenset({Role.COORDINATOR, Role.MANAGER, Role.IDVA})
 
 
 @dataclass
@@ -71,13 +70,6 @@ class CaseFile:
     possible_duplicates: list[Referral] = field(default_factory=list)
     duplicate_of: Referral | None = None
     idva_label: str = ""
-
-
-def may_read(actor: Actor, referral: Referral) -> bool:
-    """Say whether the actor may see this referral's content."""
-    if actor.role in (Role.COORDINATOR, Role.MANAGER):
-        return True
-    return actor.role is Role.IDVA and referral.allocated_idva_id == actor.id
 
 
 def look_up(uow: UnitOfWork, actor: Actor, referral_id: int, page: str = "") -> Referral:
@@ -253,7 +245,7 @@ class Download:
 
 def _message_readable(uow: UnitOfWork, actor: Actor, referral_id: int | None) -> bool:
     if referral_id is None:  # quarantined or a self-referral: the coordinators' to handle
-        return actor.role in (Role.COORDINATOR, Role.MANAGER)
+        return actor.role in CASEWORKERS
     referral = uow.session.get(Referral, referral_id)
     return referral is not None and may_read(actor, referral)
 

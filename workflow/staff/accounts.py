@@ -15,12 +15,10 @@ from workflow.actors import Actor
 from workflow.errors import DomainError
 from workflow.models import User, utcnow
 from workflow.models.staff import Role
+from workflow.permissions import ACCOUNT_APPROVERS, CASE_READERS
 from workflow.staff import sessions, sign_in, sign_in_limits
 from workflow.store import audit, outbox
 from workflow.store.db import UnitOfWork
-
-CASE_READING = frozenset({Role.COORDINATOR, Role.IDVA, Role.MANAGER})
-APPROVERS = frozenset({Role.ADMIN, Role.MANAGER})
 
 
 def _account(session: Session, user_id: int) -> User:
@@ -76,7 +74,7 @@ def request_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Use
     user = _account(uow.session, user_id)
     if role == user.role and user.pending_role is None:
         raise DomainError(f"{user.email} is already {role.value}.")
-    if role not in CASE_READING:
+    if role not in CASE_READERS:
         before = user.role
         user.role, user.pending_role, user.pending_role_by = role, None, None
         audit.record(
@@ -93,7 +91,7 @@ def request_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Use
 
 def hold_new_account(uow: UnitOfWork, actor: Actor, user: User) -> None:
     """A new account with a case-reading role stays off until a second person approves it."""
-    if user.role not in CASE_READING:
+    if user.role not in CASE_READERS:
         return
     user.active = False
     user.pending_role, user.pending_role_by = user.role, actor.label
@@ -133,7 +131,7 @@ def reject_role(uow: UnitOfWork, approver: Actor, user_id: int) -> User:
 def _waiting(user: User, approver: Actor) -> Role:
     if user.pending_role is None:
         raise DomainError(f"{user.email} has no role change waiting.")
-    if approver.role not in APPROVERS:
+    if approver.role not in ACCOUNT_APPROVERS:
         raise DomainError("Only an administrator or a manager can approve a role.")
     if approver.label == user.pending_role_by or approver.id == user.id:
         raise DomainError("A second person must approve this: you asked for it, or it is yours.")

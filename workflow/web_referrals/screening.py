@@ -6,13 +6,11 @@ rule outcomes are still worked out by intake when the referral arrives.
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from workflow.deadlines.working_time import LONDON
 from workflow.policy import Policy
 from workflow.rules.eligibility import age_rule, area_rule
 from workflow.rules.outcome import Result, RuleOutcome
-
-LONDON = ZoneInfo("Europe/London")
 
 # A suspect in one of these relationships makes it domestic abuse, not the non-DA stalking service.
 DOMESTIC_RELATIONSHIPS = frozenset({"partner", "ex_partner", "family"})
