@@ -182,6 +182,13 @@ class Closing:
     label: str
 
 
+# How many questions each asks: the one place the 24 and the 11 are written.
+DASH_QUESTIONS = len(DASH)
+S_DASH_QUESTIONS = len(STALKING_SCREEN)
+# The ACPO DASH (2009) the police still send: 27 questions, three of them (10-12) on children
+# that the SafeLives 24 does not ask.
+ACPO_DASH_QUESTIONS = DASH_QUESTIONS + 3
+
 # The closing sections of the SafeLives DASH, after question 24, in our own words.
 DASH_OTHER_INFORMATION = Closing(
     "other_information",

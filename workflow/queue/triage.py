@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.assessment.checklists import S_DASH_QUESTIONS
 from workflow.deadlines.working_time import LONDON
 from workflow.models import Assessment
 from workflow.models.referral import Instrument, Pathway
 
-S_DASH_QUESTIONS = 11
 CHUNK = 500  # ids per query: a CSV of the whole queue stays under the drivers' parameter limits
 
 

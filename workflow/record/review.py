@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from workflow.actors import Actor
 from workflow.assessment.assessing import apply_rules, score_assessment
+from workflow.assessment.checklists import DASH_QUESTIONS, S_DASH_QUESTIONS
 from workflow.errors import GuardFailed, NotFound
 from workflow.models import Assessment, Referral, utcnow
 from workflow.models.referral import Instrument, Pathway
@@ -28,7 +29,7 @@ CHECKLISTS = {
     "dash": (Instrument.SAFELIVES_DASH_24, Instrument.ACPO_DASH_27),
     "stalking_screen": (Instrument.S_DASH_11,),
 }
-QUESTIONS = {"dash": 24, "stalking_screen": 11}
+QUESTIONS = {"dash": DASH_QUESTIONS, "stalking_screen": S_DASH_QUESTIONS}
 
 
 def _text(value: str) -> str:
