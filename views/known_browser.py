@@ -11,6 +11,7 @@ import secrets
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from views import cookies
 from workflow.staff import sign_in_limits
 
 KEPT_DAYS = 90
@@ -42,13 +43,4 @@ def recognised(email: str) -> str | None:
 def remember(response: Response, email: str) -> Response:
     """Give the browser a new id for the account it has just signed in to."""
     value = _signer().dumps({"e": sign_in_limits.email_digest(email), "b": secrets.token_hex(16)})
-    response.set_cookie(
-        _name(),
-        value,
-        max_age=KEPT_DAYS * 86400,
-        path="/",
-        httponly=True,
-        secure=current_app.config["BEHIND_TLS"],
-        samesite="Strict",
-    )
-    return response
+    return cookies.keep(response, _name(), value, KEPT_DAYS, "/", "Strict")

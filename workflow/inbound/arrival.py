@@ -16,7 +16,9 @@ from workflow.actors import Actor
 from workflow.models import Attachment, InboundMessage, Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
-from workflow.models.referral import Instrument
+from workflow.models.referral import Instrument, Source
+from workflow.record.translate import to_new_referral
+from workflow.referrals.receiving import NewReferral
 from workflow.store import audit
 
 
@@ -209,6 +211,16 @@ def checklist_sources(reading: Reading, instrument: Instrument) -> dict[str, Any
         for path, where in reading.sources.items()
         if path.startswith(prefix)
     }
+
+
+def referral_read(reading: Reading, message: InboundMessage, source: Source) -> NewReferral:
+    """Return the referral the reader found in a message, each checklist knowing its message and
+    where each answer was read: the same for a new referral and for an update to one."""
+    new = to_new_referral(reading.record["referral"], source, review_paths(reading))
+    for assessment in new.assessments:
+        assessment.source_message_id = message.id
+        assessment.provenance = checklist_sources(reading, assessment.instrument)
+    return new
 
 
 def reference_of(session: Session, message: InboundMessage) -> str | None:

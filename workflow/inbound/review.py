@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
 from workflow.errors import DomainError, NotFound
-from workflow.inbound import referrer_domains, sender_authentication
+from workflow.inbound import sender_authentication, senders
 from workflow.inbound.arrival import reference_of
 from workflow.inbound.filenames import clean_filename
 from workflow.models import Attachment, AuditEvent, InboundMessage
@@ -154,11 +154,7 @@ def view_message(
         read_again=_read_again(session, persisted_id(message)),
         preview=str(extraction.get("text_preview") or "").replace("\x00", ""),
         virus_scan=message.virus_scan or "not scanned (it arrived before scanning was set up)",
-        sender_known=sender_authentication.counts_as_known(message.sender_check)
-        and (
-            message.referral_id is not None
-            or referrer_domains.is_professional(session, message.from_address, policy or CAMBS)
-        ),
+        sender_known=senders.known_on_page(session, message, policy or CAMBS),
         sender_check=sender_authentication.words(message.sender_check),
     )
     audit.record(

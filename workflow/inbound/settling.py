@@ -13,8 +13,13 @@ from sqlmodel import Session
 
 from workflow.actors import Actor
 from workflow.errors import NotFound
-from workflow.inbound import referrer_domains, sender_authentication
-from workflow.inbound.arrival import Reading, Settled, checklist_sources, reference_of, review_paths
+from workflow.inbound import senders
+from workflow.inbound.arrival import (
+    Reading,
+    Settled,
+    reference_of,
+    referral_read,
+)
 from workflow.inbound.duplicates import duplicate_of
 from workflow.inbound.threads import in_thread, thread_referral
 from workflow.models import InboundMessage, Referral, utcnow
@@ -22,7 +27,6 @@ from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
 from workflow.models.referral import Source
 from workflow.policy import Policy
-from workflow.record.translate import to_new_referral
 from workflow.referrals.acknowledgement import queue_acknowledgement
 from workflow.referrals.receiving import receive_referral
 from workflow.store import audit
@@ -157,20 +161,13 @@ def _new_referral(
     session: Session, actor: Actor, message: InboundMessage, reading: Reading, policy: Policy
 ) -> Referral:
     source = Source.UPLOAD if message.channel == "upload" else Source.EMAIL
-    new = to_new_referral(reading.record["referral"], source, review_paths(reading))
+    new = referral_read(reading, message, source)
     if not new.fields.get("referrer_email") and message.channel != "upload":
         new.fields["referrer_email"] = message.from_address  # the sender is the referrer
-    for assessment in new.assessments:
-        assessment.source_message_id = message.id
-        assessment.provenance = checklist_sources(reading, assessment.instrument)
-    authenticated = sender_authentication.counts_as_known(message.sender_check)
-    if not authenticated:
+    if not senders.vouched(message):
         referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.MAIL_REASON)
     referral = receive_referral(_Joined(session), actor, new, policy)
-    sender_is_professional = authenticated and referrer_domains.is_professional(
-        session, message.from_address, policy
-    )
-    if message.channel in ACKNOWLEDGED_CHANNELS and sender_is_professional:
+    if message.channel in ACKNOWLEDGED_CHANNELS and senders.professional(session, message, policy):
         queue_acknowledgement(
             session,
             referral,

@@ -5,19 +5,16 @@ accepts or rejects; a reply without one is flagged on the referral for a person 
 stranger's update (someone not yet on the referral) is marked so it is checked first.
 """
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
-from workflow.inbound import proposals, referrer_domains, sender_authentication
-from workflow.inbound.arrival import Reading, checklist_sources, review_paths
+from workflow.inbound import proposals, senders
+from workflow.inbound.arrival import Reading, referral_read
 from workflow.models import InboundMessage, Outbox, Referral
 from workflow.models.base import persisted_id
 from workflow.models.mail import Disposition
-from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.referral import Source
 from workflow.policy import Policy
-from workflow.record.translate import to_new_referral
 from workflow.referrals.reference import reference_in
 from workflow.store import audit
 
@@ -68,7 +65,7 @@ def in_thread(
     without one is flagged for a person to read."""
     kind = reading.record.get("disposition")
     if kind == "referral" and reading.record.get("referral"):
-        known = sender_known(session, message, referral, policy)
+        known = senders.known_for_referral(session, message, referral, policy)
         reason = _propose_update(session, actor, message, reading, referral, known)
         if not known:
             # A reference in a subject is easy to copy: a stranger's update is checked first.
@@ -92,34 +89,6 @@ def in_thread(
     return Disposition.UPDATE, referral, "A reply in the thread without a form: read it."
 
 
-def sender_known(
-    session: Session, message: InboundMessage, referral: Referral, policy: Policy
-) -> bool:
-    """The referrer, a professional address, or someone whose earlier mail about this referral
-    made it or was accepted as an update (a rejected update makes nobody known)."""
-    sender = message.from_address
-    if not sender_authentication.counts_as_known(message.sender_check):
-        return False  # the receiving server did not vouch for the From: address
-    if not sender or sender == referral.referrer_email.lower():
-        return bool(sender)
-    if referrer_domains.is_professional(session, sender, policy):
-        return True
-    accepted = select(ProposedAssessment.message_id).where(
-        col(ProposedAssessment.referral_id) == referral.id,
-        col(ProposedAssessment.status) == ProposalStatus.ACCEPTED,
-    )
-    earlier = select(InboundMessage.id).where(
-        col(InboundMessage.referral_id) == referral.id,
-        col(InboundMessage.from_address) == sender,
-        col(InboundMessage.id) != message.id,
-        sa.or_(
-            col(InboundMessage.disposition) == Disposition.REFERRAL,
-            col(InboundMessage.id).in_(accepted),
-        ),
-    )
-    return session.exec(earlier.limit(1)).first() is not None
-
-
 def _propose_update(
     session: Session,
     actor: Actor,
@@ -130,10 +99,7 @@ def _propose_update(
 ) -> str:
     """Keep the reply's checklists as proposals for a coordinator (workflow.inbound.proposals): the
     referral's risk, criteria, deadlines and state stay as they are until one is accepted."""
-    new = to_new_referral(reading.record["referral"], Source.EMAIL, review_paths(reading))
-    for assessment in new.assessments:
-        assessment.source_message_id = message.id
-        assessment.provenance = checklist_sources(reading, assessment.instrument)
+    new = referral_read(reading, message, Source.EMAIL)
     return proposals.propose(
         session,
         actor,
