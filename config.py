@@ -1,4 +1,4 @@
-"""Settings from the environment (contract.md), with safe development defaults."""
+"""Settings from the environment (docs/contract.md), with safe development defaults."""
 
 import os
 import secrets

@@ -1,4 +1,4 @@
-"""`flask poll-mailbox` and `flask ingest-eml FILE…` (contract.md)."""
+"""`flask poll-mailbox` and `flask ingest-eml FILE…` (docs/contract.md)."""
 
 import json
 import sys

@@ -1,4 +1,4 @@
-"""`flask send-reminders [--now ISO-8601]` and `flask send-outbox` (contract.md)."""
+"""`flask send-reminders [--now ISO-8601]` and `flask send-outbox` (docs/contract.md)."""
 
 import sys
 from datetime import UTC, datetime

@@ -53,7 +53,7 @@ class ServerDown(Exception):
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """The outgoing-mail settings of contract.md, plus timings tests may shorten."""
+    """The outgoing-mail settings of docs/contract.md, plus timings tests may shorten."""
 
     host: str | None
     port: int | None = None

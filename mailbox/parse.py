@@ -1,6 +1,6 @@
 """Turn one raw message into the contract's extraction record, plus what ingestion needs.
 
-`parse_message(raw)` gives the record of contract.md (without "file"). `parse(raw)` gives a
+`parse_message(raw)` gives the record of docs/contract.md (without "file"). `parse(raw)` gives a
 `ParsedMessage`: that record as `.record`, the message's headers, every attachment found (name,
 declared and detected type, size, SHA-256, why it could not be read) and, per extracted field path,
 the document and cell or line it was read from. Neither touches a database or the network.

@@ -70,7 +70,7 @@ def _no_checkpoint(step: str) -> None:
 
 @dataclass(frozen=True)
 class MailboxSettings:
-    """The mailbox settings of contract.md, plus timings tests may shorten."""
+    """The mailbox settings of docs/contract.md, plus timings tests may shorten."""
 
     host: str | None
     username: str | None = None

@@ -1,4 +1,4 @@
-"""The operators' commands (contract.md) against a real, committed database on each backend."""
+"""The operators' commands (docs/contract.md) against a real, committed database on each backend."""
 
 import json
 import os

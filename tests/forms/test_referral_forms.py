@@ -185,7 +185,7 @@ def test_an_under_16_is_signposted_and_nothing_is_sent(
     check_page(html)
     assert "aged 16 and over" in html and "children's social care" in html
     assert "safeguarding lead" in html
-    # Only the leaflet's numbers (domain.md) and 999: none made up for the under-16 advice.
+    # Only the leaflet's numbers (docs/domain.md) and 999: none made up for the under-16 advice.
     assert set(re.findall(r"\b0\d{3}[\d ]{3,9}\d\b|\b999\b", html)) <= LEAFLET_NUMBERS
     assert client.get("/refer/stalking/check").status_code == 302
     assert referrals(database) == []

@@ -110,7 +110,7 @@ def test_repeat_marac_window_is_twelve_calendar_months(
 
 
 # Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026. Issue 15 (the
-# corrected domain.md): no incident date was "met" on the referral date, which let the case
+# corrected docs/domain.md): no incident date was "met" on the referral date, which let the case
 # past the consent guard; it is now a check, as is an incident on the last referral's day.
 @pytest.mark.parametrize(
     ("incident", "result", "said"),

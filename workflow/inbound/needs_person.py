@@ -19,7 +19,7 @@ from workflow.store.db import UnitOfWork
 LIMIT = 100
 
 # Shown for a person to copy, never sent by the system: the mailbox a victim writes from may be
-# read by the abuser, so whether and how to answer is a person's judgement (domain.md).
+# read by the abuser, so whether and how to answer is a person's judgement (docs/domain.md).
 HELPLINE_REPLY = """\
 Thank you for getting in touch. This mailbox takes referrals from professionals, so we cannot \
 accept a referral from you directly, but you can get support straight away:

@@ -31,7 +31,7 @@ FLAG_LABELS = {
     "proposed_update": "Update to accept or reject",
 }
 # Recency is not here: an old incident is a check for the IDVA service, never ineligible
-# (domain.md, corrected 2026-12-04), including in outcomes stored before the correction.
+# (docs/domain.md, corrected 2026-12-04), including in outcomes stored before the correction.
 _ELIGIBILITY = ("age", "area")
 
 

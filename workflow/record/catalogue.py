@@ -59,7 +59,7 @@ class Item:
     kind: Kind = Kind.TEXT
     options: tuple[tuple[str, str], ...] = ()
     asked_by: frozenset[str] = WEB
-    # The same value's path in the extraction record (contract.md): review marks and sources.
+    # The same value's path in the extraction record (docs/contract.md): review marks and sources.
     record_path: str = ""
 
     def value(self, holder: Any) -> Any:

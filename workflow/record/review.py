@@ -1,7 +1,8 @@
 """Coordinator corrections of what was read from a referral, each with before, after and reason.
 
-A field is named by its path in the extraction record (contract.md), the same path `needs_review`
-lists, so a correction also settles the review of that field. Every correction re-runs the rules.
+A field is named by its path in the extraction record (docs/contract.md), the same path
+`needs_review` lists, so a correction also settles the review of that field. Every correction
+re-runs the rules.
 """
 
 from collections.abc import Callable

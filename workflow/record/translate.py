@@ -1,4 +1,4 @@
-"""Translate between the extraction record of contract.md and a referral, both ways."""
+"""Translate between the extraction record of docs/contract.md and a referral, both ways."""
 
 from datetime import date
 from typing import Any
@@ -40,7 +40,7 @@ def _assessments(record: dict[str, Any], instrument: Instrument | None) -> list[
     return found
 
 
-# The extraction record's keys (contract.md): a reader that names another loses that answer.
+# The extraction record's keys (docs/contract.md): a reader that names another loses that answer.
 RECORD_KEYS = {
     "": {
         "pathway",

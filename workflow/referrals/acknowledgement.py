@@ -1,7 +1,7 @@
 """Tell the referring professional we have their referral: the reference and what happens next.
 
 Only ever to the referrer, never the victim, and only to a sender on the professional-domain list:
-a victim who writes in is answered by a person (domain.md), and an unknown address could be the
+a victim who writes in is answered by a person (docs/domain.md), and an unknown address could be the
 perpetrator's. The mail carries no victim details and no text anyone typed ("Dear colleague", not
 a typed name: the public form would otherwise let anyone put words in our trusted mail to an
 officer); a reference is all the referrer needs. A web-form referral's acknowledgement also

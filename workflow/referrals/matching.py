@@ -16,7 +16,7 @@ from workflow.models.referral import Outcome, Pathway
 # different people with a shared surname; a person always decides on anything this flags.
 SIMILAR_NAME = 0.85
 # An earlier referral closed with one of these was never a MARAC referral of this victim in its
-# own right (domain.md): it does not open a repeat window.
+# own right (docs/domain.md): it does not open a repeat window.
 NOT_A_MARAC_REFERRAL = frozenset(
     {Outcome.DUPLICATE, Outcome.NOT_ELIGIBLE, Outcome.REFERRED_ELSEWHERE}
 )
