@@ -78,8 +78,8 @@ def act(
         except StaleReferral as stale:
             _refuse(form, str(stale))
             status = 409
-        except (NotFound, PermissionDenied) as error:
-            abort(404 if isinstance(error, NotFound) else 403)
+        except (NotFound, PermissionDenied):
+            raise  # the app's 404 and 403 pages (views/errors.py), not a flash
         except DomainError as refused:
             _refuse(form, str(refused))
         else:
@@ -240,6 +240,12 @@ def correct(referral_id: int, path: str) -> Any:
                 work, actor(), referral_id, version, path, form.value.data or "", reason, policy()
             )
 
+    context = _correction_page(referral_id, path, answer)
+    return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+
+
+def _correction_page(referral_id: int, path: str, answer: tuple[str, str] | None) -> dict[str, Any]:
+    """What the correction page names: the field or question, and a checklist answer's value."""
     editable = review.EDITABLE.get(path)
     kind = "DASH" if answer and answer[0] == "dash" else "S-DASH"
     label = editable.label if editable else f"{kind} question {answer[1] if answer else ''}"
@@ -251,7 +257,7 @@ def correct(referral_id: int, path: str) -> Any:
             checklist = review.latest_checklist(work, referral_id, answer[0])
         current = (checklist.answers.get(answer[1]) or {}) if checklist else {}
         context["current"] = current.get("answer")
-    return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+    return context
 
 
 def _correct_catalogued(referral_id: int, target: corrections.Target) -> Any:
