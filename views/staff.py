@@ -40,7 +40,7 @@ from workflow.inbound import mailbox_health, needs_person, proposals
 from workflow.inbound.filenames import clean_filename
 from workflow.models.referral import Pathway, Source
 from workflow.permissions import CASE_READERS, CASEWORKERS, IDVAS
-from workflow.queue import listing
+from workflow.queue import download, listing, status
 from workflow.queue.keys import FLAG_LABELS, flags
 from workflow.record import answers, catalogue, corrections, lawful_bases, review
 from workflow.referrals import contact, safety, viewing
@@ -123,9 +123,9 @@ def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> A
     with uow() as work:
         result = listing.queue_page(work, actor(), _queue_filter(search), page)
         filters = _filter_form(result.idvas)
-        mail = listing.mail_status(work)
+        mail = status.mail_status(work)
         mailbox = _mailbox_health(work)
-        reminders = listing.reminders_line(work)
+        reminders = status.reminders_line(work)
     return render_template(
         "staff/queue.html",
         result=result,
@@ -179,7 +179,7 @@ def queue_export() -> Any:
     if not form.validate_on_submit():
         abort(400)
     with uow() as work:
-        text, _count = listing.export_csv(
+        text, _count = download.export_csv(
             work, actor(), _queue_filter(form.q.data or ""), every_answer=bool(form.every.data)
         )
     return Response(

@@ -1,11 +1,9 @@
-"""The coordinator's queue: filter, search, most urgent first, a page at a time, and CSV export.
+"""The coordinator's queue: filter, search, most urgent first, a page at a time (CSV: download).
 
 Everything is decided in SQL so the page stays fast at 100,000 referrals: names are matched
 through the phonetic keys and flags through the flag rows of workflow.models.queue.
 """
 
-import csv
-import io
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -16,17 +14,15 @@ from sqlmodel import col, func, select
 
 from workflow.actors import Actor
 from workflow.inbound import proposals
-from workflow.models import Outbox, Referral, ReferralFlag, User, VictimNameKey, utcnow
-from workflow.models.mail import OutboxStatus
+from workflow.models import Referral, ReferralFlag, User, VictimNameKey, utcnow
 from workflow.models.referral import Pathway, Source
 from workflow.models.staff import Role
 from workflow.permissions import CASEWORKERS, IDVAS, require_role
 from workflow.queue import timing, triage
-from workflow.queue.answer_columns import answer_table
 from workflow.queue.keys import FLAG_LABELS, flags, name_codes
 from workflow.referrals.reference import serial_ends, staff_finds
 from workflow.referrals.states import OPEN_STATES, State
-from workflow.store import audit, lease
+from workflow.store import audit
 from workflow.store.db import UnitOfWork
 
 PER_PAGE = 50
@@ -164,7 +160,7 @@ class QueuePage:
     idvas: dict[int, str] = field(default_factory=dict)  # every IDVA, for the filter
 
 
-def _conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
+def filter_conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
     states = [f.state] if f.state else sorted(OPEN_STATES)
     where: list[sa.ColumnElement[bool]] = [col(Referral.state).in_(states)]
     if f.pathway:
@@ -245,7 +241,7 @@ def queue_page(
     """Return one page of the filtered queue, most urgent first; a search is audited."""
     _require_reader(actor)
     now = now or utcnow()
-    where = _conditions(f, now)
+    where = filter_conditions(f, now)
     page = min(max(1, page), MAX_PAGE)
     numbered = _page_ids(uow, where, now, page)
     if not numbered and page > 1:  # past the last page: count, then show the last one
@@ -255,14 +251,14 @@ def queue_page(
     total = numbered[0][1] if numbered else 0
     pages = max(1, -(-total // PER_PAGE))
     ids = [rid for rid, _ in numbered]
-    found = {r.id: r for r in _columns(uow, col(Referral.id).in_(ids))} if ids else {}
+    found = {r.id: r for r in row_columns(uow, col(Referral.id).in_(ids))} if ids else {}
     referrals = [found[i] for i in ids]
     if f.search:
         _audit_search(uow, actor, f, total)
     else:
         _audit_listing(uow, actor, "queue", [r.reference for r in referrals], f.describe())
     idvas = idva_labels(uow)
-    rows = _rows(uow, referrals, now, idvas)
+    rows = queue_rows(uow, referrals, now, idvas)
     return QueuePage(rows, total, page, pages, counts_by_state(uow), idvas)
 
 
@@ -310,12 +306,12 @@ def counts_by_state(uow: UnitOfWork) -> dict[State, int]:
     return {state: found.get(state, 0) for state in open_states}
 
 
-def _columns(uow: UnitOfWork, *where: Any, order: list[Any] | None = None) -> list[Any]:
+def row_columns(uow: UnitOfWork, *where: Any, order: list[Any] | None = None) -> list[Any]:
     query = sa.select(*QUEUE_COLUMNS).where(*where).order_by(*(order or []))
     return list(uow.session.execute(query))
 
 
-def _rows(
+def queue_rows(
     uow: UnitOfWork, referrals: list[Any], now: datetime, labels: dict[int, str] | None = None
 ) -> list[QueueRow]:
     if labels is None:
@@ -365,136 +361,6 @@ def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list
         col(Referral.state).in_(sorted(OPEN_STATES)),
         col(Referral.allocated_idva_id) == actor.id,
     )
-    rows = _rows(uow, _columns(uow, *mine, order=urgency(now)), now)
+    rows = queue_rows(uow, row_columns(uow, *mine, order=urgency(now)), now)
     _audit_listing(uow, actor, "caseload", [row.referral.reference for row in rows], {})
     return rows
-
-
-CSV_COLUMNS = (
-    "reference",
-    "pathway",
-    "state",
-    "dash_score",
-    "risk_band",
-    "marac_criteria_met",
-    "received",
-    "working_days_old",
-    "due",
-    "overdue",
-    "flags",
-    "allocated_idva",
-    "referred_by",
-    "risk",  # as the page words it: "DASH 18 (high)", "S-DASH 7 of 11"
-    "marac_date",
-)
-SEARCH_COLUMNS = ("victim_name", "victim_date_of_birth")
-
-
-def export_csv(
-    uow: UnitOfWork,
-    actor: Actor,
-    f: QueueFilter,
-    now: datetime | None = None,
-    every_answer: bool = False,
-) -> tuple[str, int]:
-    """Return the whole filtered queue as CSV and audit it: what the page shows, or, asked
-    for, every answer of each referral too (workflow.queue.answer_columns)."""
-    _require_reader(actor)
-    now = now or utcnow()
-    rows = _rows(uow, _columns(uow, *_conditions(f, now), order=urgency(now)), now)
-    ids = [row.referral.id for row in rows]
-    extra, answers = answer_table(uow.session, ids) if every_answer else ([], {})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS + (SEARCH_COLUMNS if f.search else ()) + tuple(extra))
-    for row in rows:
-        values = csv_values(row, bool(f.search)) + answers.get(row.referral.id, [])
-        writer.writerow([_cell(v) for v in values])
-    references = [row.referral.reference for row in rows]
-    audit.record(
-        uow.session,
-        actor,
-        "export",
-        "queue",
-        None,
-        f"CSV of {len(rows)} referrals{' with every answer' if every_answer else ''}",
-        after={"filter": f.describe(), "references": references, "every_answer": every_answer},
-    )
-    uow.commit()
-    return out.getvalue(), len(rows)
-
-
-def csv_values(row: QueueRow, with_victim: bool) -> list[Any]:
-    """Return one CSV line's values; victim columns only when a search showed them."""
-    r = row.referral
-    values: list[Any] = [
-        r.reference,
-        r.pathway.value,
-        r.state.value,
-        r.dash_score,
-        r.risk_band,
-        "yes" if r.marac_criteria_met else "no",
-        r.received_at.isoformat(timespec="minutes"),
-        row.age_working_days,
-        row.due_at.isoformat(timespec="minutes") if row.due_at else "",
-        "yes" if row.overdue else "no",
-        "; ".join(FLAG_LABELS[f] for f in row.flags),
-        row.idva,
-        r.referrer_agency,
-        row.risk,
-        r.meeting_date.isoformat() if r.meeting_date else "",
-    ]
-    if with_victim:
-        values += [r.victim_name, r.victim_date_of_birth]
-    return values
-
-
-def _cell(value: Any) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets: keep it text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@dataclass
-class FailedMail:
-    """A message the mail server refused for good, shown so a person can act on it."""
-
-    id: int
-    kind: str
-    subject: str
-    last_error: str
-    referral_id: int | None
-
-
-@dataclass
-class MailStatus:
-    """The outbox as the queue shows it."""
-
-    unsent: int
-    failed: list[FailedMail]
-
-
-def reminders_line(uow: UnitOfWork, now: datetime | None = None) -> str:
-    """Say when the overdue reminders last ran, or that they never have."""
-    run = lease.last_runs(uow.session).get("send-reminders")
-    if run is None:
-        return "Reminders have never run: check the scheduler (flask run-scheduler) is running."
-    at = (run.finished_at or run.started_at).strftime("%d %b %Y %H:%M")
-    if run.error:
-        return f"Reminders last ran {at} UTC and failed: {run.error}"
-    return f"Reminders last ran {at} UTC."
-
-
-def mail_status(uow: UnitOfWork) -> MailStatus:
-    """Return how much mail waits to be sent and which messages failed for good."""
-    o = Outbox
-    unsent = uow.session.exec(
-        select(func.count()).select_from(o).where(col(o.status) == OutboxStatus.PENDING)
-    ).one()
-    failed = uow.session.execute(
-        sa.select(col(o.id), col(o.kind), col(o.subject), col(o.last_error), col(o.referral_id))
-        .where(col(o.status) == OutboxStatus.FAILED)
-        .order_by(col(o.created_at).desc())
-        .limit(20)
-    )
-    return MailStatus(unsent, [FailedMail(*row) for row in failed])
