@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from workflow.meetings.calendar import sitting_pattern
 from workflow.policy import CAMBS, Policy
 
 ROOT = Path(__file__).resolve().parent
@@ -99,6 +100,19 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # The referrals mailbox referrers may send a form to instead (the leaflet's address),
         # shown on the form start pages; unset: not shown.
         "REFERRALS_MAILBOX_ADDRESS": env.get("REFERRALS_MAILBOX_ADDRESS", "").strip(),
+        # MARAC sittings (workflow/meetings/calendar.py): the recurring pattern is a setting
+        # because the Cambs pattern in docs/domain.md is still to be confirmed. Sittings fall on
+        # MARAC_SITTING_WEEKDAY every MARAC_SITTING_EVERY_WEEKS weeks in step with
+        # MARAC_SITTING_FIRST_DATE (one known sitting); bank holidays are skipped.
+        "MARAC_SITTING_WEEKDAY": env.get("MARAC_SITTING_WEEKDAY", "tuesday"),
+        "MARAC_SITTING_EVERY_WEEKS": _env_int("MARAC_SITTING_EVERY_WEEKS", 2),
+        "MARAC_SITTING_FIRST_DATE": env.get("MARAC_SITTING_FIRST_DATE", "2026-01-06"),
+        "MARAC_SITTING_CAPACITY": _env_int("MARAC_SITTING_CAPACITY", 15),
+        "MARAC_SITTING_CHAIR": env.get("MARAC_SITTING_CHAIR", "").strip(),
+        # Agency representatives see a sitting's agenda from this many working days before it
+        # until this many days after it.
+        "MARAC_AGENDA_RELEASE_WORKING_DAYS": _env_int("MARAC_AGENDA_RELEASE_WORKING_DAYS", 5),
+        "MARAC_AGENCY_ACCESS_DAYS_AFTER": _env_int("MARAC_AGENCY_ACCESS_DAYS_AFTER", 7),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
@@ -134,6 +148,10 @@ def _check(settings: dict[str, Any]) -> None:
             raise ConfigurationError("Debug mode must be off in production.")
     elif not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(INSTANCE)
+    try:
+        sitting_pattern(settings)
+    except ValueError as error:
+        raise ConfigurationError(f"MARAC sittings: {error}") from None
     if settings["IMAP_SECURITY"] not in ("ssl", "starttls", "none"):
         raise ConfigurationError("IMAP_SECURITY must be ssl, starttls or none.")
     if settings["IMAP_SECURITY"] == "none" and settings["IMAP_HOST"] not in (

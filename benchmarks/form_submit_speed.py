@@ -156,6 +156,31 @@ def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]
     raise RuntimeError("gunicorn did not start")
 
 
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """Return the CPU seconds (user and system) the gunicorn workers have used so far.
+
+    The machine may be shared, so wall times move with other people's load; the CPU a send
+    costs the server does not. Linux only (/proc); 0.0 where it cannot be read.
+    """
+    total = 0
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    """The machine's load averages, printed beside the times they colour."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def benchmark(url: str, clients_n: int, rounds: int, workers: int) -> None:
     port = free_port()
     server = start_gunicorn(url, port, workers)
@@ -173,7 +198,9 @@ def benchmark(url: str, clients_n: int, rounds: int, workers: int) -> None:
         minimal_wall = together(clients, browse)
         saves: list[float] = []
         sends: list[float] = []
-        save_wall = send_wall = 0.0
+        save_wall = send_wall = save_cpu = send_cpu = 0.0
+        bursts: list[float] = []
+        load_before = load()
         tokens = [""] * clients_n
         for round_no in range(rounds):
             pages = marac(yes=14 + round_no % 4)
@@ -184,8 +211,13 @@ def benchmark(url: str, clients_n: int, rounds: int, workers: int) -> None:
             def send(i: int, client: Referrer) -> None:
                 client.send(tokens[i], sends)
 
+            cpu = server_cpu(server)
             save_wall += together(clients, fill)
-            send_wall += together(clients, send)
+            save_cpu += server_cpu(server) - cpu
+            cpu = server_cpu(server)
+            bursts.append(together(clients, send))
+            send_cpu += server_cpu(server) - cpu
+        send_wall = sum(bursts)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -202,6 +234,13 @@ def benchmark(url: str, clients_n: int, rounds: int, workers: int) -> None:
     print(line("minimal page GET /refer/", len(minimal), minimal_wall, minimal, "req/s"))
     print(line("page save POST /refer/marac/<page>", len(saves), save_wall, saves, "req/s"))
     print(line("send POST /refer/marac/check", len(sends), send_wall, sends, "submissions/s"))
+    print(
+        f"server CPU (gunicorn workers, user+system): per page save "
+        f"{save_cpu / len(saves) * 1000:.1f} ms, per send {send_cpu / len(sends) * 1000:.1f} ms; "
+        f"a burst of {clients_n} simultaneous sends took "
+        f"{', '.join(f'{b:.2f}' for b in bursts)} s; "
+        f"load average before {load_before}, after {load()}"
+    )
     base_p50 = percentile(minimal, 50)
     print(
         f"ratio to the minimal page (p50): page save {percentile(saves, 50) / base_p50:.1f}x, "

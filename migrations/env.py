@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import workflow.meetings.models  # the MARAC meeting tables (issue 18)
 import workflow.models  # noqa: F401  (registers every table in SQLModel.metadata)
 
 config = context.config

@@ -5,8 +5,10 @@
 - `record/`: every answer a referral keeps (the catalogue), the extraction record, corrections.
 - `assessment/`: the checklists' wording and counts, and running the rules on a referral.
 - `rules/`: the rules as pure functions; `policy`: the thresholds each area sets.
+- `permissions`: who may do what (role groups; an IDVA acts only on their own referral).
 - `deadlines/`: working-day deadlines per step, reminders and escalations.
 - `queue/`: the coordinator's queue, its CSV download and how each row is worded.
+- `meetings/`: MARAC sittings, listings, hearings, action plans and the agenda.
 - `web_referrals/`: the public forms' drafts, early checks and the referrer's confirmation.
 - `staff/`: accounts, passwords, sessions, two-factor sign-in.
 - `store/`: the database, the audit trail, the outbox, rate limits and the scheduler's lease.

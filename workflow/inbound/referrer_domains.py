@@ -46,14 +46,28 @@ def check(domain: str) -> None:
         )
 
 
+# Where in_force keeps the list it read, with the transaction it was read in.
+_KEPT = "professional_domains"
+
+
 def listed(session: Session) -> list[ProfessionalDomain]:
     """Return the list, alphabetical by domain."""
     return list(session.exec(select(ProfessionalDomain).order_by(col(ProfessionalDomain.domain))))
 
 
 def in_force(session: Session, policy: Policy) -> Policy:
-    """Return the policy with the administrator's list added to any domains it sets itself."""
-    stored = session.exec(select(ProfessionalDomain.domain)).all()
+    """Return the policy with the administrator's list added to any domains it sets itself.
+
+    The list is read once per transaction: sending one referral asks it three times (the rules,
+    the confirmation link and the acknowledgement), and add and remove forget the copy.
+    """
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT)
+    if kept is not None and kept[0] is transaction and transaction is not None:
+        stored = kept[1]
+    else:
+        stored = tuple(session.exec(select(ProfessionalDomain.domain)).all())
+        session.info[_KEPT] = (transaction, stored)
     return replace(
         policy, professional_domains=tuple(sorted({*policy.professional_domains, *stored}))
     )
@@ -80,6 +94,7 @@ def add(uow: UnitOfWork, actor: Actor, text: str, agency: str) -> ProfessionalDo
     ).first():
         raise DomainError(f"{domain} is already on the list.")
     row = ProfessionalDomain(domain=domain, agency=agency.strip(), added_by=actor.label)
+    session.info.pop(_KEPT, None)
     session.add(row)
     session.flush()
     audit.record(
@@ -110,6 +125,7 @@ def remove(uow: UnitOfWork, actor: Actor, domain_id: int) -> str:
         row.domain,
         before={"domain": row.domain, "agency": row.agency, "added_by": row.added_by},
     )
+    uow.session.info.pop(_KEPT, None)
     uow.session.delete(row)
     uow.commit()
     return row.domain

@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from difflib import SequenceMatcher
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -22,6 +24,34 @@ NOT_A_MARAC_REFERRAL = frozenset(
 )
 
 
+class Victim(Protocol):
+    """What matching reads of a referral: a whole Referral, or a narrow row of those columns."""
+
+    @property
+    def victim_name(self) -> str: ...
+    @property
+    def victim_aliases(self) -> list[str]: ...
+    @property
+    def victim_date_of_birth(self) -> date | None: ...
+    @property
+    def victim_postcode(self) -> str: ...
+
+
+class Received(Protocol):
+    """Anything with the UTC time a referral was received."""
+
+    @property
+    def received_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class EarlierMarac:
+    """The little of an earlier MARAC referral the repeat rule needs: its reference and when."""
+
+    reference: str
+    received_at: datetime
+
+
 def normalise_name(name: str) -> str:
     """Return a name folded for comparison: no accents, punctuation, case or word order."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -37,7 +67,7 @@ def names_match(a: str, b: str) -> bool:
     return left == right or SequenceMatcher(None, left, right).ratio() >= SIMILAR_NAME
 
 
-def same_victim(earlier: Referral, referral: Referral) -> bool:
+def same_victim(earlier: Victim, referral: Victim) -> bool:
     """Say whether two referrals are probably about the same victim."""
     names = [referral.victim_name, *referral.victim_aliases]
     earlier_names = [earlier.victim_name, *earlier.victim_aliases]
@@ -52,17 +82,23 @@ def same_victim(earlier: Referral, referral: Referral) -> bool:
     return name_match and same_postcode
 
 
-def _postcode(referral: Referral) -> str:
+def _postcode(referral: Victim) -> str:
     return referral.victim_postcode.replace(" ", "").upper()
 
 
-def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
-    """Return earlier referrals that are probably about the same victim, newest first."""
+def _same_victim_clauses(referral: Referral) -> list[sa.ColumnElement[bool]]:
+    """The indexed columns a same-victim candidate must share (date of birth or postcode)."""
     clauses: list[sa.ColumnElement[bool]] = []
     if referral.victim_date_of_birth is not None:
         clauses.append(col(Referral.victim_date_of_birth) == referral.victim_date_of_birth)
     if referral.victim_postcode:
         clauses.append(col(Referral.victim_postcode) == referral.victim_postcode)
+    return clauses
+
+
+def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
+    """Return earlier referrals that are probably about the same victim, newest first."""
+    clauses = _same_victim_clauses(referral)
     if not clauses:
         return []
     query = (
@@ -75,29 +111,48 @@ def earlier_referrals(session: Session, referral: Referral) -> list[Referral]:
     return [c for c in candidates if same_victim(c, referral)]
 
 
-def last_marac_referral(session: Session, referral: Referral) -> Referral | None:
+def last_marac_referral(session: Session, referral: Referral) -> EarlierMarac | None:
     """Return the same victim's latest MARAC referral received before this one that counts.
 
     Whether it makes this one a repeat is the rule's decision (workflow.rules.risk.repeat_marac),
     on London dates, so the window's boundary day is decided in one place.
+
+    An earlier referral counts when it is a MARAC referral not closed as a duplicate, not
+    eligible or referred elsewhere, and not linked as a duplicate of another. Asked on every send
+    and every rule run, so the query leaves out in SQL what cannot count and reads only the
+    columns the decision needs: loading up to 200 whole earlier referrals of a victim, with
+    their JSON columns, was the largest part of a send's time.
     """
-    for earlier in earlier_referrals(session, referral):
-        if counts_as_marac_referral(earlier) and earlier.received_at <= referral.received_at:
-            return earlier
+    clauses = _same_victim_clauses(referral)
+    if not clauses:
+        return None
+    outcome = col(Referral.outcome)
+    query = (
+        sa.select(
+            col(Referral.reference),
+            col(Referral.received_at),
+            col(Referral.victim_name),
+            col(Referral.victim_aliases),
+            col(Referral.victim_date_of_birth),
+            col(Referral.victim_postcode),
+        )
+        .where(
+            sa.or_(*clauses),
+            col(Referral.id) != referral.id,
+            col(Referral.pathway) == Pathway.MARAC,
+            sa.or_(outcome.is_(None), outcome.not_in(NOT_A_MARAC_REFERRAL)),
+            col(Referral.duplicate_of_id).is_(None),
+        )
+        .order_by(col(Referral.received_at).desc())
+        .limit(200)
+    )
+    for row in session.execute(query):
+        if row.received_at <= referral.received_at and same_victim(row, referral):
+            return EarlierMarac(row.reference, row.received_at)
     return None
 
 
-def counts_as_marac_referral(earlier: Referral) -> bool:
-    """Say whether an earlier referral opens a repeat window: a MARAC referral not closed as a
-    duplicate, not eligible or referred elsewhere, and not linked as a duplicate of another."""
-    return (
-        earlier.pathway == Pathway.MARAC
-        and earlier.outcome not in NOT_A_MARAC_REFERRAL
-        and earlier.duplicate_of_id is None
-    )
-
-
-def received_on(referral: Referral) -> date:
+def received_on(referral: Received) -> date:
     """Return the London date a referral was received, for date-based rules.
 
     received_at is UTC: at 00:30 on a summer morning it is still the day before in UTC.
