@@ -14,6 +14,7 @@ from views import (
     errors,
     health,
     intake,
+    meetings,
     referral_forms,
     referrer_confirmation,
     security,
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
         referral_forms.bp,
         referrer_confirmation.bp,
         intake.bp,
+        meetings.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health.bp)
