@@ -207,7 +207,7 @@ def test_a_long_value_naming_a_field_is_no_label_row() -> None:
 
 
 def test_a_long_label_wrapped_over_three_lines_still_heads_its_column() -> None:
-    from mailbox.forms import read_form
+    from mailbox.form_reading import read_form
 
     doc = _lines(
         [(0, "How many children live"), (30, "Has the victim"), (60, "Is this referral based")],
