@@ -84,6 +84,7 @@ LANDING = {
     "manager": "staff.queue",
     "idva": "staff.caseload",
     "admin": "admin.users",
+    "agency": "agency.sittings",
 }
 
 

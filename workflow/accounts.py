@@ -18,7 +18,7 @@ from workflow.errors import DomainError
 from workflow.models import User, utcnow
 from workflow.models.staff import Role
 
-CASE_READING = frozenset({Role.COORDINATOR, Role.IDVA, Role.MANAGER})
+CASE_READING = frozenset({Role.COORDINATOR, Role.IDVA, Role.MANAGER, Role.AGENCY})
 APPROVERS = frozenset({Role.ADMIN, Role.MANAGER})
 
 
