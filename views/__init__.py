@@ -22,6 +22,7 @@ from views import (
     staff,
     two_factor,
 )
+from workflow.assessment.checklists import DASH_QUESTIONS
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
 PARTNERSHIP_NAME = "Cambridgeshire & Peterborough Domestic Abuse and Sexual Violence Partnership"
@@ -48,7 +49,11 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     app.context_processor(
-        lambda: {"service_name": SERVICE_NAME, "partnership_name": PARTNERSHIP_NAME}
+        lambda: {
+            "service_name": SERVICE_NAME,
+            "partnership_name": PARTNERSHIP_NAME,
+            "dash_questions": DASH_QUESTIONS,
+        }
     )
     for blueprint in (
         auth.bp,

@@ -14,13 +14,13 @@ from wtforms.validators import DataRequired
 from forms.meetings import ResearchForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow.deadlines import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.errors import DomainError, GuardFailed, NotFound, PermissionDenied
 from workflow.meetings import access
 from workflow.meetings.calendar import sitting_pattern
+from workflow.permissions import AGENCY_REPRESENTATIVES
 
 bp = Blueprint("agency", __name__, url_prefix="/marac/agency")
-AGENCY = ("agency",)
 
 
 class AcceptForm(FlaskForm):
@@ -45,7 +45,7 @@ def _pattern() -> Any:
 
 
 @bp.route("/")
-@role_required(*AGENCY)
+@role_required(AGENCY_REPRESENTATIVES)
 def sittings() -> Any:
     with uow() as work:
         found = access.my_sittings(work, actor(), _pattern(), _today())
@@ -79,13 +79,13 @@ def _agenda_page(sitting_id: int, status: int = 200, failed: FlaskForm | None = 
 
 
 @bp.route("/sittings/<int:sitting_id>")
-@role_required(*AGENCY)
+@role_required(AGENCY_REPRESENTATIVES)
 def agenda(sitting_id: int) -> Any:
     return _agenda_page(sitting_id)
 
 
 @bp.route("/sittings/<int:sitting_id>/accept", methods=["POST"])
-@role_required(*AGENCY)
+@role_required(AGENCY_REPRESENTATIVES)
 def accept(sitting_id: int) -> Any:
     form = AcceptForm()
     if form.validate_on_submit():
@@ -104,7 +104,7 @@ def accept(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/cases/<int:listing_id>/research", methods=["POST"])
-@role_required(*AGENCY)
+@role_required(AGENCY_REPRESENTATIVES)
 def research(sitting_id: int, listing_id: int) -> Any:
     form = AgencyResearchForm(prefix=f"case{listing_id}")
     del form.agency

@@ -30,9 +30,7 @@ from forms.meetings import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import casefile
-from workflow.db import UnitOfWork
-from workflow.deadlines import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
 from workflow.meetings import access, actions, agenda, sittings
 from workflow.meetings import listing as listings
@@ -46,9 +44,11 @@ from workflow.meetings.lifecycle import (
 )
 from workflow.meetings.models import MaracSitting, MeetingState
 from workflow.models import Referral
+from workflow.permissions import CASEWORKERS
+from workflow.referrals import viewing
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("meetings", __name__, url_prefix="/marac")
-MEETING_STAFF = ("coordinator", "manager")
 bp.add_app_template_global(MEETING_STATE_LABELS, "meeting_state_labels")
 bp.add_app_template_global(ACTION_STATE_LABELS, "action_state_labels")
 
@@ -110,7 +110,7 @@ def _chosen(value: str) -> int | None:
 
 
 @bp.route("/sittings")
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def sittings_page() -> Any:
     with uow() as work:
         found = sittings.upcoming(work, _pattern(), _today())
@@ -118,7 +118,7 @@ def sittings_page() -> Any:
 
 
 @bp.route("/sittings/new", methods=["GET", "POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def new_sitting() -> Any:
     form = OneOffSittingForm()
     added: list[MaracSitting] = []
@@ -175,13 +175,13 @@ def _sitting_page(sitting_id: int, status: int = 200, **forms: FlaskForm) -> Any
 
 
 @bp.route("/sittings/<int:sitting_id>")
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def sitting(sitting_id: int) -> Any:
     return _sitting_page(sitting_id)
 
 
 @bp.route("/sittings/<int:sitting_id>/change", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def change_sitting(sitting_id: int) -> Any:
     form = SittingForm(prefix="sitting")
 
@@ -198,7 +198,7 @@ def change_sitting(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/attendance", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def attendance(sitting_id: int) -> Any:
     form = AttendanceForm(prefix="attendance")
 
@@ -222,7 +222,7 @@ def attendance(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/invite", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def invite(sitting_id: int) -> Any:
     form = InviteForm(prefix="invite")
 
@@ -237,7 +237,7 @@ def invite(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/print")
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def print_agenda(sitting_id: int) -> Any:
     try:
         with uow() as work:
@@ -252,7 +252,7 @@ def print_agenda(sitting_id: int) -> Any:
 
 
 @bp.route("/referrals/<int:referral_id>/list", methods=["GET", "POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def list_case(referral_id: int) -> Any:
     form = ListForm()
     form.sitting.choices = _sitting_choices([(NEXT, "The next sitting with space")])
@@ -276,7 +276,7 @@ def list_case(referral_id: int) -> Any:
         return redirect(url_for("meetings.case", listing_id=listed[0]))
     try:
         with uow() as work:
-            referral: Referral = casefile.look_up(work, actor(), referral_id, "list at marac")
+            referral: Referral = viewing.look_up(work, actor(), referral_id, "list at marac")
             history = listings.listings_of(work.session, referral_id)
     except NotFound:
         abort(404)
@@ -328,7 +328,7 @@ def _case_page(listing_id: int, status: int = 200, failed: FlaskForm | None = No
 
 
 @bp.route("/cases/<int:listing_id>")
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def case(listing_id: int) -> Any:
     return _case_page(listing_id)
 
@@ -344,7 +344,7 @@ def _case_post(
 
 
 @bp.route("/cases/<int:listing_id>/hearing", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def hearing(listing_id: int) -> Any:
     form = HearingForm(prefix="hearing")
     return _case_post(
@@ -364,7 +364,7 @@ def hearing(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/actions", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def add_action(listing_id: int) -> Any:
     form = ActionForm(prefix="action")
     return _case_post(
@@ -382,7 +382,7 @@ def add_action(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/research", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def research(listing_id: int) -> Any:
     form = ResearchForm(prefix="research")
     return _case_post(
@@ -401,7 +401,7 @@ def research(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/complete", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def complete(listing_id: int) -> Any:
     form = CompleteForm(prefix="complete")
     return _case_post(
@@ -413,7 +413,7 @@ def complete(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/actions/<int:action_id>", methods=["POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def end_action(listing_id: int, action_id: int) -> Any:
     form = EndActionForm(prefix=f"end{action_id}")
     event = ActionEvent.CLOSE if form.close.data else ActionEvent.DONE
@@ -471,13 +471,13 @@ def _move(listing_id: int, form: AdjournForm, adjourning: bool) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/adjourn", methods=["GET", "POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def adjourn(listing_id: int) -> Any:
     return _move(listing_id, AdjournForm(), adjourning=True)
 
 
 @bp.route("/cases/<int:listing_id>/relist", methods=["GET", "POST"])
-@role_required(*MEETING_STAFF)
+@role_required(CASEWORKERS)
 def relist(listing_id: int) -> Any:
     form = AdjournForm()
     # Re-listing asks only where: the adjournment's reason was given when it was adjourned.

@@ -28,12 +28,9 @@ from tests.factories import (
 )
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow import casework, corrections, lease, notes, outbox, proposals, referrer_confirmation
 from workflow.actors import Actor
-from workflow.casework import ConsentDecision
-from workflow.db import Database
-from workflow.deadlines import LONDON
-from workflow.intake import NewAssessment, receive_referral
+from workflow.deadlines.working_time import LONDON
+from workflow.inbound import proposals
 from workflow.meetings import access, actions, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.calendar import SittingPattern
@@ -42,6 +39,13 @@ from workflow.models.mail import Disposition, OutboxStatus
 from workflow.models.referral import Consent, Instrument, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS
+from workflow.record import review
+from workflow.referrals import casework, notes
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.receiving import NewAssessment, receive_referral
+from workflow.store import lease, outbox
+from workflow.store.db import Database
+from workflow.web_referrals import referrer_confirmation
 
 pytestmark = pytest.mark.browser
 CAMBS_SITTINGS = SittingPattern()  # the settings' defaults
@@ -168,7 +172,7 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         record_first_contact(uow, actor_for(idva), stalking.id, None)
     with db.uow() as uow:
-        corrections.correct_field(
+        review.correct_field(
             uow, coordinator, stalking.id, None, "police_incidents_12m", "2", "Police log", CAMBS
         )
     # A closed referral, and one from an address not on the professional list.

@@ -10,13 +10,13 @@ from sqlmodel import col, select
 from tests.factories import actor_for, make_user
 from tests.meetings.support import FIRST, PATTERN, TODAY, checked_referral
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import GuardFailed, PermissionDenied
 from workflow.meetings import access, actions, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.models import MaracListing
 from workflow.models import AuditEvent
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from sqlmodel import select
 from tests.factories import actor_for, make_user
 from tests.meetings.support import checked_referral
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow.db import Database
-from workflow.deadlines import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.meetings import access, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.calendar import SittingPattern
 from workflow.meetings.models import AgencyResearch, Invitation, MaracListing, MaracSitting
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def _today() -> date:

@@ -10,11 +10,11 @@ from sqlmodel import col, select
 from tests.factories import actor_for, make_user
 from tests.meetings.support import checked_referral
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow.db import Database
-from workflow.deadlines import LONDON
+from workflow.deadlines.working_time import LONDON
 from workflow.meetings.models import MaracAction, MaracListing, MaracSitting, MeetingState
 from workflow.models import AuditEvent
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def _today() -> date:

@@ -12,9 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.meetings.actions import write_research
 from workflow.meetings.agenda import Agenda, agenda
@@ -23,6 +21,8 @@ from workflow.meetings.models import AgencyResearch, Invitation, MaracListing, M
 from workflow.meetings.transitions import load_sitting, require_meeting_staff
 from workflow.models import User, utcnow
 from workflow.models.staff import Role
+from workflow.store import audit
+from workflow.store.db import UnitOfWork
 
 CONFIDENTIALITY_STATEMENT = (
     "I will use what I see here only to prepare for and take part in this MARAC. I will not "

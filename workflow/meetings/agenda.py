@@ -12,9 +12,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import NotFound
 from workflow.meetings.lifecycle import ACTIVE_MEETING_STATES
 from workflow.meetings.models import (
@@ -27,7 +25,9 @@ from workflow.meetings.models import (
 )
 from workflow.meetings.transitions import load_sitting
 from workflow.models import Referral
-from workflow.record_catalogue import uk_date
+from workflow.record.catalogue import uk_date
+from workflow.store import audit
+from workflow.store.db import UnitOfWork
 
 
 @dataclass(frozen=True)
