@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import commands
 import config
 import views
-from workflow.db import Database
+from workflow.store.db import Database
 
 ROOT = Path(__file__).resolve().parent
 

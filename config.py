@@ -1,11 +1,13 @@
-"""Settings from the environment (contract.md), with safe development defaults."""
+"""Settings from the environment (docs/contract.md), with safe development defaults."""
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from workflow.meetings.calendar import sitting_pattern
+from workflow.policy import CAMBS, Policy
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -41,7 +43,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Migrations run as the tables' owner (this URL, default DATABASE_URL); with
         # DATABASE_APP_ROLE set, `flask db upgrade` then grants that role (the one DATABASE_URL
         # signs in as) row access only: it cannot alter tables, drop the audit trail's triggers,
-        # or change, delete or truncate audit rows (workflow/db_roles.py).
+        # or change, delete or truncate audit rows (workflow/store/db_roles.py).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL", ""),
         "DATABASE_APP_ROLE": env.get("DATABASE_APP_ROLE", ""),
         "IMAP_HOST": env.get("IMAP_HOST"),
@@ -83,8 +85,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # clamd's socket (a path, or host:port) for a virus scan on arrival (mailbox/clamav.py).
         "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
         # The authserv-id of the server that receives the referrals mailbox's mail: only its
-        # Authentication-Results header is believed (workflow/sender_authentication.py), and mail
-        # it did not authenticate (SPF, DKIM or DMARC aligned with From:) is an unknown sender.
+        # Authentication-Results header is believed (workflow/inbound/sender_authentication.py), and
+        # mail it did not authenticate (SPF, DKIM or DMARC aligned with From:) is an unknown sender.
         "TRUSTED_AUTHSERV_ID": env.get("TRUSTED_AUTHSERV_ID", "").strip(),
         # The public referral forms (views/referral_forms.py): how long an unused draft is kept,
         # and how many referrals one client address may start and send in an hour.
@@ -114,8 +116,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
-        # Staff sign in with a second factor (workflow/two_factor.py); one setting for the whole
-        # service. Off, staff may still set it up for themselves.
+        # Staff sign in with a second factor (workflow/staff/two_factor.py); one setting for the
+        # whole service. Off, staff may still set it up for themselves.
         "REQUIRE_TWO_FACTOR": env.get("REQUIRE_TWO_FACTOR", "1" if production else "0") == "1",
         "BEHIND_TLS": env.get("BEHIND_TLS", "1" if production else "0") == "1",
         # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (app.py). Behind
@@ -129,6 +131,13 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     settings.update(overrides or {})
     _check(settings)
     return settings
+
+
+def policy(settings: Mapping[str, Any]) -> Policy:
+    """Return the local policy in force: the POLICY setting (a `Policy`, set by whoever builds
+    the app), else the Cambs defaults (docs/domain.md). The one place that look-up is written."""
+    configured: Policy | None = settings.get("POLICY")
+    return configured or CAMBS
 
 
 def _check(settings: dict[str, Any]) -> None:

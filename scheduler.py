@@ -13,7 +13,6 @@ import os
 import signal
 import socket
 import sys
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,18 +24,20 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
+import config
 import logs
 from mailbox.outbound import send_pending
-from workflow import drafts, lease, throttle
-from workflow.db import Database
+from workflow.deadlines.reminders import ReminderSettings, send_reminders
 from workflow.errors import StaleReferral
 from workflow.models import utcnow
 from workflow.policy import CAMBS, Policy
-from workflow.reminders import ReminderSettings, send_reminders
+from workflow.store import lease, throttle
+from workflow.store.db import Database
+from workflow.store.retries import retried
+from workflow.web_referrals import drafts
 
 log = logging.getLogger("scheduler")
 T = TypeVar("T")
-BOOKKEEPING_ATTEMPTS = 6
 DRAFT_PURGE_SECONDS = 3600.0  # drafts last hours (REFERRAL_DRAFT_HOURS): hourly is soon enough
 
 
@@ -60,17 +61,13 @@ class Jobs:
 
     def _book(self, write: Callable[[Session], T]) -> T:
         # The jobs run in threads of their own; on SQLite their bookkeeping may meet a lock.
-        for attempt in range(BOOKKEEPING_ATTEMPTS):
-            try:
-                with self.database.uow() as uow:
-                    result = write(uow.session)
-                    uow.commit()
-                    return result
-            except (sa.exc.OperationalError, StaleReferral):
-                if attempt == BOOKKEEPING_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
+        def attempt() -> T:
+            with self.database.uow() as uow:
+                result = write(uow.session)
+                uow.commit()
+                return result
+
+        return retried(attempt, races=(sa.exc.OperationalError, StaleReferral))
 
     def holds_lease(self) -> bool:
         """Take or renew the lease; say whether this process may work."""
@@ -214,7 +211,7 @@ def run_forever(
         database,
         settings,
         lease_ttl=timedelta(seconds=_seconds(settings, "SCHEDULER_LEASE_SECONDS", 90)),
-        policy=settings.get("POLICY") or CAMBS,
+        policy=config.policy(settings),
     )
     scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)
     log.info("scheduler %s starting with %d jobs", jobs.holder, len(scheduler.get_jobs()))

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     from tests.ingest.test_crash_injection import check_invariants, mailbox, run_with_kills
     from tests.support.dovecot import DovecotServer
     from tests.support.postgres import ADMIN_URL, create_database, drop_database
-    from workflow.db import Database
+    from workflow.store.db import Database
 
     url = (
         create_database(ADMIN_URL)

@@ -92,7 +92,7 @@ def drain(settings: dict[str, object], url: str) -> dict[str, float]:
     from commands.db import upgrade
     from mailbox.poller import poll_once
     from mailbox.worker import READERS
-    from workflow.db import Database
+    from workflow.store.db import Database
 
     upgrade(url)
     database = Database(url)

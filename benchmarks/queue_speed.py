@@ -30,15 +30,15 @@ from app import create_app
 from commands.db import upgrade
 from tests.support.postgres import ADMIN_URL, _libpq, create_database, drop_database
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models import Referral, ReferralFlag, User, VictimNameKey
 from workflow.models.staff import Role
 from workflow.policy import CAMBS
-from workflow.queue_keys import flags, name_codes
+from workflow.queue.keys import flags, name_codes
 from workflow.rules.evaluate import MARAC_CRITERIA, ReferralFacts, evaluate
 from workflow.rules.outcome import Result
 from workflow.rules.risk import dash_band
-from workflow.staff import create_user
+from workflow.staff.sign_in import create_user
+from workflow.store.db import Database
 
 FIRST = str.split(
     "Jade Amy Sarah Emma Laura Rachel Hannah Chloe Sophie Megan Lauren Charlotte Gemma Kelly "

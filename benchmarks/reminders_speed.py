@@ -5,7 +5,8 @@ Not a test. Run from the repository root (PostgreSQL on 127.0.0.1:5432, trust au
 
 It creates a throwaway database, migrates it, loads open referrals whose steps began over the
 last six weeks (so most are overdue) plus closed ones, 40 IDVAs, 3 coordinators and 2 managers,
-then runs the real job (workflow.reminders.send_reminders) four times, counting every statement
+then runs the real job (workflow.deadlines.reminders.send_reminders) four times, counting every
+statement
 with a SQLAlchemy `before_cursor_execute` listener:
   1. first run: a reminder for every overdue referral, and the digests
   2. the same instant again: nothing to queue (the exactly-once check at scale)
@@ -29,14 +30,15 @@ import sqlalchemy as sa
 from commands.db import upgrade
 from tests.support.postgres import ADMIN_URL, _libpq, create_database, drop_database
 from workflow.actors import Actor
-from workflow.db import Database
-from workflow.deadlines import LONDON, add_working_days, refresh_deadline
+from workflow.deadlines.reminders import ReminderSettings, send_reminders
+from workflow.deadlines.steps import refresh_deadline
+from workflow.deadlines.working_time import LONDON, add_working_days
 from workflow.models import Outbox, Referral, User
 from workflow.models.referral import Pathway
 from workflow.models.staff import Role
-from workflow.reminders import ReminderSettings, send_reminders
-from workflow.staff import create_user
-from workflow.states import State
+from workflow.referrals.states import State
+from workflow.staff.sign_in import create_user
+from workflow.store.db import Database
 
 # A Tuesday mid-morning: a working day, after the digest hour.
 NOW = datetime(2026, 12, 8, 10, 30, tzinfo=LONDON).astimezone(UTC)

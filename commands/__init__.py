@@ -1,4 +1,4 @@
-"""Flask CLI commands: the operators' interface in contract.md."""
+"""Flask CLI commands: the operators' interface in docs/contract.md."""
 
 from flask import Flask
 

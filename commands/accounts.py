@@ -9,12 +9,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow import accounts, staff, two_factor
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import DomainError
 from workflow.models import User
 from workflow.models.staff import Role
+from workflow.staff import accounts, sign_in, two_factor
+from workflow.store.db import UnitOfWork
 
 OPERATOR = Actor.system("cli")
 
@@ -43,7 +43,7 @@ def create_user(email: str, role: str, name: str) -> None:
     """Add a staff account; the password comes from a prompt or standard input."""
     try:
         with current_app.extensions["database"].uow() as work:
-            staff.create_user(work, OPERATOR, email, Role(role), _read_password(), name)
+            sign_in.create_user(work, OPERATOR, email, Role(role), _read_password(), name)
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {email} ({role}). They must change the password at first sign-in.")
@@ -60,11 +60,11 @@ def create_user(email: str, role: str, name: str) -> None:
 def create_first_admin(email: str, password_file: Path | None) -> None:
     """Create an administrator when there is none, printing its one-time password once."""
     with current_app.extensions["database"].uow() as work:
-        if staff.has_admin(work):
+        if sign_in.has_admin(work):
             click.echo("An administrator account exists already; nothing to do.")
             return
-        password = staff.generate_password()
-        staff.create_user(work, OPERATOR, email, Role.ADMIN, password, "Administrator")
+        password = sign_in.generate_password()
+        sign_in.create_user(work, OPERATOR, email, Role.ADMIN, password, "Administrator")
     if password_file is not None:
         _write_private(password_file, f"{email}\n{password}\n")
     kept = f"It is also in {password_file} (readable by you only).\n" if password_file else ""

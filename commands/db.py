@@ -8,8 +8,8 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow.db import make_engine
-from workflow.db_roles import grant_app_role
+from workflow.store.db import make_engine
+from workflow.store.db_roles import grant_app_role
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -26,7 +26,7 @@ def upgrade(url: str, revision: str = "head", app_role: str = "") -> None:
     """Migrate the database at `url` to `revision`, creating a SQLite folder when needed.
 
     With `app_role` (PostgreSQL), grant that role what the app needs afterwards: `url` is the
-    owner's, and the app connects as the other role (workflow/db_roles.py).
+    owner's, and the app connects as the other role (workflow/store/db_roles.py).
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

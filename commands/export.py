@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.export import referral_records
+from workflow.referrals.export import referral_records
+from workflow.store import audit
 
 
 @click.command("export-referrals")

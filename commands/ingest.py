@@ -1,4 +1,4 @@
-"""`flask poll-mailbox` and `flask ingest-eml FILE…` (contract.md)."""
+"""`flask poll-mailbox` and `flask ingest-eml FILE…` (docs/contract.md)."""
 
 import json
 import sys
@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from mailbox.ingest import IngestConfig, ingest
 from mailbox.poller import poll_once
 from workflow.actors import Actor
-from workflow.db import Database
+from workflow.store.db import Database
 
 
 def _database() -> Database:

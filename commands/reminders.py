@@ -1,4 +1,4 @@
-"""`flask send-reminders [--now ISO-8601]` and `flask send-outbox` (contract.md)."""
+"""`flask send-reminders [--now ISO-8601]` and `flask send-outbox` (docs/contract.md)."""
 
 import sys
 from datetime import UTC, datetime
@@ -7,13 +7,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+import config
 from mailbox.outbound import send_pending
-from workflow import lease
-from workflow.db import Database
-from workflow.deadlines import LONDON
+from workflow.deadlines.reminders import ReminderSettings, send_reminders
+from workflow.deadlines.working_time import LONDON
 from workflow.models import utcnow
-from workflow.policy import CAMBS
-from workflow.reminders import ReminderSettings, send_reminders
+from workflow.store import lease
+from workflow.store.db import Database
 
 
 def _database() -> Database:
@@ -39,7 +39,7 @@ def send_reminders_command(now: str | None) -> None:
     """Run the overdue-reminder job once; running it twice sends nothing twice."""
     instant = parse_instant(now) if now else utcnow()
     settings = ReminderSettings.from_settings(current_app.config)
-    policy = current_app.config.get("POLICY") or CAMBS
+    policy = config.policy(current_app.config)
     database = _database()
     with database.uow() as uow:  # the queue's "reminders last ran" counts operators' runs too
         lease.job_started(uow.session, "send-reminders", "flask send-reminders", utcnow())

@@ -4,9 +4,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+import config
 from workflow.actors import Actor
-from workflow.policy import CAMBS
-from workflow.reapplying import reapply_rules
+from workflow.assessment.reapplying import reapply_rules
 
 OPERATOR = Actor.system("cli")
 
@@ -15,7 +15,7 @@ OPERATOR = Actor.system("cli")
 @with_appcontext
 def reapply_rules_command() -> None:
     """Re-run the rules on every open referral; name those whose consent check needs a person."""
-    policy = current_app.config.get("POLICY") or CAMBS
+    policy = config.policy(current_app.config)
     with current_app.extensions["database"].uow() as work:
         report = reapply_rules(work, OPERATOR, policy)
     for reference in report.review_consent:

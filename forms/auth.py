@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from workflow import passwords
+from workflow.staff import passwords
 
 
 class SignInForm(FlaskForm):

@@ -29,11 +29,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from workflow import lawful_bases
-from workflow.casework import RecordedConsent
 from workflow.models.referral import Outcome
-from workflow.queue_keys import FLAG_LABELS
-from workflow.states import STATE_LABELS
+from workflow.queue.keys import FLAG_LABELS
+from workflow.record import lawful_bases
+from workflow.referrals.casework import RecordedConsent
+from workflow.referrals.states import STATE_LABELS
 
 
 def _strip(value: str | None) -> str | None:

@@ -16,8 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.casework import VersionedForm
-from workflow.deadlines import LONDON
-from workflow.record_options import CHANNEL_NAMES
+from workflow.deadlines.working_time import LONDON
+from workflow.record.options import CHANNEL_NAMES
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 # Every channel validates; the page offers only the safe ones and the use case refuses the rest.

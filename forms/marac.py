@@ -24,13 +24,14 @@ from forms.referral_common import (
     text,
     victim_fields,
 )
-from workflow import checklists, lawful_bases
-from workflow.assessing import perpetrator_age
-from workflow.checklists import DASH, STALKING_SCREEN
-from workflow.intake import NewAssessment, NewReferral
+from workflow.assessment import checklists
+from workflow.assessment.assessing import perpetrator_age
+from workflow.assessment.checklists import DASH, STALKING_SCREEN
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
-from workflow.record_options import MARAC_CONSENT, PERPETRATOR_RELATIONSHIPS, YES_NO, YES_NO_DK
+from workflow.record import lawful_bases
+from workflow.record.options import MARAC_CONSENT, PERPETRATOR_RELATIONSHIPS, YES_NO, YES_NO_DK
+from workflow.referrals.receiving import NewAssessment, NewReferral
 from workflow.rules.eligibility import perpetrators_under_age
 from workflow.rules.risk import dash_score
 
@@ -424,7 +425,7 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         consent=Consent(co["consent"]),
         victim_aware=co["victim_aware"] == "yes",
         consent_not_sought_reason=consent_reason(co),
-        lawful_basis=co["lawful_basis"] or "",  # the code: workflow.lawful_bases
+        lawful_basis=co["lawful_basis"] or "",  # the code: workflow.record.lawful_bases
         professional_judgement=cr["professional_judgement"] == "yes",
         professional_judgement_reason=cr["professional_judgement_reason"] or "",
         police_incidents_12m=cr["police_incidents_12m"],
@@ -467,7 +468,7 @@ def previous_marac(page: dict[str, Any]) -> dict[str, Any]:
 
 
 def dash_closing(page: dict[str, Any]) -> dict[str, Any]:
-    """The closing page as details.dash (workflow.record_catalogue): the answers given."""
+    """The closing page as details.dash (workflow.record.catalogue): the answers given."""
     dates = ("completed_date", "safeguarding_date")
     return {
         key: page[f"dash_{key}"].isoformat() if key in dates else page[f"dash_{key}"]

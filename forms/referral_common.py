@@ -32,9 +32,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 
-from workflow.checklists import ANSWER_LABELS, Question
+from workflow.assessment.checklists import ANSWER_LABELS, Question
 from workflow.policy import Policy
-from workflow.record_options import (
+from workflow.record.options import (
     AGENCY_TYPES,
     CHANNEL_NAMES,
     CHANNELS,
@@ -45,7 +45,7 @@ from workflow.record_options import (
 )
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result
-from workflow.screening import Stop, check_age, check_area, london_today
+from workflow.web_referrals.screening import Stop, check_age, check_area, london_today
 
 SHORT, MEDIUM, LONG = 200, 500, 4000
 OLDEST_PLAUSIBLE_AGE = 120
@@ -889,7 +889,7 @@ def victim_fields(forms: dict[str, PageForm]) -> dict[str, Any]:
         "victim_name": v["victim_name"],
         "victim_aliases": [n.strip() for n in (v["victim_aliases"] or "").split(",") if n.strip()],
         "victim_date_of_birth": v["victim_date_of_birth"],
-        "victim_gender": v["victim_gender"] or "",  # a code: workflow.record_options.GENDERS
+        "victim_gender": v["victim_gender"] or "",  # a code: workflow.record.options.GENDERS
         "victim_address": c["victim_address"],
         "victim_postcode": (c["victim_postcode"] or "").upper(),
         "victim_phone": c["victim_phone"] or "",

@@ -21,12 +21,12 @@ from forms.referral_common import (
     ticks,
     victim_fields,
 )
-from workflow.checklists import STALKING_SCREEN
-from workflow.intake import NewAssessment, NewReferral
+from workflow.assessment.checklists import STALKING_SCREEN
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
-from workflow.record_options import BEHAVIOUR_WHERE, STALKING_CONSENT, SUSPECT_RELATIONSHIPS
-from workflow.screening import Stop, check_relationship, check_stalking_consent
+from workflow.record.options import BEHAVIOUR_WHERE, STALKING_CONSENT, SUSPECT_RELATIONSHIPS
+from workflow.referrals.receiving import NewAssessment, NewReferral
+from workflow.web_referrals.screening import Stop, check_relationship, check_stalking_consent
 
 RELATIONSHIPS = SUSPECT_RELATIONSHIPS
 

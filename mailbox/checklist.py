@@ -19,6 +19,7 @@ from mailbox.rows import (
     parse_header,
     with_comment,
 )
+from workflow.assessment.checklists import ACPO_DASH_QUESTIONS, DASH_QUESTIONS, S_DASH_QUESTIONS
 
 MIN_QUESTIONS = 5  # fewer questions than this are prose, not a checklist
 MAX_GAP = 8  # rows between two questions of one checklist (page breaks, wrapped lines)
@@ -240,7 +241,8 @@ def find_checklists(doc: Document) -> tuple[list[Checklist], set[int]]:
 
 def _read_segment(segment: _Segment) -> Checklist:
     numbers = [r.number for r in segment.rows if r.number]
-    by_count = SDASH if max(numbers, default=0) == 11 else DASH  # when no question has words
+    # When no question has words, the count tells the checklist.
+    by_count = SDASH if max(numbers, default=0) == S_DASH_QUESTIONS else DASH
     instrument = segment.instrument or vote_instrument([r.text for r in segment.rows]) or by_count
     places = _places(instrument, max(numbers, default=0))
     checklist = Checklist(instrument)
@@ -262,10 +264,13 @@ def _places(instrument: str, last: int) -> dict[int, str]:
     The SafeLives DASH numbers 1-24, the S-DASH 1-11; the ACPO DASH (2009) numbers 27, its 10-12
     being the children questions the SafeLives 24 does not ask.
     """
-    if (instrument, last) in ((DASH, 24), (SDASH, 11)):
+    if (instrument, last) in ((DASH, DASH_QUESTIONS), (SDASH, S_DASH_QUESTIONS)):
         return {n: str(n) for n in range(1, last + 1)}
-    if (instrument, last) == (DASH, 27):
-        return {n: str(n) if n < 10 else "acpo:" if n < 13 else str(n - 3) for n in range(1, 28)}
+    if (instrument, last) == (DASH, ACPO_DASH_QUESTIONS):
+        return {
+            n: str(n) if n < 10 else "acpo:" if n < 13 else str(n - 3)
+            for n in range(1, ACPO_DASH_QUESTIONS + 1)
+        }
     return {}
 
 

@@ -7,7 +7,7 @@ from email.message import Message
 from typing import Any
 
 from mailbox.mime import header_text
-from workflow.personal_mail import PERSONAL_MAIL
+from workflow.inbound.personal_mail import PERSONAL_MAIL
 
 FREE_MAIL = PERSONAL_MAIL  # one list of providers, in workflow
 _BOUNCE_FROM = re.compile(r"mailer-daemon|postmaster|mail delivery (system|subsystem)", re.I)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailbox.checklist import Answer
-from mailbox.forms import FormReading
+from mailbox.form_reading import FormReading
 from mailbox.questions import DASH, SDASH
 from mailbox.values import POSTCODE, read_value
+from workflow.assessment.checklists import DASH_QUESTIONS, S_DASH_QUESTIONS
 
 RECORD_FIELDS = {
     "referrer": ("name", "agency", "role", "email", "phone"),
@@ -25,7 +26,7 @@ RECORD_FIELDS = {
     ),
     "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
 }
-QUESTION_COUNT = {DASH: 24, SDASH: 11}
+QUESTION_COUNT = {DASH: DASH_QUESTIONS, SDASH: S_DASH_QUESTIONS}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import config
 from mailbox import clamav
 from mailbox.documents import detect_type
 from mailbox.extract import Source
@@ -24,14 +25,14 @@ from mailbox.parse import ParsedMessage, parse
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES, safe_filename
 from mailbox.worker import DEFAULT_MEMORY_BYTES, READERS, ReaderDied, ReadTimeout, name_of
 from mailbox.worker import function as worker_function
-from workflow import inbound, sender_authentication
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import DomainError, StaleReferral
-from workflow.inbound import Arrival, Reading, Settled, StoredFile
+from workflow.inbound import review, sender_authentication, settling
+from workflow.inbound.arrival import Arrival, Reading, Settled, StoredFile, record_arrival
 from workflow.models import InboundMessage
 from workflow.models.mail import Disposition
 from workflow.policy import CAMBS, Policy
+from workflow.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class IngestConfig:
             email.utils.parseaddr(settings.get(k) or "")[1] for k in ("MAIL_FROM", "IMAP_USERNAME")
         )
         return cls(
-            policy=settings.get("POLICY") or CAMBS,
+            policy=config.policy(settings),
             max_attachment_bytes=int(
                 settings.get("MAX_ATTACHMENT_BYTES") or DEFAULT_MAX_ATTACHMENT_BYTES
             ),
@@ -223,7 +224,7 @@ def store(database: Database, arrived: Arrival) -> tuple[int, bool]:
 
 def _record(database: Database, arrived: Arrival) -> tuple[int, bool]:
     with database.uow() as uow:
-        message, created = inbound.record_arrival(uow.session, arrived, Actor.system("ingest"))
+        message, created = record_arrival(uow.session, arrived, Actor.system("ingest"))
         uow.commit()
         return _id(message), created
 
@@ -336,7 +337,7 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
     """Read and settle one stored message; a reader or rule failure quarantines it, logged."""
     try:
         with database.uow() as uow:
-            raw = inbound.start_attempt(uow, actor, message_id)
+            raw = settling.start_attempt(uow, actor, message_id)
         # Reading may take a while: no transaction is held open meanwhile.
         reading = read(raw, config) if raw is not None else Reading({})
         with database.uow() as uow:
@@ -344,11 +345,11 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
             message = uow.session.get(InboundMessage, message_id, with_for_update=True)
             if message is None:
                 raise LookupError(f"no message {message_id}")
-            return inbound.settle(uow, actor, message, reading, config.policy)
+            return settling.settle(uow, actor, message, reading, config.policy)
     except TRANSIENT as exc:
         log.warning("message %s left pending: %s", message_id, type(exc).__name__)
         with suppress(Exception), database.uow() as uow:  # the database may be the fault
-            inbound.note_failed_attempt(uow, message_id, f"left pending: {type(exc).__name__}")
+            settling.note_failed_attempt(uow, message_id, f"left pending: {type(exc).__name__}")
         return Settled(message_id, Disposition.PENDING, reason=type(exc).__name__)
     except Exception as exc:  # by type and id only: a database error may quote the victim
         kind = type(exc).__name__
@@ -359,7 +360,7 @@ def process(database: Database, message_id: int, config: IngestConfig, actor: Ac
 
 def _quarantine(database: Database, message_id: int, reason: str) -> Settled:
     with database.uow() as uow:
-        return inbound.quarantine(uow, Actor.system("ingest"), message_id, reason)
+        return settling.quarantine(uow, Actor.system("ingest"), message_id, reason)
 
 
 def ingest(
@@ -376,12 +377,12 @@ def reprocess(database: Database, message_id: int, config: IngestConfig, actor: 
     transaction: no transaction is held open while it is read, which may take a while. A
     failure while settling leaves it as it was (in quarantine), said plainly."""
     with database.uow() as uow:
-        raw = inbound.reprocessable_raw(uow.session, message_id)
+        raw = review.reprocessable_raw(uow.session, message_id)
     reading = read(raw, config)
     try:
         with database.uow() as uow:
-            message = inbound.reopen(uow.session, actor, message_id)
-            return inbound.settle(uow, actor, message, reading, config.policy)
+            message = review.requeue(uow.session, actor, message_id)
+            return settling.settle(uow, actor, message, reading, config.policy)
     except (DomainError, *TRANSIENT):
         raise
     except Exception as exc:  # by type and id only: a database error may quote the victim

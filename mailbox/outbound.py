@@ -26,9 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select, update
 
-from workflow.db import Database
 from workflow.models import Outbox, Referral, utcnow
 from workflow.models.mail import OutboxStatus
+from workflow.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class ServerDown(Exception):
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """The outgoing-mail settings of contract.md, plus timings tests may shorten."""
+    """The outgoing-mail settings of docs/contract.md, plus timings tests may shorten."""
 
     host: str | None
     port: int | None = None

@@ -1,6 +1,6 @@
 """Turn one raw message into the contract's extraction record, plus what ingestion needs.
 
-`parse_message(raw)` gives the record of contract.md (without "file"). `parse(raw)` gives a
+`parse_message(raw)` gives the record of docs/contract.md (without "file"). `parse(raw)` gives a
 `ParsedMessage`: that record as `.record`, the message's headers, every attachment found (name,
 declared and detected type, size, SHA-256, why it could not be read) and, per extracted field path,
 the document and cell or line it was read from. Neither touches a database or the network.
@@ -18,7 +18,7 @@ from typing import Any
 from mailbox import classify
 from mailbox.documents import detect_type, read_attachment
 from mailbox.extract import Source, build_referral
-from mailbox.forms import FormReading, read_form
+from mailbox.form_reading import FormReading, read_form
 from mailbox.grid import Document
 from mailbox.mime import MimeLimit, header_text, parse_bytes, parse_headers, walk
 from mailbox.parts import Walked

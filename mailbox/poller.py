@@ -8,7 +8,8 @@ the next cycle finds the message either unrecorded (fetch again), recorded but p
 it), or settled but not moved (move it): each message is recorded exactly once.
 
 IMAP and network failures are logged, retried within the cycle with back-off, and recorded in
-workflow.mailbox_health, which spaces later cycles out exponentially while the mailbox is down.
+workflow.inbound.mailbox_health, which spaces later cycles out exponentially while the mailbox is
+down.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
 from mailbox.ingest import IngestConfig, arrival, process, store
-from workflow import mailbox_health
 from workflow.actors import Actor
-from workflow.db import Database
-from workflow.inbound import Arrival, known_uids, left_pending
+from workflow.inbound import mailbox_health
+from workflow.inbound.arrival import Arrival, known_uids, left_pending
 from workflow.models import utcnow
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _no_checkpoint(step: str) -> None:
 
 @dataclass(frozen=True)
 class MailboxSettings:
-    """The mailbox settings of contract.md, plus timings tests may shorten."""
+    """The mailbox settings of docs/contract.md, plus timings tests may shorten."""
 
     host: str | None
     username: str | None = None

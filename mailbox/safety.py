@@ -8,7 +8,7 @@ import zipfile
 
 from lxml import etree
 
-from workflow.filenames import clean_filename
+from workflow.inbound.filenames import clean_filename
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # An Office file's parts are small; anything beyond these is a bomb or not a form.
@@ -80,5 +80,5 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def safe_filename(name: str | None, fallback: str = "attachment") -> str:
-    """Return a file name fit to store and show (workflow.filenames: the one cleaner)."""
+    """Return a file name fit to store and show (workflow.inbound.filenames: the one cleaner)."""
     return clean_filename(name, fallback)

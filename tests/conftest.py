@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from commands.db import upgrade
 from tests.support.postgres import ADMIN_URL, create_database, drop_database
-from workflow.db import Database, make_engine
+from workflow.store.db import Database, make_engine
 
 pytest_plugins = ["tests.support.plugin"]
 

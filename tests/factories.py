@@ -6,16 +6,16 @@ from typing import Any
 import pyotp
 from sqlmodel import col, select
 
-from workflow import two_factor
 from workflow.actors import Actor
-from workflow.contact import Attempt, record_contact_attempt
-from workflow.db import Database, UnitOfWork
-from workflow.intake import NewAssessment, NewReferral, receive_referral
 from workflow.models import ContactLog, Referral, User, utcnow
 from workflow.models.referral import Instrument, Pathway, Source
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
-from workflow.staff import create_user
+from workflow.referrals.contact import Attempt, record_contact_attempt
+from workflow.referrals.receiving import NewAssessment, NewReferral, receive_referral
+from workflow.staff import two_factor
+from workflow.staff.sign_in import create_user
+from workflow.store.db import Database, UnitOfWork
 
 PASSWORD = "correct horse battery staple"
 SYSTEM = Actor.system("test")

@@ -1,4 +1,4 @@
-"""The operators' commands (contract.md) against a real, committed database on each backend."""
+"""The operators' commands (docs/contract.md) against a real, committed database on each backend."""
 
 import json
 import os
@@ -14,9 +14,9 @@ from sqlmodel import col, select
 
 from app import create_app
 from tests.factories import make_referral
-from workflow import staff
-from workflow.db import Database
 from workflow.models import AuditEvent, User
+from workflow.staff import sign_in
+from workflow.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def runner(cli_app: Flask) -> FlaskCliRunner:
 
 def _signs_in(database: Database, email: str, password: str) -> User:
     with database.uow() as uow:
-        user = staff.authenticate(uow, email, password)
+        user = sign_in.authenticate(uow, email, password)
         uow.commit()
         return user
 
@@ -160,8 +160,8 @@ def test_reset_two_factor_from_the_command_line(
     runner: FlaskCliRunner, committed_database: Database
 ) -> None:
     from tests.factories import enrol_two_factor, make_user
-    from workflow import two_factor
     from workflow.models.staff import Role
+    from workflow.staff import two_factor
 
     user = make_user(committed_database, Role.ADMIN)  # the only administrator lost their phone
     enrol_two_factor(committed_database, user)

@@ -1,4 +1,4 @@
-"""Settings come from the environment (contract.md), and unsafe ones stop the service."""
+"""Settings come from the environment (docs/contract.md), and unsafe ones stop the service."""
 
 import pytest
 

@@ -14,12 +14,14 @@ from views import (
     errors,
     health,
     intake,
+    meetings,
     referral_forms,
     referrer_confirmation,
     security,
     staff,
     two_factor,
 )
+from workflow.assessment.checklists import DASH_QUESTIONS
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
 PARTNERSHIP_NAME = "Cambridgeshire & Peterborough Domestic Abuse and Sexual Violence Partnership"
@@ -46,7 +48,11 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     app.context_processor(
-        lambda: {"service_name": SERVICE_NAME, "partnership_name": PARTNERSHIP_NAME}
+        lambda: {
+            "service_name": SERVICE_NAME,
+            "partnership_name": PARTNERSHIP_NAME,
+            "dash_questions": DASH_QUESTIONS,
+        }
     )
     for blueprint in (
         auth.bp,
@@ -59,6 +65,7 @@ def init_app(app: Flask) -> None:
         referral_forms.bp,
         referrer_confirmation.bp,
         intake.bp,
+        meetings.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health.bp)

@@ -9,16 +9,17 @@ from sqlmodel import col, select
 from forms.admin import AccountActionForm
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import accounts
 from workflow.errors import DomainError
 from workflow.models import User, utcnow
+from workflow.permissions import ACCOUNT_APPROVERS
+from workflow.staff import accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 UNUSED_AFTER = timedelta(days=90)
 
 
 @bp.get("")
-@role_required("admin", "manager")
+@role_required(ACCOUNT_APPROVERS)
 def overview() -> Any:
     with uow() as work:
         rows = list(work.session.exec(select(User).order_by(col(User.email))))
@@ -44,13 +45,13 @@ def _aware(moment: Any) -> Any:
 
 
 @bp.post("/<int:user_id>/approve")
-@role_required("admin", "manager")
+@role_required(ACCOUNT_APPROVERS)
 def approve(user_id: int) -> Any:
     return _decide(user_id, accounts.approve_role, "approved")
 
 
 @bp.post("/<int:user_id>/reject")
-@role_required("admin", "manager")
+@role_required(ACCOUNT_APPROVERS)
 def reject(user_id: int) -> Any:
     return _decide(user_id, accounts.reject_role, "refused")
 

@@ -14,16 +14,18 @@ from forms.admin import (
 )
 from views.deps import actor, uow
 from views.security import role_required
-from workflow import accounts, referrer_domains, staff, two_factor
 from workflow.errors import DomainError
+from workflow.inbound import referrer_domains
 from workflow.models import User
 from workflow.models.staff import Role
+from workflow.permissions import ADMINS
+from workflow.staff import accounts, sign_in, two_factor
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/users")
-@role_required("admin")
+@role_required(ADMINS)
 def users() -> Any:
     return _users_page()
 
@@ -35,14 +37,14 @@ def _users_page(created_password: str = "") -> Any:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(ADMINS)
 def new_user() -> Any:
     form = NewUserForm()
     if form.validate_on_submit():
-        password = staff.generate_password()
+        password = sign_in.generate_password()
         try:
             with uow() as work:
-                user = staff.create_user(
+                user = sign_in.create_user(
                     work,
                     actor(),
                     form.email.data or "",
@@ -61,7 +63,7 @@ def new_user() -> Any:
 
 
 @bp.route("/referrer-domains", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(ADMINS)
 def referrer_domains_page() -> Any:
     form = ReferrerDomainForm()
     if form.validate_on_submit():
@@ -83,7 +85,7 @@ def referrer_domains_page() -> Any:
 
 
 @bp.post("/referrer-domains/<int:domain_id>/remove")
-@role_required("admin")
+@role_required(ADMINS)
 def remove_referrer_domain(domain_id: int) -> Any:
     if not RemoveReferrerDomainForm().validate_on_submit():
         abort(400)
@@ -98,7 +100,7 @@ def remove_referrer_domain(domain_id: int) -> Any:
 
 
 @bp.get("/users/<int:user_id>")
-@role_required("admin")
+@role_required(ADMINS)
 def account(user_id: int) -> Any:
     return _account_page(user_id, RoleForm())
 
@@ -121,7 +123,7 @@ _ACTIONS = {
 
 
 @bp.post("/users/<int:user_id>/<what>")
-@role_required("admin")
+@role_required(ADMINS)
 def account_action(user_id: int, what: str) -> Any:
     if what not in _ACTIONS:
         abort(404)
@@ -138,7 +140,7 @@ def account_action(user_id: int, what: str) -> Any:
 
 
 @bp.post("/users/<int:user_id>/reset-password")
-@role_required("admin")
+@role_required(ADMINS)
 def reset_password(user_id: int) -> Any:
     if not AccountActionForm().validate_on_submit():
         abort(400)
@@ -153,7 +155,7 @@ def reset_password(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/reset-two-factor")
-@role_required("admin")
+@role_required(ADMINS)
 def reset_two_factor(user_id: int) -> Any:
     if not AccountActionForm().validate_on_submit():
         abort(400)
@@ -167,7 +169,7 @@ def reset_two_factor(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required("admin")
+@role_required(ADMINS)
 def change_role(user_id: int) -> Any:
     form = RoleForm()
     if not form.validate_on_submit():

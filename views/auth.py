@@ -24,9 +24,10 @@ from forms.auth import ChangePasswordForm, SetUpForm, SignInForm, SignOutEverywh
 from views import known_browser
 from views.deps import client_address, uow
 from views.security import public
-from workflow import accounts, sessions, sign_in_limits, staff, throttle, two_factor
 from workflow.errors import DomainError
 from workflow.models import User
+from workflow.staff import accounts, sessions, sign_in, sign_in_limits, two_factor
+from workflow.store import throttle
 
 bp = Blueprint("auth", __name__)
 PASSWORD_CHANGES_PER_WINDOW = 5  # wrong current passwords guessed here count as sign-in guesses
@@ -112,33 +113,48 @@ def login() -> Any:
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("auth/sign_in.html", form=form)
+    user = _password_checked(form)
+    if not isinstance(user, User):
+        return user  # the page again, saying why
+    if two_factor.enrolled(user):
+        return _ask_for_code(user)
+    return finish_sign_in(user, request.args.get("next"))
+
+
+def _password_checked(form: SignInForm) -> User | Any:
+    """The user whose password this is, or the sign-in page again with the refusal."""
     with uow() as work:
         if not sign_in_limits.client_allowed(work.session, client_address()):
-            staff.record_busy_client(work, form.email.data or "", current_app.config["SECRET_KEY"])
+            sign_in.record_busy_client(
+                work, form.email.data or "", current_app.config["SECRET_KEY"]
+            )
             work.commit()
             form.email.errors = ["Too many sign-in attempts. Wait 15 minutes and try again."]
             return render_template("auth/sign_in.html", form=form), 429
         work.commit()
         try:
-            user = staff.authenticate(
+            user = sign_in.authenticate(
                 work,
                 form.email.data or "",
                 form.password.data or "",
                 identifier_key=current_app.config["SECRET_KEY"],
                 known_browser=known_browser.recognised(form.email.data or ""),
             )
-        except staff.SignInRefused as refused:
+        except sign_in.SignInRefused as refused:
             form.email.errors = [str(refused)]
             return render_template("auth/sign_in.html", form=form), 200
-    if two_factor.enrolled(user):
-        session.clear()
-        session[AWAITING_CODE] = {
-            "user": user.id,
-            "at": time.time(),
-            "next": request.args.get("next") or "",
-        }
-        return redirect(url_for("two_factor.code"))
-    return finish_sign_in(user, request.args.get("next"))
+    return user
+
+
+def _ask_for_code(user: User) -> Any:
+    """The password was right and a second factor is set up: the sign-in waits for its code."""
+    session.clear()
+    session[AWAITING_CODE] = {
+        "user": user.id,
+        "at": time.time(),
+        "next": request.args.get("next") or "",
+    }
+    return redirect(url_for("two_factor.code"))
 
 
 def awaiting_code() -> dict[str, Any] | None:
@@ -154,7 +170,7 @@ def finish_sign_in(user: User, next_url: str | None) -> Any:
     signed_in = _staff_user(user)
     with uow() as work:
         token = sessions.start(work.session, user.id or 0, request.user_agent.string)
-        staff.signed_in(work, user)
+        sign_in.signed_in(work, user)
         work.commit()
     session.clear()  # nothing from before sign-in survives into the signed-in session
     session["sid"] = token
@@ -181,33 +197,43 @@ def change_password() -> Any:
         return redirect(url_for("auth.login"))
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        with uow() as work:
-            key = f"change-password:{int(current_user.id)}"
-            within = throttle.allow(
-                work.session, key, PASSWORD_CHANGES_PER_WINDOW, sign_in_limits.CLIENT_WINDOW
-            )
-            work.commit()
-        if not within:
+        if not _password_change_allowed():
             form.current.errors = ["Too many attempts to change your password. Wait 15 minutes."]
             return render_template("auth/change_password.html", form=form), 429
         try:
-            with uow() as work:
-                user = staff.change_password(
-                    work,
-                    int(current_user.id),
-                    form.current.data or "",
-                    form.new.data or "",
-                    keep_session=session.get("sid"),
-                )
-                stamp = _stamp(user)
-            current_user.must_change_password = False
-            # This session goes on under the new password; every other one is signed out.
-            session["password_stamp"] = current_user.password_stamp = stamp
-            flash("Your password has been changed.")
-            return redirect(url_for("staff.home"))
+            _change_password(form)
         except DomainError as error:
             form.new.errors = [str(error)]
+        else:
+            flash("Your password has been changed.")
+            return redirect(url_for("staff.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+def _password_change_allowed() -> bool:
+    """Count one attempt to change the signed-in person's password; say if it is within limits."""
+    with uow() as work:
+        key = f"change-password:{int(current_user.id)}"
+        within = throttle.allow(
+            work.session, key, PASSWORD_CHANGES_PER_WINDOW, sign_in_limits.CLIENT_WINDOW
+        )
+        work.commit()
+    return within
+
+
+def _change_password(form: ChangePasswordForm) -> None:
+    """Change the password; this session goes on under it, every other one is signed out."""
+    with uow() as work:
+        user = sign_in.change_password(
+            work,
+            int(current_user.id),
+            form.current.data or "",
+            form.new.data or "",
+            keep_session=session.get("sid"),
+        )
+        stamp = _stamp(user)
+    current_user.must_change_password = False
+    session["password_stamp"] = current_user.password_stamp = stamp
 
 
 @bp.get("/account/sessions")

@@ -27,38 +27,27 @@ from forms.casework import (
 from views.deps import actor, policy, uow
 from views.same_origin import offer_link_if_from_elsewhere
 from views.security import role_required
-from workflow import (
-    allocation,
-    casefile,
-    casework,
-    corrections,
-    notes,
-    proposals,
-    record_corrections,
-)
-from workflow.casework import ConsentDecision
-from workflow.db import UnitOfWork
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
+from workflow.inbound import proposals
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
+from workflow.permissions import CASE_READERS, CASEWORKERS
+from workflow.record import corrections, review
+from workflow.referrals import allocation, casework, notes, viewing
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("casework", __name__, url_prefix="/referrals/<int:referral_id>")
 # Each of these pages records a "view" of the referral: only on the person's own navigation.
 bp.before_request(offer_link_if_from_elsewhere)
-CASEWORKERS = ("coordinator", "manager")
-bp.add_app_template_global(frozenset(corrections.EDITABLE), "correctable")
+bp.add_app_template_global(frozenset(review.EDITABLE), "correctable")
 
 Action = Callable[[UnitOfWork, int], Any]
 
 
 def _show(referral_id: int, page: str) -> Referral:
-    try:
-        with uow() as work:
-            return casefile.look_up(work, actor(), referral_id, page)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        return viewing.look_up(work, actor(), referral_id, page)
 
 
 def _first_field(form: FlaskForm) -> Any:
@@ -89,8 +78,8 @@ def act(
         except StaleReferral as stale:
             _refuse(form, str(stale))
             status = 409
-        except (NotFound, PermissionDenied) as error:
-            abort(404 if isinstance(error, NotFound) else 403)
+        except (NotFound, PermissionDenied):
+            raise  # the app's 404 and 403 pages (views/errors.py), not a flash
         except DomainError as refused:
             _refuse(form, str(refused))
         else:
@@ -108,7 +97,7 @@ def act(
 
 
 @bp.route("/consent", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def consent(referral_id: int) -> Any:
     form = ConsentForm()
 
@@ -134,7 +123,7 @@ def consent(referral_id: int) -> Any:
 
 
 @bp.route("/allocate", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def allocate(referral_id: int) -> Any:
     form = AllocateForm()
     with uow() as work:
@@ -159,7 +148,7 @@ def allocate(referral_id: int) -> Any:
 
 
 @bp.route("/close", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def close(referral_id: int) -> Any:
     form = CloseForm()
 
@@ -173,7 +162,7 @@ def close(referral_id: int) -> Any:
 
 
 @bp.route("/reopen", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def reopen(referral_id: int) -> Any:
     form = ReopenForm()
 
@@ -186,17 +175,14 @@ def reopen(referral_id: int) -> Any:
 
 
 @bp.route("/updates/<int:proposal_id>", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def proposal(referral_id: int, proposal_id: int) -> Any:
     """Compare a mailed update with the current checklist, then accept or reject it."""
     form = ProposalForm()
 
     def show(_referral: Referral) -> dict[str, Any]:
-        try:
-            with uow() as work:
-                return {"p": proposals.one(work.session, referral_id, proposal_id, policy())}
-        except NotFound:
-            abort(404)
+        with uow() as work:
+            return {"p": proposals.one(work.session, referral_id, proposal_id, policy())}
 
     def run(work: UnitOfWork, version: int) -> None:
         if form.decision.data == "accept":
@@ -212,17 +198,15 @@ def proposal(referral_id: int, proposal_id: int) -> Any:
 
 
 @bp.route("/note", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def note(referral_id: int) -> Any:
     form = NoteForm()
     if form.validate_on_submit():
         try:
             with uow() as work:
                 notes.add_note(work, actor(), referral_id, form.text.data or "", policy())
-        except NotFound:
-            abort(404)
-        except PermissionDenied:
-            abort(403)
+        except (NotFound, PermissionDenied):
+            raise  # the app's 404 and 403 pages (views/errors.py), not a flash
         except DomainError as refused:
             _refuse(form, str(refused))
         else:
@@ -233,12 +217,12 @@ def note(referral_id: int) -> Any:
 
 
 @bp.route("/correct/<path:path>", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def correct(referral_id: int, path: str) -> Any:
-    answer = corrections.split_answer_path(path)
+    answer = review.split_answer_path(path)
     # Any other answer the page shows is corrected by its catalogue path.
-    catalogued = None if answer or path in corrections.EDITABLE else record_corrections.target(path)
-    if answer is None and path not in corrections.EDITABLE and catalogued is None:
+    catalogued = None if answer or path in review.EDITABLE else corrections.target(path)
+    if answer is None and path not in review.EDITABLE and catalogued is None:
         abort(404)
     if catalogued:
         return _correct_catalogued(referral_id, catalogued)
@@ -248,15 +232,21 @@ def correct(referral_id: int, path: str) -> Any:
         reason = form.reason.data or ""
         if answer:
             value = None if form.answer.data == "none" else form.answer.data
-            corrections.correct_answer(
+            review.correct_answer(
                 work, actor(), referral_id, version, path, value, reason, policy()
             )
         else:
-            corrections.correct_field(
+            review.correct_field(
                 work, actor(), referral_id, version, path, form.value.data or "", reason, policy()
             )
 
-    editable = corrections.EDITABLE.get(path)
+    context = _correction_page(referral_id, path, answer)
+    return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+
+
+def _correction_page(referral_id: int, path: str, answer: tuple[str, str] | None) -> dict[str, Any]:
+    """What the correction page names: the field or question, and a checklist answer's value."""
+    editable = review.EDITABLE.get(path)
     kind = "DASH" if answer and answer[0] == "dash" else "S-DASH"
     label = editable.label if editable else f"{kind} question {answer[1] if answer else ''}"
     context: dict[str, Any] = {"path": path, "label": label, "answer": answer}
@@ -264,26 +254,26 @@ def correct(referral_id: int, path: str) -> Any:
         context["attribute"] = editable.attribute
     if answer:
         with uow() as work:
-            checklist = corrections.latest_checklist(work, referral_id, answer[0])
+            checklist = review.latest_checklist(work, referral_id, answer[0])
         current = (checklist.answers.get(answer[1]) or {}) if checklist else {}
         context["current"] = current.get("answer")
-    return act(referral_id, form, "staff/correct.html", run, "Correction saved.", **context)
+    return context
 
 
-def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> Any:
+def _correct_catalogued(referral_id: int, target: corrections.Target) -> Any:
     form: Any = CorrectTextForm() if target.lines else CorrectValueForm()
 
     def run(work: UnitOfWork, version: int) -> None:
         value, reason = form.value.data or "", form.reason.data or ""
-        record_corrections.correct_answer(
+        corrections.correct_answer(
             work, actor(), referral_id, version, target.path, value, reason, policy()
         )
 
     def prepare(referral: Referral) -> dict[str, Any]:
         with uow() as work:
-            value = record_corrections.current(work, referral, target)
+            value = corrections.current(work, referral, target)
         if not form.is_submitted():
-            form.value.data = record_corrections.typed(value, target)
+            form.value.data = corrections.typed(value, target)
         return {"shown": target.item.shown(value), "hint": target.hint}
 
     label = target.item.label
@@ -294,16 +284,14 @@ def _correct_catalogued(referral_id: int, target: record_corrections.Target) -> 
 
 
 @bp.post("/confirm")
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def confirm(referral_id: int) -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         with uow() as work:
-            corrections.confirm(
-                work, actor(), referral_id, int(form.version.data), form.path.data or ""
-            )
+            review.confirm(work, actor(), referral_id, int(form.version.data), form.path.data or "")
     except StaleReferral as stale:
         flash(str(stale))
     except NotFound:
@@ -318,7 +306,7 @@ def confirm(referral_id: int) -> Any:
 
 
 @bp.route("/duplicate", methods=["GET", "POST"])
-@role_required(*CASEWORKERS)
+@role_required(CASEWORKERS)
 def duplicate(referral_id: int) -> Any:
     form = DuplicateForm()
 

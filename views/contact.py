@@ -1,5 +1,6 @@
 """Reaching the victim: record first contact or a failed attempt, confirm a safe channel, and
-withdraw a first contact recorded by mistake. Each page calls one use case of workflow.contact."""
+withdraw a first contact recorded by mistake. Each page calls one use case of
+workflow.referrals.contact."""
 
 from typing import Any
 
@@ -7,13 +8,15 @@ from flask import Blueprint
 from wtforms.fields.choices import SelectChoice
 
 from forms.contact import ConfirmChannelForm, ContactForm, WithdrawContactForm
-from views.casework import CASEWORKERS, act
+from views.casework import act
 from views.deps import actor, policy, uow
 from views.security import role_required
-from workflow import contact, triage
-from workflow.db import UnitOfWork
 from workflow.models import Referral, utcnow
-from workflow.record_options import CHANNEL_NAMES
+from workflow.permissions import CASE_READERS
+from workflow.queue import triage
+from workflow.record.options import CHANNEL_NAMES
+from workflow.referrals import contact
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("contact", __name__, url_prefix="/referrals/<int:referral_id>")
 bp.add_app_template_global(CHANNEL_NAMES, "channel_names")
@@ -38,7 +41,7 @@ def _offering(field: Any, which: str) -> Any:
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def record(referral_id: int) -> Any:
     form = ContactForm()
     if not form.is_submitted():
@@ -55,7 +58,7 @@ def record(referral_id: int) -> Any:
 
 
 @bp.route("/safe-channel", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def confirm_channel(referral_id: int) -> Any:
     form = ConfirmChannelForm()
 
@@ -69,7 +72,7 @@ def confirm_channel(referral_id: int) -> Any:
 
 
 @bp.route("/first-contact/withdraw", methods=["GET", "POST"])
-@role_required(*CASEWORKERS, "idva")
+@role_required(CASE_READERS)
 def withdraw(referral_id: int) -> Any:
     form = WithdrawContactForm()
 

@@ -3,10 +3,11 @@
 from flask import current_app, request
 from flask_login import current_user
 
+import config
 from workflow.actors import Actor
-from workflow.db import Database, UnitOfWork
 from workflow.models.staff import Role
-from workflow.policy import CAMBS, Policy
+from workflow.policy import Policy
+from workflow.store.db import Database, UnitOfWork
 
 
 def database() -> Database:
@@ -27,8 +28,7 @@ def actor() -> Actor:
 
 def policy() -> Policy:
     """Return the local policy in force: the app's POLICY setting, else the Cambs defaults."""
-    configured: Policy | None = current_app.config.get("POLICY")
-    return configured or CAMBS
+    return config.policy(current_app.config)
 
 
 def client_address() -> str:

@@ -1,6 +1,6 @@
 """`/healthz` (the process answers) and `/readyz` (it can serve), for a load balancer or monitor.
 
-No sign-in, no session, no personal data: the answers are fixed words (workflow/readiness.py).
+No sign-in, no session, no personal data: the answers are fixed words (workflow/store/readiness.py).
 """
 
 from datetime import timedelta
@@ -12,8 +12,8 @@ from flask import Blueprint, current_app
 from commands.db import migration_heads
 from views import deps
 from views.security import public
-from workflow import readiness
 from workflow.models import utcnow
+from workflow.store import readiness
 
 bp = Blueprint("health", __name__)
 

@@ -6,7 +6,7 @@ channel differs, so an uploaded referral is never acknowledged automatically.
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -18,8 +18,9 @@ from mailbox.ingest import reprocess as read_again
 from views.deps import actor, database, policy, uow
 from views.same_origin import own_navigation_only
 from views.security import role_required
-from workflow import inbound, needs_person
 from workflow.errors import DomainError, NotFound
+from workflow.inbound import needs_person, review
+from workflow.permissions import CASEWORKERS
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -53,7 +54,7 @@ def _config() -> IngestConfig:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def upload() -> Any:
     form = UploadForm()
     if form.validate_on_submit():
@@ -66,27 +67,24 @@ def upload() -> Any:
 
 
 @bp.get("/messages/<int:message_id>")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 @own_navigation_only
 def message(message_id: int) -> Any:
-    try:
-        with uow() as work:
-            view = inbound.view_message(work, actor(), message_id, policy())
-            settled_by_person = needs_person.dealt_with(work, message_id)
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        view = review.view_message(work, actor(), message_id, policy())
+        settled_by_person = needs_person.dealt_with(work, message_id)
     return render_template(
         "intake/message.html", message=view, outcomes=OUTCOMES, dealt_with=settled_by_person
     )
 
 
 @bp.post("/messages/<int:message_id>/reprocess")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def reprocess(message_id: int) -> Any:
     try:
         settled = read_again(database(), message_id, _config(), actor())
     except NotFound:
-        abort(404)
+        raise  # the app's 404 page (views/errors.py), not a flash
     except DomainError as error:
         flash(str(error))
     else:

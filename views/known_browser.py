@@ -1,6 +1,6 @@
 """The known-browser cookie: this browser has signed in to this account before.
 
-Sign-in limits (workflow/sign_in_limits.py) count such a browser's tries apart from everyone
+Sign-in limits (workflow/staff/sign_in_limits.py) count such a browser's tries apart from everyone
 else's, so a stranger guessing at an account never holds its owner up at their usual computer.
 The cookie holds a random id and the account's email digest, signed with the app's secret; it
 proves nothing but a past sign-in here, and lets no one in by itself.
@@ -11,7 +11,8 @@ import secrets
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from workflow import sign_in_limits
+from views import cookies
+from workflow.staff import sign_in_limits
 
 KEPT_DAYS = 90
 
@@ -42,13 +43,4 @@ def recognised(email: str) -> str | None:
 def remember(response: Response, email: str) -> Response:
     """Give the browser a new id for the account it has just signed in to."""
     value = _signer().dumps({"e": sign_in_limits.email_digest(email), "b": secrets.token_hex(16)})
-    response.set_cookie(
-        _name(),
-        value,
-        max_age=KEPT_DAYS * 86400,
-        path="/",
-        httponly=True,
-        secure=current_app.config["BEHIND_TLS"],
-        samesite="Strict",
-    )
-    return response
+    return cookies.keep(response, _name(), value, KEPT_DAYS, "/", "Strict")

@@ -1,12 +1,9 @@
 """The public referral forms: a stepper over server-side drafts, check your answers, send once."""
 
-import random
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -25,18 +22,18 @@ from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
 from views import errors, remembered_referrer
 from views.deps import client_address, policy, uow
 from views.security import public
-from workflow import drafts, throttle
-from workflow.acknowledgement import NEXT_STEPS
-from workflow.checklists import dash_meaning
-from workflow.errors import StaleReferral
+from workflow.assessment.checklists import dash_meaning
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
+from workflow.referrals.acknowledgement import NEXT_STEPS
 from workflow.rules.risk import dash_band
-from workflow.screening import Stop
+from workflow.store import throttle
+from workflow.store.retries import retried
+from workflow.web_referrals import drafts
+from workflow.web_referrals.screening import Stop
 
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
 T = TypeVar("T")
-RACE_RETRIES = 6
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -105,19 +102,10 @@ def _forget(response: Response, kind: str) -> Response:
     return response
 
 
-def _retried(attempt: Callable[[], T]) -> T:
-    """Run a short transaction again when a concurrent one won a race for the same rows.
-
-    Two first requests from one address both insert its counter (PostgreSQL: a unique
-    violation), and SQLite refuses at once a write from a transaction that read while another
-    one was writing. Backing off briefly lets the winner finish.
-    """
-    for retry in range(RACE_RETRIES - 1):
-        try:
-            return attempt()
-        except (StaleReferral, sa.exc.IntegrityError, sa.exc.OperationalError):
-            time.sleep(0.02 * 2**retry * (1 + random.random()))  # noqa: S311 (jitter, not secrets)
-    return attempt()
+def _race(attempt: Callable[[], T]) -> T:
+    """Run a short transaction again, briefly and with jitter, when a concurrent one won a race
+    (two first requests from one address insert the same counter)."""
+    return retried(attempt, pause=0.02, jitter=True)
 
 
 def _allowed(what: str) -> bool:
@@ -131,7 +119,7 @@ def _allowed(what: str) -> bool:
             work.commit()
             return ok
 
-    return _retried(attempt)
+    return _race(attempt)
 
 
 def _too_many(flow: Flow | None = None) -> Any:
@@ -185,7 +173,7 @@ def begin(kind: str) -> Any:
             work.commit()
             return token
 
-    token = _retried(attempt)
+    token = _race(attempt)
     first = next((p.slug for p in flow.asked(carried) if p.slug not in carried), flow.pages[0].slug)
     return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token, shared)
 
@@ -206,7 +194,7 @@ def page(kind: str, slug: str) -> Any:
     step = flow.page(slug) or abort(404)
     form = step.form(meta={"csrf": False}) if request.method == "POST" else None
     if form is not None and form.validate():
-        kept = _retried(lambda: _save(kind, slug, form))
+        kept = _race(lambda: _save(kind, slug, form))
         if kept is None or kept.submitted_at:
             return _lost(kind, kept)
         response = _after(flow, slug, form, kept.pages)
@@ -378,7 +366,7 @@ def _send(kind: str, flow: Flow) -> Any:
             )
 
     try:
-        _retried(attempt)
+        _race(attempt)
     except drafts.DraftExpired:
         return _lost(kind, None)
     except drafts.DraftChanged as changed:

@@ -11,8 +11,8 @@ from flask import Blueprint, render_template
 from forms.referrer_confirmation import ConfirmReferrerForm
 from views.deps import policy, uow
 from views.security import public
-from workflow import referrer_confirmation
 from workflow.errors import DomainError, NotFound, StaleReferral
+from workflow.web_referrals import referrer_confirmation
 
 bp = Blueprint("referrer_confirmation", __name__, url_prefix="/confirm-referrer")
 

@@ -6,9 +6,10 @@ import binascii
 import json
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from forms.referral_common import ReferrerForm
+from views import cookies
 
 COOKIE = "referrer-details"
 BOX = "remember_referrer"
@@ -39,13 +40,4 @@ def keep_or_forget(response: Response, form: Any, offered: bool) -> Response:
         return response
     mine = {name: str(form[name].data or "") for name in FIELDS}
     value = base64.urlsafe_b64encode(json.dumps(mine).encode()).decode()
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=DAYS * 86400,
-        path="/refer/",
-        httponly=True,
-        secure=current_app.config["BEHIND_TLS"],
-        samesite="Lax",
-    )
-    return response
+    return cookies.keep(response, COOKIE, value, DAYS, "/refer/", "Lax")

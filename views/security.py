@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, flash, redirect, request, session, url
 from flask_login import current_user, logout_user
 
 from views import same_origin
+from workflow.models.staff import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,8 +93,10 @@ _PASSWORD_EXEMPT = {"auth.change_password", "auth.logout", "static", "assets"}
 _ENROLMENT_EXEMPT = _PASSWORD_EXEMPT | {"two_factor.set_up"}
 
 
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Let only signed-in staff with one of `roles` reach the view; others get 403."""
+def role_required(*groups: frozenset[Role]) -> Callable[[F], F]:
+    """Let only signed-in staff with a role in one of `groups` (workflow/permissions.py) reach
+    the view; others get 403."""
+    roles = tuple(sorted(str(role) for group in groups for role in group))
 
     def decorator(view: F) -> F:
         @wraps(view)

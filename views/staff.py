@@ -9,7 +9,6 @@ in Flask's session cookie, which is signed, not encrypted.
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -35,42 +34,33 @@ from forms.casework import (
 from views.deps import actor, policy, uow, whole_number
 from views.same_origin import own_navigation_only
 from views.security import role_required
-from workflow import (
-    answers,
-    casefile,
-    contact,
-    corrections,
-    lawful_bases,
-    mailbox_health,
-    needs_person,
-    proposals,
-    queue,
-    record_catalogue,
-    record_corrections,
-    safety,
-)
-from workflow.casefile import Download
-from workflow.db import UnitOfWork
-from workflow.errors import DomainError, NotFound, PermissionDenied
-from workflow.filenames import clean_filename
+from workflow.deadlines.working_time import LONDON
+from workflow.errors import DomainError, NotFound
+from workflow.inbound import mailbox_health, needs_person, proposals
+from workflow.inbound.filenames import clean_filename
 from workflow.models.referral import Pathway, Source
-from workflow.queue_keys import FLAG_LABELS, flags
-from workflow.states import State, allowed_events
+from workflow.permissions import CASE_READERS, CASEWORKERS, IDVAS
+from workflow.queue import download, listing, status
+from workflow.queue.keys import FLAG_LABELS, flags
+from workflow.record import answers, catalogue, corrections, lawful_bases, review
+from workflow.referrals import contact, safety, viewing
+from workflow.referrals.states import State, allowed_events
+from workflow.referrals.viewing import Download
+from workflow.store.db import UnitOfWork
 
 bp = Blueprint("staff", __name__)
-LONDON = ZoneInfo("Europe/London")
 bp.add_app_template_global(FLAG_LABELS, "flag_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "outcome_labels")
 bp.add_app_template_global(lawful_bases.describe, "lawful_basis_label")
-bp.add_app_template_global(record_catalogue.in_words, "value_in_words")
+bp.add_app_template_global(catalogue.in_words, "value_in_words")
 
 
 @bp.app_template_global()
 def correction_path(row: answers.Row) -> str:
     """Return the path to correct an answer shown on the referral page by, or '' if none."""
-    if row.record_path in corrections.EDITABLE:
+    if row.record_path in review.EDITABLE:
         return row.record_path
-    return row.path if row.path and record_corrections.target(row.path) else ""
+    return row.path if row.path and corrections.target(row.path) else ""
 
 
 @bp.app_template_global()
@@ -113,10 +103,10 @@ def _idva_id(text: str) -> int | None:
     return number if number >= 0 else None
 
 
-def _queue_filter(search: str = "") -> queue.QueueFilter:
+def _queue_filter(search: str = "") -> listing.QueueFilter:
     args = request.args
     idva = args.get("idva", "")
-    return queue.QueueFilter(
+    return listing.QueueFilter(
         state=_enum(State, args.get("state")),
         pathway=_enum(Pathway, args.get("pathway")),
         band=args.get("band", ""),
@@ -131,11 +121,11 @@ def _queue_filter(search: str = "") -> queue.QueueFilter:
 
 def _render_queue(search_form: SearchForm, search: str = "", page: int = 1) -> Any:
     with uow() as work:
-        result = queue.queue_page(work, actor(), _queue_filter(search), page)
+        result = listing.queue_page(work, actor(), _queue_filter(search), page)
         filters = _filter_form(result.idvas)
-        mail = queue.mail_status(work)
+        mail = status.mail_status(work)
         mailbox = _mailbox_health(work)
-        reminders = queue.reminders_line(work)
+        reminders = status.reminders_line(work)
     return render_template(
         "staff/queue.html",
         result=result,
@@ -166,30 +156,30 @@ def _mailbox_health(work: UnitOfWork) -> mailbox_health.MailboxHealth:
 
 
 @bp.get("/queue", endpoint="queue")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_view() -> Any:
-    page = whole_number(request.args.get("page"), 1, queue.MAX_PAGE)
+    page = whole_number(request.args.get("page"), 1, listing.MAX_PAGE)
     return _render_queue(SearchForm(formdata=None), "", page)
 
 
 @bp.post("/queue/search")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_search() -> Any:
     form = SearchForm()
     if not form.validate_on_submit():
         return _render_queue(form)
-    page = min(max(form.page.data or 1, 1), queue.MAX_PAGE)
+    page = min(max(form.page.data or 1, 1), listing.MAX_PAGE)
     return _render_queue(form, form.q.data or "", page)
 
 
 @bp.post("/queue/export")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def queue_export() -> Any:
     form = ExportForm()
     if not form.validate_on_submit():
         abort(400)
     with uow() as work:
-        text, _count = queue.export_csv(
+        text, _count = download.export_csv(
             work, actor(), _queue_filter(form.q.data or ""), every_answer=bool(form.every.data)
         )
     return Response(
@@ -200,15 +190,15 @@ def queue_export() -> Any:
 
 
 @bp.get("/caseload")
-@role_required("idva")
+@role_required(IDVAS)
 def caseload() -> Any:
     with uow() as work:
-        rows = queue.caseload(work, actor())
+        rows = listing.caseload(work, actor())
     return render_template("staff/caseload.html", rows=rows)
 
 
 @bp.get("/needs-a-person")
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def needs_a_person() -> Any:
     with uow() as work:
         waiting = needs_person.needs_a_person(work, actor())
@@ -218,7 +208,7 @@ def needs_a_person() -> Any:
 
 
 @bp.route("/needs-a-person/messages/<int:message_id>/dealt-with", methods=["GET", "POST"])
-@role_required("coordinator", "manager")
+@role_required(CASEWORKERS)
 def dealt_with(message_id: int) -> Any:
     form = DealtWithForm()
     try:
@@ -229,7 +219,7 @@ def dealt_with(message_id: int) -> Any:
                 return redirect(url_for("staff.needs_a_person"))
             message = needs_person.waiting_message(work, actor(), message_id)
     except NotFound:
-        abort(404)
+        raise  # the app's 404 page (views/errors.py), not a flash
     except DomainError as refused:  # dealt with meanwhile by someone else, or never waiting
         flash(str(refused))
         return redirect(url_for("staff.needs_a_person"))
@@ -237,26 +227,21 @@ def dealt_with(message_id: int) -> Any:
 
 
 @bp.get("/referrals/<int:referral_id>")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def referral(referral_id: int) -> Any:
-    try:
-        with uow() as work:
-            case = casefile.open_case(work, actor(), referral_id)
-            contacts = contact.summary(work.session, case.referral)
-            waiting = proposals.waiting(work.session, referral_id, policy())
-            decided = proposals.decided(work.session, referral_id)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        case = viewing.open_case(work, actor(), referral_id)
+        contacts = contact.summary(work.session, case.referral)
+        waiting = proposals.waiting(work.session, referral_id, policy())
+        decided = proposals.decided(work.session, referral_id)
     r = case.referral
     repeat_ref = r.details.get("repeat_of")
     return render_template(
         "staff/referral.html",
         case=case,
         contacts=contacts,
-        review=corrections.review_items(r, case.assessments, case.sources),
+        review=review.review_items(r, case.assessments, case.sources),
         flags=sorted(
             flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
             | ({proposals.WAITING_FLAG} if waiting else set())
@@ -270,23 +255,18 @@ def referral(referral_id: int) -> Any:
 
 
 @bp.get("/referrals/<int:referral_id>/print")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def referral_print(referral_id: int) -> Any:
-    try:
-        with uow() as work:
-            case = casefile.open_case(work, actor(), referral_id, "print")
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        case = viewing.open_case(work, actor(), referral_id, "print")
     printed_at = datetime.now(LONDON).strftime("%d %B %Y %H:%M")
     return render_template(
         "staff/print.html", case=case, printed_at=printed_at, **shown_record(case, printing=True)
     )
 
 
-def shown_record(case: casefile.CaseFile, printing: bool = False) -> dict[str, Any]:
+def shown_record(case: viewing.CaseFile, printing: bool = False) -> dict[str, Any]:
     """The safety block, every answer and every checklist, for the page and the print view."""
     r = case.referral
     return {
@@ -333,13 +313,8 @@ def download_filename(name: str, fallback: str) -> str:
 
 
 def _download(fetch: Any, object_id: int) -> Any:
-    try:
-        with uow() as work:
-            file: Download = fetch(work, actor(), object_id)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    with uow() as work:
+        file: Download = fetch(work, actor(), object_id)
     # Always a download, never shown in the browser: a hostile HTML part cannot run as our page
     # (and security.py gives every attachment response a sandboxing CSP as well).
     return send_file(
@@ -353,14 +328,14 @@ def _download(fetch: Any, object_id: int) -> Any:
 
 
 @bp.get("/messages/<int:message_id>/original")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def message_download(message_id: int) -> Any:
-    return _download(casefile.download_message, message_id)
+    return _download(viewing.download_message, message_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@role_required("coordinator", "manager", "idva")
+@role_required(CASE_READERS)
 @own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
-    return _download(casefile.download_attachment, attachment_id)
+    return _download(viewing.download_attachment, attachment_id)

@@ -18,8 +18,8 @@ from forms.auth import NewRecoveryCodesForm, TwoFactorCodeForm, TwoFactorSetUpFo
 from views import auth
 from views.deps import client_address, uow
 from views.security import public
-from workflow import sign_in_limits, two_factor
 from workflow.errors import DomainError
+from workflow.staff import sign_in_limits, two_factor
 
 bp = Blueprint("two_factor", __name__)
 

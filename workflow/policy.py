@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import time
 
-# Postcode districts (domain.md). Districts do not follow county lines, so some are only "check".
+# Postcode districts (docs/domain.md). Districts do not follow county lines, so some are only
+# "check".
 CAMBS_IN = frozenset(f"CB{n}" for n in (1, 2, 3, 4, 5, 7, 21, 22, 23, 24, 25)) | frozenset(
     f"PE{n}" for n in (1, 2, 3, 4, 5, 7, 15, 16, 26, 27, 29)
 )
@@ -11,7 +12,7 @@ CAMBS_CHECK = frozenset(
     {"CB6", "CB8", "CB9", "PE6", "PE8", "PE9", "PE13", "PE14", "PE19", "PE28"}
     | {"SG8", "SG19", "MK44", "IP28"}
 )
-# Named as out in domain.md; everything else is out too, except that a district in one of the
+# Named as out in docs/domain.md; everything else is out too, except that a district in one of the
 # postcode areas below that is on none of the lists (PE17, CB30, a typo) is a check, not out:
 # it is more likely mistyped than elsewhere.
 CAMBS_OUT = frozenset({"CB10", "CB11"}) | frozenset(
@@ -32,8 +33,9 @@ class DeadlineRule:
 
 # Cambs-flavoured defaults (issue 6): consent checked within 1 working day; allocated within 1 for
 # MARAC and high risk, 2 otherwise; a review after 20 quiet. First contact within 2 working days
-# *of receipt of the referral* (domain.md's local IDVA protocols; issue 15): the consent check and
-# allocation count against the same 2 days, so the first_contact rule's days run from received_at.
+# *of receipt of the referral* (docs/domain.md's local IDVA protocols; issue 15): the consent
+# check and allocation count against the same 2 days, so the first_contact rule's days run
+# from received_at.
 # MARAC minutes (3 working days) and "heard at the next sitting" have no deadline here yet.
 DEADLINE_RULES = (
     DeadlineRule("consent_check", 1),
@@ -72,7 +74,7 @@ class Policy:
     # Postcode areas whose unlisted districts are checked by a person rather than ruled out.
     area_postcode_areas: frozenset[str] = CAMBS_POSTCODE_AREAS
     # Sender domains of referring agencies beyond the list an administrator keeps in the app
-    # (workflow.referrer_domains); none by default.
+    # (workflow.inbound.referrer_domains); none by default.
     professional_domains: tuple[str, ...] = ()
     # Deadlines count office time on working days (England and Wales bank holidays, London time).
     deadline_rules: tuple[DeadlineRule, ...] = DEADLINE_RULES

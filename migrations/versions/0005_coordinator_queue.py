@@ -76,7 +76,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """Index the referrals that exist already, with the same functions the app uses."""
-    from workflow.queue_keys import flags, name_codes
+    from workflow.queue.keys import flags, name_codes
 
     referral = sa.table(
         "referral",

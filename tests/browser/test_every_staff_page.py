@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,17 +27,27 @@ from tests.factories import (
 )
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow import casework, corrections, lease, notes, outbox, proposals, referrer_confirmation
-from workflow.casework import ConsentDecision
-from workflow.db import Database
-from workflow.intake import NewAssessment, receive_referral
+from workflow.actors import Actor
+from workflow.deadlines.working_time import LONDON
+from workflow.inbound import proposals
+from workflow.meetings import actions, sittings
+from workflow.meetings import listing as listings
+from workflow.meetings.calendar import SittingPattern
 from workflow.models import Outbox, Referral, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
 from workflow.models.referral import Consent, Instrument, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS
+from workflow.record import review
+from workflow.referrals import casework, notes
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.receiving import NewAssessment, receive_referral
+from workflow.store import lease, outbox
+from workflow.store.db import Database
+from workflow.web_referrals import referrer_confirmation
 
 pytestmark = pytest.mark.browser
+CAMBS_SITTINGS = SittingPattern()  # the settings' defaults
 
 ANONYMOUS = "anonymous"
 # Every rule still runs; only the passes are not listed node by node, which nearly halves the time.
@@ -86,6 +96,7 @@ class Desk:
     user_ids: dict[str, int] = field(default_factory=dict)
     proposals: dict[str, int] = field(default_factory=dict)
     confirmation_tokens: list[str] = field(default_factory=list)
+    meetings: dict[str, int] = field(default_factory=dict)
 
 
 def _sdash(yes: int) -> dict[str, dict[str, Any]]:
@@ -154,7 +165,7 @@ def _seed(db: Database) -> Desk:
     with db.uow() as uow:
         record_first_contact(uow, actor_for(idva), stalking.id, None)
     with db.uow() as uow:
-        corrections.correct_field(
+        review.correct_field(
             uow, coordinator, stalking.id, None, "police_incidents_12m", "2", "Police log", CAMBS
         )
     # A closed referral, and one from an address not on the professional list.
@@ -210,7 +221,9 @@ def _seed(db: Database) -> Desk:
         lease.job_started(uow.session, "send-reminders", "test", utcnow())
         lease.job_finished(uow.session, "send-reminders", utcnow(), {"reminders": 2})
         uow.commit()
+    meetings = _marac(db, coordinator, repeat.id or 0)
     return Desk(
+        meetings=meetings,
         emails={role: user.email for role, user in users.items()},
         user_ids={role: user.id or 0 for role, user in users.items()},
         referrals={
@@ -230,6 +243,49 @@ def _seed(db: Database) -> Desk:
         proposals={"waiting": waiting, "stranger": stranger, "rejected": rejected},
         confirmation_tokens=tokens,
     )
+
+
+def _marac(db: Database, coordinator: Actor, heard_id: int) -> dict[str, int]:
+    """A sitting today: one case heard with an action, one listed, one adjourned."""
+    today = datetime.now(LONDON).date()
+    with db.uow() as uow:
+        sitting = sittings.add_one_off(uow, coordinator, today, 5, "DCI Ward", today)
+    found = {"sitting": sitting.id or 0}
+    for name in ("heard", "listed", "adjourned"):
+        if name == "heard":
+            referral_id = heard_id
+        else:
+            referral_id = make_referral(db, dash_yes=19, victim_name=f"Lee {name.title()}").id or 0
+            with db.uow() as uow:
+                casework.check_consent(
+                    uow, coordinator, referral_id, None, ConsentDecision(Consent.GIVEN)
+                )
+        with db.uow() as uow:
+            listing = listings.list_referral(
+                uow, coordinator, referral_id, None, CAMBS_SITTINGS, today, sitting.id
+            )
+        found[name], found[f"{name}_referral"] = listing.id or 0, referral_id
+    with db.uow() as uow:
+        actions.add_research(uow, coordinator, found["heard"], "Health", True, "Known: A&E")
+    with db.uow() as uow:
+        actions.record_hearing(
+            uow, coordinator, found["heard"], None, "Escalating", "Agreed", today
+        )
+    with db.uow() as uow:
+        new = actions.NewAction("Police", "Flag the address", today - timedelta(days=0))
+        actions.add_action(uow, coordinator, found["heard"], None, new)
+    with db.uow() as uow:
+        listings.adjourn(
+            uow,
+            coordinator,
+            found["adjourned"],
+            None,
+            "Police late",
+            CAMBS_SITTINGS,
+            today,
+            relist=False,
+        )
+    return found
 
 
 def _referrals(desk: Desk, role: str) -> list[dict[str, Any]]:
@@ -293,6 +349,16 @@ VARIANTS: dict[str, Variants] = {
         {"referral_id": d.referrals["fresh"], "path": "victim.date_of_birth"},
         {"referral_id": d.referrals["stalking"], "path": "stalking_screen.answers.3"},
     ],
+    "meetings.sittings_page": lambda d, r: [{}],
+    "meetings.new_sitting": lambda d, r: [{}],
+    "meetings.sitting": lambda d, r: [{"sitting_id": d.meetings["sitting"]}],
+    "meetings.print_agenda": lambda d, r: [{"sitting_id": d.meetings["sitting"]}],
+    "meetings.list_case": lambda d, r: [{"referral_id": d.meetings["adjourned_referral"]}],
+    "meetings.case": lambda d, r: [
+        {"listing_id": d.meetings[name]} for name in ("heard", "listed", "adjourned")
+    ],
+    "meetings.adjourn": lambda d, r: [{"listing_id": d.meetings["listed"]}],
+    "meetings.relist": lambda d, r: [{"listing_id": d.meetings["adjourned"]}],
     "admin.users": lambda d, r: [{}],
     "admin.new_user": lambda d, r: [{}],
     "admin.account": lambda d, r: [{"user_id": d.user_ids["idva"]}],

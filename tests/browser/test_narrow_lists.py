@@ -12,11 +12,11 @@ from playwright.sync_api import Browser, Page
 from app import create_app
 from tests.factories import PASSWORD, actor_for, make_referral, make_user
 from tests.support.browser import check_axe, serve_app
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.models.referral import Consent, Pathway
 from workflow.models.staff import Role
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.browser
 

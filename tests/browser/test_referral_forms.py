@@ -19,8 +19,8 @@ from commands.db import upgrade
 from tests.forms.answers import MARAC_STALKING, STALKING, marac
 from tests.support.browser import AXE_JS, serve_app
 from tests.support.postgres import ADMIN_URL, create_database, drop_database
-from workflow.db import Database
 from workflow.models import Assessment, Referral
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from app import create_app
 from tests.factories import PASSWORD, make_user, next_totp_code, totp_code
 from tests.support.browser import check_axe, serve_app
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.browser
 

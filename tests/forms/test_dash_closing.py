@@ -8,10 +8,10 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from tests.forms.answers import DASH_CLOSING, fill, marac, post_page, submit_token
-from workflow.checklists import DASH
-from workflow.db import Database
+from workflow.assessment.checklists import DASH
 from workflow.models import Assessment, Referral
 from workflow.models.referral import Instrument
+from workflow.store.db import Database
 
 
 def _options(number: int) -> dict[str, str]:

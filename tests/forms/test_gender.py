@@ -7,8 +7,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.forms.answers import SHARED, fill, post_page
-from workflow.record_catalogue import BY_PATH
-from workflow.record_options import GENDERS
+from workflow.record.catalogue import BY_PATH
+from workflow.record.options import GENDERS
 
 GENDER = BY_PATH["victim_gender"]
 

@@ -11,9 +11,9 @@ from tests.factories import make_referral, make_user
 from tests.forms.answers import fill, marac, start
 from tests.forms.test_referral_forms import only, send
 from tests.web.pages import check_page, sign_in
-from workflow import lawful_bases
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.record import lawful_bases
+from workflow.store.db import Database
 
 WITHOUT_CONSENT = {
     "victim_aware": "no",

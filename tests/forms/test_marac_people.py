@@ -14,10 +14,10 @@ from tests.factories import make_user
 from tests.forms.answers import STALKING, fill, marac, post_page, start, submit_token
 from tests.forms.test_referral_forms import only, outcomes, referrals, send
 from tests.web.pages import check_page, sign_in
-from workflow.db import Database
 from workflow.models import Assessment, AuditEvent
 from workflow.models.referral import Instrument
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def born(years: int) -> list[str]:

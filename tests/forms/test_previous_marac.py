@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from tests.forms.answers import fill, marac, post_page, submit_token
-from workflow.db import Database
 from workflow.models import Referral
+from workflow.store.db import Database
 
 
 def _criteria(**change: Any) -> dict[str, Any]:

@@ -25,11 +25,11 @@ from tests.forms.answers import (
     submit_token,
 )
 from tests.web.pages import check_page, sign_in
-from workflow.checklists import DASH, STALKING_SCREEN
-from workflow.db import Database
+from workflow.assessment.checklists import DASH, STALKING_SCREEN
 from workflow.models import Assessment, Outbox, Referral, ReferralDraft, utcnow
 from workflow.models.referral import Instrument, Pathway
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 LEAFLET_NUMBERS = {
     "0808 802 0300",
@@ -185,7 +185,7 @@ def test_an_under_16_is_signposted_and_nothing_is_sent(
     check_page(html)
     assert "aged 16 and over" in html and "children's social care" in html
     assert "safeguarding lead" in html
-    # Only the leaflet's numbers (domain.md) and 999: none made up for the under-16 advice.
+    # Only the leaflet's numbers (docs/domain.md) and 999: none made up for the under-16 advice.
     assert set(re.findall(r"\b0\d{3}[\d ]{3,9}\d\b|\b999\b", html)) <= LEAFLET_NUMBERS
     assert client.get("/refer/stalking/check").status_code == 302
     assert referrals(database) == []

@@ -11,10 +11,10 @@ from tests.factories import make_user
 from tests.forms.answers import STALKING, fill
 from tests.forms.test_referral_forms import only, outcomes, send
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow.db import Database
 from workflow.models import AuditEvent, Outbox, ReferrerConfirmation, utcnow
 from workflow.models.staff import Role
-from workflow.referrer_confirmation import WEB_FORM_REASON
+from workflow.store.db import Database
+from workflow.web_referrals.referrer_confirmation import WEB_FORM_REASON
 
 
 def _sent(client: FlaskClient, database: Database) -> tuple[Outbox, str]:

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from tests.forms.answers import STALKING, fill, marac, submit_token
 from tests.web.pages import check_page
-from workflow.db import Database
 from workflow.models import Outbox, ReferralDraft, utcnow
+from workflow.store.db import Database
 
 
 def sent(client: FlaskClient, kind: str, pages: dict) -> str:  # type: ignore[type-arg]

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from tests.forms.answers import STALKING, fill, post_page, submit_token, token
-from workflow.db import Database
 from workflow.models import ReferralDraft, utcnow
+from workflow.store.db import Database
 
 
 def _draft(database: Database) -> ReferralDraft:

@@ -10,7 +10,7 @@ import os
 import time
 
 from mailbox.ingest import read_now
-from workflow.inbound import Reading
+from workflow.inbound.arrival import Reading
 
 STALL = b"X-Test-Stall: forever"
 DIE = b"X-Test-Die: now"

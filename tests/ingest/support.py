@@ -21,8 +21,8 @@ from tests.mailbox.builders import (
     replace_member,
 )
 from tests.support.dovecot import DovecotServer
-from workflow.db import Database
 from workflow.models import InboundMessage, Outbox, Referral
+from workflow.store.db import Database
 
 POLICE = "Ruth Example <ruth.example@cambs.pnn.police.uk>"
 FREEMAIL = "someone <someone.unknown@gmail.com>"

@@ -1,4 +1,4 @@
-"""`flask ingest-eml` and `flask poll-mailbox` exactly as contract.md says."""
+"""`flask ingest-eml` and `flask poll-mailbox` exactly as docs/contract.md says."""
 
 from __future__ import annotations
 

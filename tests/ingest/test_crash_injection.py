@@ -22,8 +22,8 @@ import pytest
 
 from tests.ingest.support import deliver, folder_ids, message, msgid, recorded, referrals
 from tests.support.dovecot import DovecotServer
-from workflow import mailbox_health
-from workflow.db import Database
+from workflow.inbound import mailbox_health
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.imap
 

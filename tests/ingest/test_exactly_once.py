@@ -31,7 +31,7 @@ from tests.ingest.support import (
     settings,
 )
 from tests.support.dovecot import DovecotServer
-from workflow.db import Database
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.imap
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def test_a_crash_at_any_step_loses_nothing_and_records_nothing_twice(
 CRASHING_POLLER = """
 import json, os, sys
 from mailbox.poller import poll_once
-from workflow.db import Database
+from workflow.store.db import Database
 
 step, url, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 

@@ -10,15 +10,15 @@ from mailbox.outbound import send_pending
 from tests.ingest.support import FREEMAIL, POLICE, hostile_messages, message, msgid, outbox
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.support.smtp import SmtpServer
-from workflow import inbound, mailbox_health
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import DomainError
-from workflow.inbound import Settled
+from workflow.inbound import mailbox_health, settling
+from workflow.inbound.arrival import Reading, Settled
 from workflow.models import Assessment, Attachment, AuditEvent, InboundMessage, Outbox, Referral
 from workflow.models.mail import Disposition
 from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.referral import Source
+from workflow.store.db import Database
 
 CONFIG = IngestConfig(own_addresses=frozenset({"referrals@example-desk.org.uk"}))
 ROBOT = Actor.system("test")
@@ -286,7 +286,7 @@ def test_a_failure_while_settling_quarantines_with_the_reason(
     def broken(*args: object) -> None:
         raise KeyError("a bug in the rules")
 
-    monkeypatch.setattr(inbound, "thread_referral", broken)
+    monkeypatch.setattr(settling, "thread_referral", broken)
     settled = _take(database, message(1))
     assert settled.disposition is Disposition.QUARANTINE
     assert settled.reason == "Processing failed (KeyError)."
@@ -318,7 +318,7 @@ def test_settling_twice_changes_nothing(database: Database) -> None:
     with database.uow() as uow:
         row = uow.session.get(InboundMessage, settled.message_id)
         assert row is not None
-        again = inbound.settle(uow, ROBOT, row, inbound.Reading({}), CONFIG.policy)
+        again = settling.settle(uow, ROBOT, row, Reading({}), CONFIG.policy)
     assert (again.disposition, again.reference) == (Disposition.REFERRAL, settled.reference)
     with database.uow() as uow:
         assert len(uow.session.exec(select(Referral)).all()) == 1

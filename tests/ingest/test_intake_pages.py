@@ -14,11 +14,11 @@ from tests.factories import make_user
 from tests.ingest.support import hostile_messages, message, outbox
 from tests.mailbox.builders import answers, flat_pdf_lines, pdf_bytes, referral_docx
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow.db import Database
 from workflow.models import AuditEvent, InboundMessage, Referral
 from workflow.models.mail import Disposition
 from workflow.models.referral import Source
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 UPLOAD = "/intake/upload"
 

@@ -17,11 +17,11 @@ from mailbox.worker import READERS
 from tests.ingest.slow_readers import DIE, STALL, dying, stalling, talkative
 from tests.ingest.support import deliver, folder_ids, message, msgid, recorded, settings
 from tests.support.dovecot import DovecotServer
-from workflow import mailbox_health
 from workflow.actors import Actor
-from workflow.db import Database
+from workflow.inbound import mailbox_health
 from workflow.models import utcnow
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 ROBOT = Actor.system("test")
 LIMIT = 3.0  # far above a normal reading, even on a busy machine

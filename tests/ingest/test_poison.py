@@ -25,11 +25,12 @@ from tests.ingest.support import deliver, folder_ids, message, msgid, recorded, 
 from tests.support.dovecot import DovecotServer
 from tests.support.smtp import SmtpServer
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import StaleReferral
-from workflow.inbound import SET_ASIDE_AFTER, clean_header
+from workflow.inbound.arrival import clean_header
+from workflow.inbound.settling import SET_ASIDE_AFTER
 from workflow.models import Outbox, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
+from workflow.store.db import Database
 
 POLICE = b"From: Ruth Example <ruth.example@cambs.pnn.police.uk>\r\n"
 
@@ -171,7 +172,7 @@ def test_a_failing_ingest_logs_no_personal_details(
         # What a database error does: quote the values it was given.
         raise ValueError("value too long: Vera Victim1, 14/07/1988, 07700 900123, Peter Perp")
 
-    monkeypatch.setattr(ingest_module.inbound, "settle", quoting_error)
+    monkeypatch.setattr(ingest_module.settling, "settle", quoting_error)
     caplog.set_level(logging.DEBUG)
     config = IngestConfig(parse_timeout=0)
     settled, _ = ingest(database, message(1), config, Actor.system("t"), channel="cli")
@@ -187,15 +188,15 @@ def test_a_message_that_always_fails_is_set_aside_after_five_attempts(
     def locked(*args: object, **kwargs: object) -> None:
         raise StaleReferral()  # a passing fault, as far as the ingester can tell
 
-    real_settle = ingest_module.inbound.settle
-    monkeypatch.setattr(ingest_module.inbound, "settle", locked)
+    real_settle = ingest_module.settling.settle
+    monkeypatch.setattr(ingest_module.settling, "settle", locked)
     config = IngestConfig(parse_timeout=0)
     settled, _ = ingest(database, message(1), config, Actor.system("t"), channel="cli")
     for _ in range(SET_ASIDE_AFTER - 1):
         assert settled.disposition is Disposition.PENDING
         settled = process(database, settled.message_id, config, Actor.system("t"))
     assert settled.disposition is Disposition.PENDING
-    monkeypatch.setattr(ingest_module.inbound, "settle", real_settle)
+    monkeypatch.setattr(ingest_module.settling, "settle", real_settle)
     settled = process(database, settled.message_id, config, Actor.system("t"))
     assert settled.disposition is Disposition.QUARANTINE
     [row] = recorded(database)
@@ -208,14 +209,14 @@ def test_a_message_that_always_fails_is_set_aside_after_five_attempts(
 def test_the_poller_sets_a_failing_message_aside_and_moves_it(
     database: Database, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_settle = ingest_module.inbound.settle
+    real_settle = ingest_module.settling.settle
 
     def first_fails(uow: Any, actor: Any, message: Any, *args: Any) -> Any:
         if message.message_id == msgid(1) and message.disposition is Disposition.PENDING:
             raise StaleReferral()
         return real_settle(uow, actor, message, *args)
 
-    monkeypatch.setattr(ingest_module.inbound, "settle", first_fails)
+    monkeypatch.setattr(ingest_module.settling, "settle", first_fails)
     deliver(dovecot, message(1), message(2))
     cfg = settings(dovecot, PARSE_TIMEOUT_SECONDS=0)
     for cycle in range(SET_ASIDE_AFTER):

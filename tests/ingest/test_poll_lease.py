@@ -14,9 +14,9 @@ from mailbox.poller import OWNER, holder_dead, poll_once
 from tests.ingest.support import deliver, folder_ids, message, settings
 from tests.support.dovecot import DovecotServer
 from tests.support.net import free_port
-from workflow import mailbox_health
-from workflow.db import Database
+from workflow.inbound import mailbox_health
 from workflow.models import utcnow
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.imap
 

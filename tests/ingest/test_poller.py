@@ -27,10 +27,10 @@ from tests.ingest.support import (
 )
 from tests.support.dovecot import DovecotServer
 from tests.support.net import free_port
-from workflow import mailbox_health
-from workflow.db import Database
+from workflow.inbound import mailbox_health
 from workflow.models import InboundMessage, MailboxFolder, utcnow
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.imap
 

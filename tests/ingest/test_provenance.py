@@ -21,13 +21,14 @@ from tests.mailbox.builders import (
     referral_docx,
 )
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow import corrections, proposals
 from workflow.actors import Actor
-from workflow.db import Database
-from workflow.inbound import Settled
+from workflow.inbound import proposals
+from workflow.inbound.arrival import Settled
 from workflow.models import Assessment, InboundMessage, Referral
 from workflow.models.staff import Role
 from workflow.policy import CAMBS
+from workflow.record import review
+from workflow.store.db import Database
 
 ROBOT = Actor.system("test")
 
@@ -147,7 +148,7 @@ def test_a_corrected_answer_says_who_set_it_instead_of_the_stale_cell(
     referral_id = _referral_id(database, settled)
     actor = actor_for(make_user(database, Role.COORDINATOR, "cc@example.org", name="Cara"))
     with database.uow() as uow:
-        corrections.correct_answer(
+        review.correct_answer(
             uow, actor, referral_id, None, "dash.answers.3", "no", "phoned the officer", CAMBS
         )
     [row] = _rows(_page(coordinator, referral_id), "dash-q3")

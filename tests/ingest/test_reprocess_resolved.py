@@ -14,10 +14,10 @@ from tests.factories import make_user
 from tests.ingest.support import deliver, folder_ids, message, msgid, recorded, referrals, settings
 from tests.support.dovecot import DovecotServer
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow import mailbox_health
-from workflow.db import Database
+from workflow.inbound import mailbox_health
 from workflow.models.mail import Disposition
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.imap
 

@@ -13,8 +13,8 @@ from mailbox.worker import READERS, Readers, decode, encode
 from tests.ingest.slow_readers import hungry, nosy, spinning
 from tests.ingest.support import message
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 SECRETS = {
     "SECRET_KEY": "sandbox-secret-key-123",

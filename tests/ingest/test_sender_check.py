@@ -13,13 +13,13 @@ from tests.ingest.support import message, outbox
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.web.pages import sign_in
 from workflow.actors import Actor
-from workflow.db import Database
-from workflow.inbound import Settled
+from workflow.inbound.arrival import Settled
 from workflow.models import InboundMessage, Referral
 from workflow.models.mail import Disposition
 from workflow.models.proposals import ProposedAssessment
 from workflow.models.staff import Role
-from workflow.referrer_confirmation import MAIL_REASON
+from workflow.store.db import Database
+from workflow.web_referrals.referrer_confirmation import MAIL_REASON
 
 OURS = "mx.desk.example.org"
 CONFIG = IngestConfig(

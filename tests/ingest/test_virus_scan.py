@@ -12,9 +12,9 @@ from tests.ingest.support import message, recorded
 from tests.support.clamd import EICAR, FakeClamd
 from tests.web.pages import sign_in
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models.mail import Disposition
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def _ingest(database: Database, raw: bytes, socket_path: str | None) -> Disposition:

@@ -148,7 +148,7 @@ def _lines(*lines: list[tuple[float, str]]) -> Any:
 
 
 def test_labels_over_values_in_a_pdf_take_their_wrapped_words_and_flag_them() -> None:
-    from mailbox.forms import read_form
+    from mailbox.form_reading import read_form
 
     doc = _lines(
         [(0, "Victim name"), (20, "Victim"), (40, "Postcode")],
@@ -163,7 +163,7 @@ def test_labels_over_values_in_a_pdf_take_their_wrapped_words_and_flag_them() ->
 
 
 def test_a_long_value_naming_a_field_is_no_label_row() -> None:
-    from mailbox.forms import read_form
+    from mailbox.form_reading import read_form
 
     doc = _lines(
         [(0, "Reason for referral"), (44, "Professional judgement - serious escalation")],

@@ -4,8 +4,8 @@ import pytest
 
 from tests.factories import actor_for, make_user
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 @pytest.fixture

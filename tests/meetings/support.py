@@ -3,13 +3,13 @@
 from datetime import date
 
 from tests.factories import make_referral
-from workflow import casework
 from workflow.actors import Actor
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.meetings.calendar import SittingPattern
 from workflow.models import Referral
 from workflow.models.referral import Consent
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 # Fortnightly on Tuesdays: 2 March 2027, 16 March, 30 March... Today is the day before the first.
 PATTERN = SittingPattern(weekday=1, every_weeks=2, anchor=date(2026, 1, 6), capacity=2)

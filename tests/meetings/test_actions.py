@@ -9,7 +9,6 @@ from sqlmodel import col, select
 from tests.factories import actor_for, make_user
 from tests.meetings.support import FIRST, PATTERN, TODAY, checked_referral
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import GuardFailed, PermissionDenied, StaleReferral, TransitionNotAllowed
 from workflow.meetings import actions, agenda, sittings
 from workflow.meetings import listing as listings
@@ -18,6 +17,7 @@ from workflow.meetings.lifecycle import ActionEvent
 from workflow.meetings.models import ActionState, MaracListing, MeetingState
 from workflow.models import AuditEvent
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def listed(database: Database, coordinator: Actor, **fields: object) -> MaracListing:

@@ -9,7 +9,6 @@ from sqlmodel import col, select
 from tests.factories import actor_for, make_referral, make_user
 from tests.meetings.support import FIRST, PATTERN, SECOND, THIRD, TODAY, checked_referral
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import GuardFailed, PermissionDenied, StaleReferral, TransitionNotAllowed
 from workflow.meetings import listing as listings
 from workflow.meetings import sittings
@@ -17,6 +16,7 @@ from workflow.meetings.models import ListingChange, MaracListing, MaracSitting, 
 from workflow.models import AuditEvent, Referral
 from workflow.models.referral import Pathway
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def list_case(database: Database, actor: Actor, referral: Referral, **kw: object) -> MaracListing:

@@ -39,10 +39,10 @@ from tests.production.backup import rehearse_restore
 from tests.production.stack import Stack, wait_until
 from tests.support.nginx import REPO
 from tests.support.postgres import ADMIN_URL, create_database, drop_database
-from workflow.db import Database
 from workflow.models import InboundMessage, Referral, ReminderSent
 from workflow.models.scheduling import SchedulerLease
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.browser
 

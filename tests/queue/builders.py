@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from sqlmodel import col, select
 
 from tests.web.pages import csrf_token
-from workflow.db import Database
 from workflow.models import Attachment, AuditEvent, InboundMessage, Referral, utcnow
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 RAW_EMAIL = (
     b"From: holly.martin@cambs.pnn.police.uk\r\nTo: referrals@example.org\r\n"

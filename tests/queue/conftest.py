@@ -6,9 +6,9 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_user
 from tests.web.pages import sign_in
-from workflow.db import Database
 from workflow.models import User
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from workflow.checklists import DASH, STALKING_SCREEN, Question
+from workflow.assessment.checklists import DASH, STALKING_SCREEN, Question
 
 ANSWER_CYCLE = ("yes", "no", "dont_know")
 

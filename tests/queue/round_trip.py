@@ -19,9 +19,9 @@ from forms.referral_common import Flow, shown
 from tests.forms.answers import fill, submit_token
 from tests.queue.every_field import FIELD_PATHS
 from tests.web.pages import check_page, csrf_token
-from workflow.db import Database
 from workflow.models import Referral
-from workflow.record_catalogue import BY_PATH, CHILD, PERPETRATOR
+from workflow.record.catalogue import BY_PATH, CHILD, PERPETRATOR
+from workflow.store.db import Database
 
 FLOWS: dict[str, Flow] = {"marac": marac.FLOW, "stalking": stalking.FLOW}
 # "I do not know …" boxes only excuse the field beside them, which is filled instead.

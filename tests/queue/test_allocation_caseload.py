@@ -4,13 +4,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.factories import actor_for, make_referral, make_user
-from workflow import allocation, casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.errors import PermissionDenied
 from workflow.models import User
 from workflow.models.referral import Consent, Outcome
 from workflow.models.staff import Role
+from workflow.referrals import allocation, casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 
 def _allocate(database: Database, coordinator: User, idva: User) -> int:

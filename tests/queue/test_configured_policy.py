@@ -5,10 +5,10 @@ from flask.testing import FlaskClient
 
 from tests.factories import actor_for, make_referral, record_first_contact
 from tests.web.pages import post_form
-from workflow.db import Database
-from workflow.deadlines import add_working_days
+from workflow.deadlines.working_time import add_working_days
 from workflow.models import Referral, User
 from workflow.policy import DeadlineRule, Policy
+from workflow.store.db import Database
 
 
 def _fetch(database: Database, referral_id: int) -> Referral:

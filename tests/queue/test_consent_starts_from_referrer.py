@@ -7,11 +7,11 @@ from flask.testing import FlaskClient
 from tests.factories import make_referral
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, csrf_token
-from workflow.db import Database
-from workflow.lawful_bases import describe
 from workflow.models import AuditEvent, User
 from workflow.models.referral import Consent, Pathway
-from workflow.states import State
+from workflow.record.lawful_bases import describe
+from workflow.referrals.states import State
+from workflow.store.db import Database
 
 REASON = "He reads her texts;\nasking her would tell him."
 

@@ -5,8 +5,8 @@ from alembic import command
 
 from commands.db import alembic_config, upgrade
 from tests.factories import make_referral
-from workflow.db import Database
 from workflow.models import ContactLog, Referral, utcnow
+from workflow.store.db import Database
 
 
 def test_a_first_contact_recorded_before_the_log_is_carried_over(

@@ -8,9 +8,9 @@ from sqlmodel import select
 from tests.factories import make_referral
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, post_form
-from workflow.db import Database
 from workflow.models import Assessment, User
-from workflow.record_catalogue import CHILD, ITEMS, PERPETRATOR
+from workflow.record.catalogue import CHILD, ITEMS, PERPETRATOR
+from workflow.store.db import Database
 
 FULL = {
     "details": {"unsafe_to_speak_to": "Her mother-in-law", "behaviour": {"since": "2026-03-01"}},

@@ -5,9 +5,9 @@ from sqlmodel import col, select
 
 from tests.queue.builders import add_message
 from tests.web.pages import csrf_token
-from workflow.db import Database
 from workflow.models import AuditEvent, InboundMessage
 from workflow.models.mail import Disposition
+from workflow.store.db import Database
 
 
 def _mark(desk: FlaskClient, message_id: int, note: str) -> str:

@@ -21,9 +21,9 @@ from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.queue import every_field
 from tests.queue.round_trip import expected, outputs, reach, send, unfilled
 from workflow.actors import Actor
-from workflow.checklists import ANSWER_LABELS, DASH
-from workflow.db import Database
+from workflow.assessment.checklists import ANSWER_LABELS, DASH
 from workflow.models import Referral, User
+from workflow.store.db import Database
 
 # Every referral sent: (form, answers). Together they fill every field of each form.
 SENT = {

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from tests.factories import make_referral
 from tests.queue.builders import audit_actions
 from tests.web.pages import csrf_token
-from workflow.db import Database
 from workflow.models import User
+from workflow.store.db import Database
 
 
 def test_every_answer_csv_guards_formulas_and_is_audited(

@@ -13,14 +13,15 @@ from forms.contact import ContactForm
 from tests.factories import actor_for, make_referral, make_user
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow import casework, contact, triage
-from workflow.casework import ConsentDecision
-from workflow.db import Database
-from workflow.deadlines import LONDON, add_working_days
+from workflow.deadlines.working_time import LONDON, add_working_days
 from workflow.errors import GuardFailed, PermissionDenied
 from workflow.models import Referral, User, utcnow
 from workflow.models.referral import Consent
 from workflow.models.staff import Role
+from workflow.queue import triage
+from workflow.referrals import casework, contact
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 
 def _allocated(database: Database, coordinator: User, idva: User, **fields: Any) -> Referral:

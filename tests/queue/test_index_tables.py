@@ -6,12 +6,12 @@ from sqlmodel import col, select
 
 from commands.db import alembic_config, upgrade
 from tests.factories import actor_for, make_referral, make_user
-from workflow.corrections import confirm, correct_field
-from workflow.db import Database
 from workflow.models import ReferralFlag, VictimNameKey
 from workflow.models.staff import Role
 from workflow.policy import CAMBS
-from workflow.queue_keys import name_codes
+from workflow.queue.keys import name_codes
+from workflow.record.review import confirm, correct_field
+from workflow.store.db import Database
 
 
 def _index(database: Database, referral_id: int) -> tuple[set[str], set[str]]:

@@ -5,8 +5,8 @@ from flask.testing import FlaskClient
 from tests.factories import make_referral
 from tests.queue.builders import audit_actions
 from tests.web.pages import check_page
-from workflow.db import Database
 from workflow.models import User
+from workflow.store.db import Database
 
 
 def test_a_print_is_audited_and_shows_safety_first_without_actions(

@@ -8,12 +8,12 @@ from flask.testing import FlaskClient
 from tests.factories import SYSTEM, make_referral
 from tests.queue.builders import add_message, audit_actions, fetch
 from tests.web.pages import check_page, csrf_token
-from workflow import proposals
-from workflow.db import Database
-from workflow.intake import NewAssessment
+from workflow.inbound import proposals
 from workflow.models import Referral
 from workflow.models.mail import Disposition
 from workflow.models.referral import Instrument
+from workflow.referrals.receiving import NewAssessment
+from workflow.store.db import Database
 
 
 def _dash(yes: int) -> dict[str, dict[str, Any]]:

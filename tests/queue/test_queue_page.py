@@ -11,14 +11,15 @@ from flask.testing import FlaskClient
 from tests.factories import SYSTEM, actor_for, make_referral, make_user
 from tests.queue.builders import age, audit_actions, references, search
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow import casework, queue
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.errors import PermissionDenied
 from workflow.models import User
 from workflow.models.referral import Consent, Outcome, Pathway, Source
 from workflow.models.staff import Role
-from workflow.queue_keys import name_codes, phonetic
+from workflow.queue import listing
+from workflow.queue.keys import name_codes, phonetic
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 
 def _page(client: FlaskClient, url: str = "/queue") -> str:
@@ -44,7 +45,7 @@ def test_the_queue_lists_open_referrals_most_urgent_first(
     with database.uow() as uow:
         casework.close(uow, actor_for(coordinator), closed.id, None, Outcome.DUPLICATE)
     listed = references(_page(desk))
-    if hasattr(queue.Referral, "due_at"):
+    if hasattr(listing.Referral, "due_at"):
         # Overdue high risk, then high risk by score, then other overdue work, then the rest.
         expected = [high_late, highest, high_new, standard_late, standard, no_dash]
     else:
@@ -76,9 +77,9 @@ def test_counts_per_state(desk: FlaskClient, database: Database, coordinator: Us
             uow, actor_for(coordinator), second.id, None, ConsentDecision(Consent.GIVEN)
         )
     with database.uow() as uow:
-        counts = queue.counts_by_state(uow)
-    assert counts[queue.State.RECEIVED] == 1 and counts[queue.State.CONSENT_CHECKED] == 1
-    assert queue.State.CLOSED not in counts
+        counts = listing.counts_by_state(uow)
+    assert counts[listing.State.RECEIVED] == 1 and counts[listing.State.CONSENT_CHECKED] == 1
+    assert listing.State.CLOSED not in counts
     assert "<strong>1</strong> consent checked" in _page(desk)
 
 
@@ -143,7 +144,7 @@ def test_the_overdue_filter_finds_only_overdue_referrals(
     late = make_referral(database)
     age(database, late, 10)
     html = _page(desk, "/queue?overdue=y")
-    if not hasattr(queue.Referral, "due_at"):
+    if not hasattr(listing.Referral, "due_at"):
         assert references(html) == [], "without due times nothing can be overdue"
         return
     assert references(html) == [late.reference]
@@ -247,18 +248,18 @@ def test_an_empty_search_asks_for_something(desk: FlaskClient, people: dict[str,
 
 
 def test_pages_of_fifty(desk: FlaskClient, database: Database) -> None:
-    for _ in range(queue.PER_PAGE + 3):
+    for _ in range(listing.PER_PAGE + 3):
         make_referral(database, dash_yes=None, pathway=Pathway.STALKING_IDVA)
     first = _page(desk)
     second = _page(desk, "/queue?page=2")
-    assert len(references(first)) == queue.PER_PAGE and len(references(second)) == 3
+    assert len(references(first)) == listing.PER_PAGE and len(references(second)) == 3
     assert "Page 2 of 2" in second and "53 referrals" in first
     assert references(_page(desk, "/queue?page=99")) == references(second)
     assert not set(references(first)) & set(references(second))
 
 
 def test_search_results_page_through_posts(desk: FlaskClient, database: Database) -> None:
-    for _ in range(queue.PER_PAGE + 2):
+    for _ in range(listing.PER_PAGE + 2):
         make_referral(database, victim_name="Jade Allen", dash_yes=None)
     assert len(references(search(desk, "Jade Allen", page=2))) == 2
 
@@ -315,4 +316,4 @@ def test_only_coordinators_and_managers_see_the_queue(
         sign_in(client, user.email)
         assert client.get("/queue").status_code == status
     with database.uow() as uow, pytest.raises(PermissionDenied):
-        queue.queue_page(uow, SYSTEM, queue.QueueFilter())
+        listing.queue_page(uow, SYSTEM, listing.QueueFilter())

@@ -10,14 +10,14 @@ from sqlmodel import col, select
 from tests.factories import actor_for, make_referral, make_user
 from tests.queue.builders import add_message, audit_actions, fetch
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.models import Note, Outbox, Referral, StateChange, User, utcnow
 from workflow.models.mail import Disposition
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
-from workflow.states import State
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.states import State
+from workflow.store.db import Database
 
 
 def _html(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -171,8 +171,8 @@ def test_the_second_person_is_told_and_loses_nothing(
     token = csrf_token(desk, url)  # this person opened the form at the first version
     other = make_user(database, Role.MANAGER)
     with database.uow() as uow:  # meanwhile a manager corrects the referral
-        from workflow.corrections import correct_field
         from workflow.policy import CAMBS
+        from workflow.record.review import correct_field
 
         correct_field(
             uow, actor_for(other), referral.id, None, "victim.phone", "07700900123", "call", CAMBS
@@ -181,7 +181,7 @@ def test_the_second_person_is_told_and_loses_nothing(
         "consent": "not_asked_unsafe",
         "victim_aware": "no",
         "not_sought_reason": "Perpetrator monitors her phone",
-        "lawful_basis": "public_task",  # the one list of workflow.lawful_bases (issue 15)
+        "lawful_basis": "public_task",  # the one list of workflow.record.lawful_bases (issue 15)
         "version": str(referral.version),
         "csrf_token": token,
     }

@@ -7,13 +7,13 @@ from flask.testing import FlaskClient
 from tests.factories import actor_for, make_referral, make_user
 from tests.queue.builders import audit_actions, fetch
 from tests.web.pages import check_page, csrf_token, sign_in
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.models import Referral, User
 from workflow.models.referral import Consent, Outcome
 from workflow.models.staff import Role
-from workflow.states import State
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.states import State
+from workflow.store.db import Database
 
 
 def _closed(database: Database, coordinator: User) -> Referral:

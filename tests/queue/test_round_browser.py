@@ -15,10 +15,10 @@ from app import create_app
 from tests.factories import PASSWORD, make_referral, make_user
 from tests.queue.builders import add_message
 from tests.support.browser import check_axe, serve_app
-from workflow.db import Database
 from workflow.models import Referral
 from workflow.models.mail import Disposition
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 pytestmark = pytest.mark.browser
 

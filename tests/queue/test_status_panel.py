@@ -6,10 +6,10 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_referral
 from tests.queue.builders import add_message, age
-from workflow import lease, outbox
-from workflow.db import Database
 from workflow.models import Outbox, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
+from workflow.store import lease, outbox
+from workflow.store.db import Database
 
 
 def test_failed_mail_is_shown_with_its_reason(desk: FlaskClient, database: Database) -> None:

@@ -12,13 +12,14 @@ from flask.testing import FlaskClient
 from tests.factories import SYSTEM, actor_for, make_referral, new_referral
 from tests.queue.builders import audit_actions
 from tests.web.pages import csrf_token
-from workflow import casework, triage
-from workflow.casework import ConsentDecision
-from workflow.db import Database
-from workflow.intake import NewAssessment, receive_referral
 from workflow.models import Assessment, Referral, User
 from workflow.models.referral import Consent, Instrument, Pathway
 from workflow.policy import CAMBS
+from workflow.queue import triage
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.receiving import NewAssessment, receive_referral
+from workflow.store.db import Database
 
 
 def _screen(yes: int) -> dict[str, dict[str, Any]]:

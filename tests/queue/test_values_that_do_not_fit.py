@@ -12,10 +12,10 @@ from mailbox.ingest import IngestConfig, ingest
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, REFERRAL, answers, referral_docx
 from workflow.actors import Actor
-from workflow.db import Database
-from workflow.fitting import fit_fields, review_path
 from workflow.models import Referral
 from workflow.models.mail import Disposition
+from workflow.record.fitting import fit_fields, review_path
+from workflow.store.db import Database
 
 LONG_POSTCODE = "PE15 4PQ (staying with her mother)"
 

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 from mailbox.outbound import SmtpSettings, send_pending
 from tests.factories import make_referral
 from tests.support.smtp import ReceivedMessage, SmtpServer
-from workflow.db import Database
-from workflow.deadlines import LONDON, refresh_deadline
+from workflow.deadlines.reminders import ReminderReport, ReminderSettings, send_reminders
+from workflow.deadlines.steps import refresh_deadline
+from workflow.deadlines.working_time import LONDON
 from workflow.models import Outbox, Referral
-from workflow.reminders import ReminderReport, ReminderSettings, send_reminders
+from workflow.store.db import Database
 
 BASE_URL = "https://desk.example.org"
 SETTINGS = ReminderSettings(base_url=BASE_URL)

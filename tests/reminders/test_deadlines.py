@@ -6,19 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.factories import make_referral, record_first_contact
-from workflow.db import Database
-from workflow.deadlines import (
-    DeadlineKind,
-    add_working_days,
-    current_deadline,
-    describe_overdue,
-    overdue_by,
-    working_days_between,
-)
+from workflow.deadlines.steps import DeadlineKind, current_deadline, describe_overdue, overdue_by
+from workflow.deadlines.working_time import add_working_days, working_days_between
 from workflow.models import Referral
 from workflow.models.referral import Pathway
 from workflow.policy import CAMBS, DeadlineRule, Policy
-from workflow.states import State
+from workflow.referrals.states import State
+from workflow.store.db import Database
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -102,10 +96,10 @@ def test_the_policy_sets_each_step_per_pathway(database: Database) -> None:
 
 def test_each_use_case_keeps_the_stored_deadline_current(database: Database) -> None:
     from tests.factories import actor_for, make_user
-    from workflow import casework
-    from workflow.casework import ConsentDecision
     from workflow.models.referral import Consent, Outcome
     from workflow.models.staff import Role
+    from workflow.referrals import casework
+    from workflow.referrals.casework import ConsentDecision
 
     coordinator = actor_for(make_user(database, Role.COORDINATOR))
     idva = make_user(database, Role.IDVA)
@@ -141,8 +135,8 @@ def test_the_job_gives_a_due_time_to_open_referrals_from_before_due_times(
 ) -> None:
     from sqlmodel import select
 
+    from workflow.deadlines.reminders import backfill_deadlines
     from workflow.models import Referral
-    from workflow.reminders import backfill_deadlines
 
     referral = make_referral(database, received_at=london(2026, 11, 27, 15, 0))
     closed = make_referral(database)

@@ -9,15 +9,18 @@ from tests.factories import SYSTEM, actor_for, make_referral, make_user, record_
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from tests.reminders.clock import london, step_began
-from workflow import casework, corrections, notes, proposals
-from workflow.casework import ConsentDecision
-from workflow.db import Database
-from workflow.deadlines import DeadlineKind, add_working_days
+from workflow.deadlines.steps import DeadlineKind
+from workflow.deadlines.working_time import add_working_days
+from workflow.inbound import proposals
 from workflow.models import Referral, User
 from workflow.models.mail import Disposition
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, DeadlineRule, Policy
+from workflow.record import review
+from workflow.referrals import casework, notes
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 # Cambs: allocation of a stalking referral takes 2 working days, 1 when the risk is high.
 CONSENT_CHECKED_AT = london(2026, 11, 30, 10, 0)  # a Monday
@@ -48,7 +51,7 @@ def test_a_corrected_dash_answer_that_makes_the_risk_high_shortens_the_allocatio
     coordinator = make_user(database, Role.COORDINATOR)
     referral = _medium_risk_waiting_for_allocation(database, coordinator)
     with database.uow() as uow:
-        corrections.correct_answer(
+        review.correct_answer(
             uow,
             actor_for(coordinator),
             referral.id,
@@ -62,7 +65,7 @@ def test_a_corrected_dash_answer_that_makes_the_risk_high_shortens_the_allocatio
     assert (stored.risk_band, stored.due_kind, stored.due_at) == ("high", "allocation", ONE_DAY)
     # And back: correcting it again gives the longer deadline again.
     with database.uow() as uow:
-        corrections.correct_answer(
+        review.correct_answer(
             uow, actor_for(coordinator), referral.id, None, "dash.answers.14", "no", "Undo", CAMBS
         )
     assert _fetch(database, referral.id).due_at == TWO_DAYS
@@ -74,7 +77,7 @@ def test_a_corrected_field_that_meets_the_marac_criteria_shortens_the_deadline(
     coordinator = make_user(database, Role.COORDINATOR)
     referral = _medium_risk_waiting_for_allocation(database, coordinator)
     with database.uow() as uow:
-        corrections.correct_field(
+        review.correct_field(
             uow,
             actor_for(coordinator),
             referral.id,

@@ -9,11 +9,11 @@ from tests.factories import make_user
 from tests.reminders.clock import deliver, london, queued, referral_received, run_job
 from tests.reminders.clock import smtp_settings as settings_for
 from tests.support.smtp import SmtpServer
-from workflow import outbox
-from workflow.db import Database
 from workflow.models import utcnow
 from workflow.models.mail import OutboxStatus
 from workflow.models.staff import Role
+from workflow.store import outbox
+from workflow.store.db import Database
 
 
 class Crash(BaseException):

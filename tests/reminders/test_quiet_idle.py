@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from scheduler import Jobs
-from workflow.db import Database
+from workflow.store.db import Database
 
 
 def _info_lines(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -17,12 +17,12 @@ from tests.reminders.clock import (
     step_began,
 )
 from tests.support.smtp import SmtpServer
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.models import ReminderSent, User
 from workflow.models.referral import Consent
 from workflow.models.staff import Role
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 
 @pytest.fixture
@@ -225,8 +225,8 @@ def test_a_referral_that_moves_on_while_the_job_runs_is_not_reminded(
     committed_database: Database,
 ) -> None:
     from workflow.models import Referral
-    from workflow.states import Event
-    from workflow.transitions import transition
+    from workflow.referrals.states import Event
+    from workflow.referrals.transitions import transition
 
     coordinator = make_user(committed_database, Role.COORDINATOR, "cara@desk.example.org")
     referral = referral_received(committed_database, london(2026, 11, 27, 15, 0))

@@ -12,13 +12,14 @@ from scheduler import Jobs, add_jobs
 from tests.factories import make_user
 from tests.reminders.clock import london, queued, referral_received
 from tests.support.smtp import SmtpServer
-from workflow import drafts, lease, outbox, throttle
-from workflow.db import Database
 from workflow.models import utcnow
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.models.staff import Role
 from workflow.models.throttle import Throttle
+from workflow.store import lease, outbox, throttle
+from workflow.store.db import Database
+from workflow.web_referrals import drafts
 
 
 def test_the_lease_is_held_by_one_until_it_expires(database: Database) -> None:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.deadlines import add_working_days, is_working_day
+from workflow.deadlines.working_time import add_working_days, is_working_day
 
 LONDON = ZoneInfo("Europe/London")
 

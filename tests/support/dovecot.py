@@ -157,7 +157,7 @@ class DovecotServer:
         self._launch(self.root / "dovecot.conf", timeout)
 
     def env(self) -> dict[str, str]:
-        """Settings (contract.md) that point the service at this server."""
+        """Settings (docs/contract.md) that point the service at this server."""
         return {
             "IMAP_HOST": self.host,
             "IMAP_PORT": str(self.port),

@@ -78,7 +78,7 @@ class SmtpServer:
         return self._controller is not None
 
     def env(self) -> dict[str, str]:
-        """Settings (contract.md) that point the service at this server."""
+        """Settings (docs/contract.md) that point the service at this server."""
         return {"SMTP_HOST": self.host, "SMTP_PORT": str(self.port), "SMTP_SECURITY": "none"}
 
     def refuse(self, reply: str | None, stage: Literal["RCPT", "DATA"] = "DATA") -> None:

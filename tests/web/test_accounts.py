@@ -9,10 +9,10 @@ from sqlmodel import col, select
 
 from tests.factories import SYSTEM, make_user
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow import accounts, sessions
-from workflow.db import Database
 from workflow.models import AuditEvent, Outbox, StaffSession, User, utcnow
 from workflow.models.staff import Role
+from workflow.staff import accounts, sessions
+from workflow.store.db import Database
 
 
 def _signed_in(app: Flask, email: str) -> FlaskClient:

@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from tests.factories import make_user
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow.db import Database
 from workflow.models import User
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def test_an_admin_adds_an_idva_who_must_change_the_first_password(

@@ -12,9 +12,9 @@ from sqlmodel import col, select
 from tests.factories import make_referral, make_user
 from tests.queue.builders import add_message
 from tests.web.pages import sign_in
-from workflow.db import Database
 from workflow.models import Attachment, AuditEvent, Referral
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def _events(database: Database, action: str) -> list[AuditEvent]:

@@ -9,9 +9,9 @@ from sqlmodel import col, select
 
 from tests.factories import PASSWORD, make_user
 from tests.web.pages import check_page, post_form, sign_in
-from workflow.db import Database
 from workflow.models import AuditEvent, User
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 
 def test_sign_in_page_is_clean(client: FlaskClient) -> None:

@@ -7,9 +7,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
-from workflow import lease, mailbox_health
-from workflow.db import Database
+from workflow.inbound import mailbox_health
 from workflow.models import utcnow
+from workflow.store import lease
+from workflow.store.db import Database
 
 FIXED_WORDS = {
     "ok",

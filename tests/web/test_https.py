@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from tests.factories import PASSWORD, make_user
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 BASE = "https://localhost"  # the test client's host, as the proxy passes it on
 PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_referral, make_user
 from tests.web.pages import csrf_token, sign_in
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 HUGE = "9" * 30
 

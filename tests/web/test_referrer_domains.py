@@ -5,9 +5,9 @@ from sqlmodel import select
 
 from tests.factories import make_user
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow.db import Database
 from workflow.models import ProfessionalDomain
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 PAGE = "/admin/referrer-domains"
 

@@ -10,8 +10,8 @@ from werkzeug.routing import Rule
 
 from tests.factories import make_referral, make_user
 from tests.web.pages import sign_in
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 # Pages any signed-in member of staff may use, whatever their role.
 ANY_STAFF = {

@@ -15,9 +15,9 @@ from tests.factories import PASSWORD, make_referral, make_user
 from tests.queue.builders import add_message
 from tests.web.pages import csrf_token, post_form, sign_in
 from views.staff import download_filename
-from workflow.db import Database
 from workflow.models import Attachment, AuditEvent, Referral
 from workflow.models.staff import Role
+from workflow.store.db import Database
 
 HOSTILE_NAME = 'invoice"\r\nSet-Cookie: stolen=1; x=\u202egpj.html'
 

@@ -8,10 +8,10 @@ from sqlmodel import col, select
 
 from tests.factories import PASSWORD, make_user
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow import sessions
-from workflow.db import Database
 from workflow.models import AuditEvent, StaffSession, User, utcnow
 from workflow.models.staff import Role
+from workflow.staff import sessions
+from workflow.store.db import Database
 
 EMAIL = "coordinator@example.org"
 

@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD, make_user
 from tests.web.pages import post_form, sign_in
-from workflow import passwords
-from workflow.db import Database
 from workflow.models.staff import Role
+from workflow.staff import passwords
+from workflow.store.db import Database
 
 EMAIL = "coordinator@example.org"
 

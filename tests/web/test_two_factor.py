@@ -10,10 +10,10 @@ from sqlmodel import col, select
 
 from tests.factories import enrol_two_factor, make_user, next_totp_code, totp_code
 from tests.web.pages import check_page, csrf_token, post_form, sign_in
-from workflow import two_factor
-from workflow.db import Database
 from workflow.models import AuditEvent, StaffSession, User
 from workflow.models.staff import Role
+from workflow.staff import two_factor
+from workflow.store.db import Database
 
 EMAIL = "coordinator@example.org"
 SET_UP = "/account/two-factor/set-up"

@@ -3,11 +3,11 @@
 from sqlmodel import select
 
 from tests.factories import make_referral
-from workflow.acknowledgement import ACKNOWLEDGEMENTS_PER_HOUR, queue_acknowledgement
-from workflow.db import Database
 from workflow.models import Outbox, Referral
 from workflow.policy import CAMBS
-from workflow.reference import reference_in, subject_tag
+from workflow.referrals.acknowledgement import ACKNOWLEDGEMENTS_PER_HOUR, queue_acknowledgement
+from workflow.referrals.reference import reference_in, subject_tag
+from workflow.store.db import Database
 
 
 def _acknowledge(database: Database, referral: Referral, **kwargs: str) -> Outbox | None:

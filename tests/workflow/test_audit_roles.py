@@ -12,11 +12,11 @@ from sqlalchemy.engine import make_url
 
 from commands.db import upgrade
 from tests.factories import make_referral
-from workflow import audit, throttle
 from workflow.actors import Actor
-from workflow.db import Database, make_engine
-from workflow.db_roles import UnsafeAppRole, grant_app_role
 from workflow.models import AuditEvent
+from workflow.store import audit, throttle
+from workflow.store.db import Database, make_engine
+from workflow.store.db_roles import UnsafeAppRole, grant_app_role
 
 ONLY_ON_POSTGRESQL = "database roles and TRUNCATE are PostgreSQL's (run with --db=postgresql)"
 

@@ -7,15 +7,15 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from tests.factories import actor_for, make_referral, make_user
-from workflow import casework
-from workflow.audit import AuditIsAppendOnly
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.errors import GuardFailed, PermissionDenied, StaleReferral, TransitionNotAllowed
 from workflow.models import AuditEvent, Referral, StateChange, utcnow
 from workflow.models.referral import Consent, Outcome, Pathway
 from workflow.models.staff import Role
-from workflow.states import State
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.states import State
+from workflow.store.audit import AuditIsAppendOnly
+from workflow.store.db import Database
 
 GIVEN = ConsentDecision(Consent.GIVEN)
 

@@ -3,14 +3,14 @@
 import pytest
 
 from tests.factories import actor_for, make_referral, make_user
-from workflow import casework
-from workflow.db import Database
 from workflow.errors import GuardFailed
 from workflow.models import Referral
 from workflow.models.referral import Outcome, Pathway
 from workflow.models.staff import Role
+from workflow.referrals import casework
+from workflow.referrals.states import State
 from workflow.rules.closure import closure_refusal
-from workflow.states import State
+from workflow.store.db import Database
 
 EVERY = [(p, o) for p in Pathway for o in Outcome]
 

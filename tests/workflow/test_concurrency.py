@@ -3,14 +3,14 @@
 import pytest
 
 from tests.factories import actor_for, make_referral, make_user
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.errors import StaleReferral
 from workflow.models import Referral
 from workflow.models.referral import Consent, Outcome
 from workflow.models.staff import Role
-from workflow.states import State
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.referrals.states import State
+from workflow.store.db import Database
 
 
 def test_the_second_of_two_simultaneous_changes_is_refused(committed_database: Database) -> None:

@@ -4,7 +4,7 @@ engine is made with hide_parameters, so a victim's name in a query stays out of 
 import pytest
 import sqlalchemy as sa
 
-from workflow.db import make_engine
+from workflow.store.db import make_engine
 
 
 def test_a_failed_statements_error_does_not_carry_its_values(database_url: str) -> None:

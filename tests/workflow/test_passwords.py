@@ -4,8 +4,8 @@ offline, including a common password padded with digits or symbols."""
 import pytest
 
 from tests.factories import PASSWORD
-from workflow import passwords
-from workflow.passwords import WeakPassword
+from workflow.staff import passwords
+from workflow.staff.passwords import WeakPassword
 
 EMAIL = "holly.martin@example.org"
 
@@ -37,7 +37,7 @@ def test_long_uncommon_passwords_are_accepted(password: str) -> None:
 
 
 def test_the_list_is_bundled_and_large() -> None:
-    from workflow.passwords import _common
+    from workflow.staff.passwords import _common
 
     common = _common()
     assert len(common) >= 30_000 and {"123456", "password", "qwerty"} <= common

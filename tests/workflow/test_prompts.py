@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import make_referral
-from workflow.db import Database
 from workflow.models import Referral
 from workflow.models.referral import Pathway
+from workflow.store.db import Database
 
 RECEIVED = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 

@@ -15,16 +15,17 @@ from mailbox.ingest import IngestConfig, ingest
 from tests.factories import actor_for, make_user
 from tests.ingest.support import FREEMAIL, message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
-from workflow import proposals, queue
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.errors import GuardFailed, PermissionDenied, StaleReferral
-from workflow.inbound import Settled
+from workflow.inbound import proposals
+from workflow.inbound.arrival import Settled
 from workflow.models import Assessment, AuditEvent, Referral, ReferralFlag, utcnow
 from workflow.models.mail import Disposition
 from workflow.models.proposals import ProposalStatus, ProposedAssessment
 from workflow.models.staff import Role
-from workflow.queue import QueueFilter
+from workflow.queue import listing
+from workflow.queue.listing import QueueFilter
+from workflow.store.db import Database
 
 CONFIG = IngestConfig(own_addresses=frozenset({"referrals@example-desk.org.uk"}))
 ROBOT = Actor.system("test")
@@ -101,7 +102,7 @@ def test_a_mailed_all_no_dash_changes_nothing_until_accepted(
     after = _referral(database, referral.reference)
     assert _recorded(after) == before  # score, band, criteria, deadline, state, flags, version
     with database.uow() as uow:
-        overdue = queue.queue_page(uow, coordinator, QueueFilter(overdue=True))
+        overdue = listing.queue_page(uow, coordinator, QueueFilter(overdue=True))
         kept = [a.score for a in uow.session.exec(select(Assessment))]
     assert [r.referral.reference for r in overdue.rows] == [referral.reference]
     assert "proposed_update" in overdue.rows[0].flags

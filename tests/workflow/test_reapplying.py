@@ -6,12 +6,12 @@ from flask import Flask
 from sqlmodel import col, select
 
 from tests.factories import actor_for, make_referral, make_user
-from workflow import casework
-from workflow.casework import ConsentDecision
-from workflow.db import Database
 from workflow.models import AuditEvent, Referral
 from workflow.models.referral import Consent, Outcome
 from workflow.models.staff import Role
+from workflow.referrals import casework
+from workflow.referrals.casework import ConsentDecision
+from workflow.store.db import Database
 
 FIRST = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SECOND = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # about the same incident, no date given

@@ -12,10 +12,10 @@ from tests.factories import make_referral
 from tests.ingest.support import message
 from tests.mailbox.builders import DOCX_TYPE, answers, referral_docx
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models import Referral
 from workflow.models.mail import Disposition
-from workflow.reference import CHECK_ALPHABET, reference_in, staff_finds, without_check
+from workflow.referrals.reference import CHECK_ALPHABET, reference_in, staff_finds, without_check
+from workflow.store.db import Database
 
 CONFIG = IngestConfig(own_addresses=frozenset({"referrals@example-desk.org.uk"}))
 ROBOT = Actor.system("test")

@@ -4,13 +4,13 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import SYSTEM, actor_for, make_referral, make_user
-from workflow import referrer_domains
-from workflow.db import Database
 from workflow.errors import DomainError
+from workflow.inbound import referrer_domains
+from workflow.inbound.personal_mail import is_personal_mail
 from workflow.models import AuditEvent, ProfessionalDomain, Referral
 from workflow.models.staff import Role
-from workflow.personal_mail import is_personal_mail
 from workflow.policy import CAMBS
+from workflow.store.db import Database
 
 
 def _referrer_result(referral: Referral) -> str:

@@ -9,7 +9,7 @@ from workflow.rules import eligibility, prompts, risk
 from workflow.rules.calendar import add_months
 from workflow.rules.evaluate import ReferralFacts, evaluate
 from workflow.rules.outcome import Result
-from workflow.screening import Stop, check_age, london_today
+from workflow.web_referrals.screening import Stop, check_age, london_today
 
 TODAY = date(2026, 11, 28)
 
@@ -110,7 +110,7 @@ def test_repeat_marac_window_is_twelve_calendar_months(
 
 
 # Last MARAC referral 1 November 2025; the new referral arrives 20 November 2026. Issue 15 (the
-# corrected domain.md): no incident date was "met" on the referral date, which let the case
+# corrected docs/domain.md): no incident date was "met" on the referral date, which let the case
 # past the consent guard; it is now a check, as is an incident on the last referral's day.
 @pytest.mark.parametrize(
     ("incident", "result", "said"),

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import make_referral
-from workflow.db import Database
-from workflow.matching import received_on
 from workflow.models import Referral
 from workflow.models.referral import Outcome
+from workflow.referrals.matching import received_on
+from workflow.store.db import Database
 
 
 def outcomes(referral: Referral) -> dict[str, str]:

@@ -10,13 +10,11 @@ from wtforms import RadioField, SelectField, SelectMultipleField
 
 from forms import marac, stalking
 from tests.factories import make_referral, new_referral
-from workflow import answers, safety
-from workflow.checklists import DASH
-from workflow.db import Database
+from workflow.assessment.checklists import DASH
 from workflow.models import Assessment
 from workflow.models.referral import Instrument, Source
-from workflow.record import to_new_referral
-from workflow.record_catalogue import (
+from workflow.record import answers
+from workflow.record.catalogue import (
     BY_PATH,
     ITEMS,
     PERPETRATOR,
@@ -25,6 +23,9 @@ from workflow.record_catalogue import (
     uk_date,
     undeclared,
 )
+from workflow.record.translate import to_new_referral
+from workflow.referrals import safety
+from workflow.store.db import Database
 
 
 def _texts(parts: list[safety.SafetyPart]) -> dict[str, str]:

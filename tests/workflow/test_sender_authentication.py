@@ -1,6 +1,6 @@
 """The receiving server's Authentication-Results, believed only from the configured server."""
 
-from workflow.sender_authentication import (
+from workflow.inbound.sender_authentication import (
     FAILED,
     MISSING,
     NOT_CHECKED,

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.factories import PASSWORD, make_user
-from workflow import accounts, sign_in_limits, staff
 from workflow.actors import Actor
-from workflow.db import Database
 from workflow.models import User, utcnow
 from workflow.models.staff import Role
+from workflow.staff import accounts, sign_in, sign_in_limits
+from workflow.store.db import Database
 
 MINUTE = timedelta(minutes=1)
 
@@ -19,8 +19,8 @@ MINUTE = timedelta(minutes=1)
 def _try(database: Database, email: str, password: str, now: datetime, browser: str = "") -> str:
     with database.uow() as uow:
         try:
-            staff.authenticate(uow, email, password, now, "key", known_browser=browser or None)
-        except staff.SignInRefused as refused:
+            sign_in.authenticate(uow, email, password, now, "key", known_browser=browser or None)
+        except sign_in.SignInRefused as refused:
             return str(refused)
     return "signed in"
 
@@ -37,10 +37,10 @@ def test_the_same_schedule_for_an_email_with_or_without_an_account(
     make_user(database, Role.COORDINATOR)
     start = utcnow()
     said = [_try(database, email, "wrong guess number", start) for _ in range(6)]
-    assert said[:5] == [staff.WRONG_CREDENTIALS] * 5
-    assert said[5] == staff.locked_message(MINUTE)
+    assert said[:5] == [sign_in.WRONG_CREDENTIALS] * 5
+    assert said[5] == sign_in.locked_message(MINUTE)
     assert "Try again in 1 minute," in said[5]
-    assert _try(database, email, "wrong guess number", start + MINUTE) == staff.WRONG_CREDENTIALS
+    assert _try(database, email, "wrong guess number", start + MINUTE) == sign_in.WRONG_CREDENTIALS
     assert "Try again in 2 minutes" in _try(database, email, "again", start + MINUTE)
 
 
@@ -53,7 +53,7 @@ def test_the_right_password_waits_too_but_clears_the_count_once_in(database: Dat
     assert _try(database, email, PASSWORD, start + MINUTE) == "signed in"
     for _ in range(5):  # the count started again from none
         assert (
-            _try(database, email, "wrong guess number", start + MINUTE) == staff.WRONG_CREDENTIALS
+            _try(database, email, "wrong guess number", start + MINUTE) == sign_in.WRONG_CREDENTIALS
         )
 
 
@@ -92,7 +92,7 @@ def test_the_counts_lapse_a_day_after_the_last_failure(database: Database) -> No
     for _ in range(8):
         _try(database, "nobody@example.org", "wrong guess", start)
     later = start + sign_in_limits.FORGET_AFTER
-    assert _try(database, "nobody@example.org", "wrong guess", later) == staff.WRONG_CREDENTIALS
+    assert _try(database, "nobody@example.org", "wrong guess", later) == sign_in.WRONG_CREDENTIALS
 
 
 def test_an_administrators_unlock_clears_strangers_count(database: Database) -> None:

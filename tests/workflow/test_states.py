@@ -3,7 +3,7 @@
 import pytest
 
 from workflow.errors import TransitionNotAllowed
-from workflow.states import Event, State, allowed_events, next_state
+from workflow.referrals.states import Event, State, allowed_events, next_state
 
 ALLOWED = {
     (State.RECEIVED, Event.CHECK_CONSENT): State.CONSENT_CHECKED,

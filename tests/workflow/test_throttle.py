@@ -3,10 +3,10 @@
 import threading
 from datetime import timedelta
 
-from workflow import throttle
-from workflow.db import Database
 from workflow.models import utcnow
 from workflow.models.throttle import Throttle
+from workflow.store import throttle
+from workflow.store.db import Database
 
 HOUR = timedelta(hours=1)
 
@@ -46,7 +46,7 @@ def test_first_attempts_at_once_are_all_counted_without_an_error(
 
 
 def test_ipv6_clients_are_limited_per_64_and_ipv4_per_address() -> None:
-    from workflow.throttle import client_bucket
+    from workflow.store.throttle import client_bucket
 
     assert client_bucket("2001:db8:1:2:aaaa::1") == client_bucket("2001:db8:1:2:ffff::9")
     assert client_bucket("2001:db8:1:2::1") == "2001:db8:1:2::/64"

@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import col, select
 
 from tests.factories import SYSTEM, actor_for, enrol_two_factor, make_user, totp_code
-from workflow import sessions, two_factor
-from workflow.db import Database
 from workflow.errors import DomainError
 from workflow.models import AuditEvent, RecoveryCode, StaffSession, User, utcnow
 from workflow.models.staff import Role
+from workflow.staff import sessions, two_factor
+from workflow.store.db import Database
 
 STEP = timedelta(seconds=two_factor.STEP_SECONDS)
 

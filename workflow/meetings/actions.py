@@ -10,9 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound
 from workflow.meetings.lifecycle import ActionEvent, MeetingEvent, next_action_state
 from workflow.meetings.models import (
@@ -31,6 +29,8 @@ from workflow.meetings.transitions import (
 )
 from workflow.models import utcnow
 from workflow.models.base import persisted_id
+from workflow.store import audit
+from workflow.store.db import UnitOfWork
 
 
 @dataclass(frozen=True)

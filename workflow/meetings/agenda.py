@@ -12,14 +12,22 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
+from workflow.errors import NotFound
 from workflow.meetings.lifecycle import ACTIVE_MEETING_STATES
-from workflow.meetings.models import MaracListing, MaracSitting, MeetingState
+from workflow.meetings.models import (
+    AgencyResearch,
+    ListingChange,
+    MaracAction,
+    MaracListing,
+    MaracSitting,
+    MeetingState,
+)
 from workflow.meetings.transitions import load_sitting
 from workflow.models import Referral
-from workflow.record_catalogue import uk_date
+from workflow.record.catalogue import uk_date
+from workflow.store import audit
+from workflow.store.db import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -113,3 +121,62 @@ def agenda(uow: UnitOfWork, actor: Actor, sitting_id: int, page: str = "agenda")
 def sitting_day(sitting: MaracSitting) -> date:
     """Return the sitting's date (a helper for templates and access rules)."""
     return sitting.sits_on
+
+
+@dataclass(frozen=True)
+class CaseAtMarac:
+    """One listing as the coordinator works it: the agenda's facts, its history at MARAC, the
+    research agencies added and the action plan."""
+
+    listing: MaracListing
+    sitting: MaracSitting
+    case: AgendaCase
+    history: tuple[ListingChange, ...]
+    earlier: tuple[MaracListing, ...]
+    research: tuple[AgencyResearch, ...]
+    actions: tuple[MaracAction, ...]
+
+
+def case_at_marac(uow: UnitOfWork, actor: Actor, listing_id: int) -> CaseAtMarac:
+    """Return one listed case, recording the look at the referral in the audit trail."""
+    session = uow.session
+    listing = session.get(MaracListing, listing_id)
+    if listing is None:
+        raise NotFound("No such MARAC listing.")
+    referral = session.get(Referral, listing.referral_id)
+    if referral is None:
+        raise NotFound("No such referral.")
+    sitting = load_sitting(session, listing.sitting_id, None)
+    history = session.exec(
+        select(ListingChange)
+        .where(col(ListingChange.listing_id) == listing_id)
+        .order_by(col(ListingChange.id))
+    ).all()
+    others = session.exec(
+        select(MaracListing)
+        .where(col(MaracListing.referral_id) == listing.referral_id)
+        .where(col(MaracListing.id) != listing_id)
+        .order_by(col(MaracListing.id))
+    ).all()
+    research = session.exec(
+        select(AgencyResearch)
+        .where(col(AgencyResearch.listing_id) == listing_id)
+        .order_by(col(AgencyResearch.id))
+    ).all()
+    plan = session.exec(
+        select(MaracAction)
+        .where(col(MaracAction.listing_id) == listing_id)
+        .order_by(col(MaracAction.due_on), col(MaracAction.id))
+    ).all()
+    summary = f"{referral.reference} marac case (listing {listing_id})"
+    audit.record(session, actor, "view", "referral", referral.id, summary)
+    uow.commit()
+    return CaseAtMarac(
+        listing,
+        sitting,
+        _case(listing, referral),
+        tuple(history),
+        tuple(others),
+        tuple(research),
+        tuple(plan),
+    )

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed, NotFound, StaleReferral
 from workflow.meetings.calendar import SittingPattern
 from workflow.meetings.lifecycle import ACTIVE_MEETING_STATES, MeetingEvent
@@ -25,7 +24,8 @@ from workflow.meetings.transitions import (
 from workflow.models import Referral, utcnow
 from workflow.models.base import persisted_id
 from workflow.models.referral import Pathway
-from workflow.states import State
+from workflow.referrals.states import State
+from workflow.store.db import UnitOfWork
 
 # Past the consent check and not closed: the referral states a case may be listed from.
 LISTABLE_STATES = frozenset({State.CONSENT_CHECKED, State.ALLOCATED})

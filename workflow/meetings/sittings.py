@@ -5,15 +5,15 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from workflow import audit
 from workflow.actors import Actor
-from workflow.db import UnitOfWork
 from workflow.errors import GuardFailed
 from workflow.meetings.calendar import SittingPattern, sitting_dates
 from workflow.meetings.lifecycle import ACTIVE_MEETING_STATES
 from workflow.meetings.models import Attendance, MaracListing, MaracSitting
 from workflow.meetings.transitions import load_sitting, require_meeting_staff
 from workflow.models import utcnow
+from workflow.store import audit
+from workflow.store.db import UnitOfWork
 
 # How far ahead the pattern's sittings are made, so "the next sitting with space" can be found
 # even when the next few are full.

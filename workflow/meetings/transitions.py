@@ -1,15 +1,14 @@
 """The one path by which a listing moves through the meeting lifecycle, with its history.
 
-As workflow/transitions.py does for the referral: the table decides, a ListingChange row and an
-audit event on the referral are written in the caller's transaction, and the listing's version
-column refuses a concurrent change at commit.
+As workflow/referrals/transitions.py does for the referral: the table decides, a ListingChange
+row and an audit event on the referral are written in the caller's transaction, and the
+listing's version column refuses a concurrent change at commit.
 """
 
 from typing import Any
 
 from sqlmodel import Session
 
-from workflow import audit
 from workflow.actors import Actor
 from workflow.errors import NotFound, PermissionDenied, StaleReferral
 from workflow.meetings.lifecycle import MeetingEvent, next_meeting_state
@@ -17,6 +16,7 @@ from workflow.meetings.models import ListingChange, MaracAction, MaracListing, M
 from workflow.models import utcnow
 from workflow.models.base import persisted_id
 from workflow.models.staff import Role
+from workflow.store import audit
 
 # The MARAC coordinator runs the meetings; a manager may stand in (as in casework).
 MEETING_STAFF = frozenset({Role.COORDINATOR, Role.MANAGER})

@@ -25,7 +25,7 @@ class ContactLog(SQLModel, table=True):
     referral_id: int = Field(foreign_key="referral.id", index=True)
     kind: ContactKind = Field(sa_type=enum_type(ContactKind))
     at: datetime  # when it happened, as the IDVA says (not when it was typed in)
-    channel: str = Field(max_length=16)  # a code of workflow.record_options.CHANNEL_NAMES
+    channel: str = Field(max_length=16)  # a code of workflow.record.options.CHANNEL_NAMES
     note: str = Field(default="", max_length=2000)
     actor_id: int | None = Field(default=None, foreign_key="user_account.id")
     actor_label: str = Field(max_length=254)

@@ -44,14 +44,15 @@ class InboundMessage(SQLModel, table=True):
     dealt_with_at: datetime | None = None
     dealt_with_by: str = Field(default="", max_length=254)
     dealt_with_note: str = Field(default="", max_length=2000)
-    # Attempts to read and settle it; after workflow.inbound.SET_ASIDE_AFTER it is set aside.
+    # Attempts to read and settle it; after workflow.inbound.settling.SET_ASIDE_AFTER it is set
+    # aside.
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Its size in bytes as the server gave it (kept also when it was too large to fetch).
     size: int = Field(default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"})
     # clamd's verdict as it arrived: clean, found: <signature>, or not scanned (and why).
     virus_scan: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     # The receiving server's SPF/DKIM/DMARC verdict on the From: address, believed only from the
-    # configured server (workflow/sender_authentication.py); None before it was kept.
+    # configured server (workflow/inbound/sender_authentication.py); None before it was kept.
     sender_check: dict[str, Any] | None = Field(default=None, sa_type=json_dict())
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
 from workflow.models.referral import Referral
-from workflow.queue_keys import flags, name_codes
+from workflow.queue.keys import flags, name_codes
 
 
 class VictimNameKey(SQLModel, table=True):
@@ -25,7 +25,7 @@ class VictimNameKey(SQLModel, table=True):
 
 
 class ReferralFlag(SQLModel, table=True):
-    """A flag the coordinator filters by (workflow.queue_keys.FLAG_LABELS)."""
+    """A flag the coordinator filters by (workflow.queue.keys.FLAG_LABELS)."""
 
     __tablename__ = "referral_flag"
 
@@ -45,7 +45,8 @@ def index_rows(referral: Referral) -> tuple[list[dict[str, Any]], list[dict[str,
     )
 
 
-# Flags another module keeps (workflow.proposals), which the referral's own values cannot tell.
+# Flags another module keeps (workflow.inbound.proposals), which the referral's own values cannot
+# tell.
 KEPT_ELSEWHERE = ("proposed_update",)
 
 

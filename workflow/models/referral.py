@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import enum_type, json_dict, json_list, utcnow
-from workflow.states import State
+from workflow.referrals.states import State
 
 
 class Pathway(StrEnum):
@@ -108,7 +108,8 @@ class Referral(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     first_contact_at: datetime | None = None
     closed_at: datetime | None = None
-    # Kept by workflow.deadlines.refresh_deadline so the queue sorts and filters by due time in SQL.
+    # Kept by workflow.deadlines.steps.refresh_deadline so the queue sorts and filters by due time
+    # in SQL.
     state_entered_at: datetime | None = None
     last_activity_at: datetime | None = None
     due_at: datetime | None = Field(default=None, index=True)

@@ -38,7 +38,7 @@ class User(SQLModel, table=True):
     # sees the link, which goes to the account's own address.
     setup_token_hash: str | None = Field(default=None, max_length=64, index=True)
     setup_expires_at: datetime | None = None
-    # Two-factor sign-in (workflow/two_factor.py). The TOTP secret must be readable to check a
+    # Two-factor sign-in (workflow/staff/two_factor.py). The TOTP secret must be readable to check a
     # code, so it is kept as it is; it counts only once confirmed (enrolled), and the last
     # time-step accepted is kept so one code can never be used twice.
     totp_secret: str | None = Field(default=None, max_length=64)

@@ -80,7 +80,7 @@ def recency_rule(last_incident: date | None, referral_date: date, policy: Policy
     """For the IDVA service only: is the abuse current, the last incident within the recency
     window (calendar months, the boundary day included: referred 28 November, an incident on 28
     August is current)? An older incident is a check ("confirm current risk"), never ineligible:
-    risk can still be current (domain.md, corrected 2026-12-04)."""
+    risk can still be current (docs/domain.md, corrected 2026-12-04)."""
     if last_incident is None:
         return RuleOutcome(
             "recency", Result.CHECK, "Date of the last incident not given: confirm current risk."

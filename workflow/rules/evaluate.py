@@ -94,9 +94,9 @@ def _marac_met(outcomes: list[RuleOutcome]) -> bool:
 
 
 def _idva_service(facts: ReferralFacts, risk_outcomes: list[RuleOutcome], policy: Policy) -> bool:
-    # The 3-month rule is the IDVA service's (domain.md): the stalking pathway, and a MARAC-form
-    # case the local thresholds route to the IDVA service. Never MARAC: high risk can be found
-    # on disclosure, or before a perpetrator's release, long after the last incident.
+    # The 3-month rule is the IDVA service's (docs/domain.md): the stalking pathway, and a
+    # MARAC-form case the local thresholds route to the IDVA service. Never MARAC: high risk can
+    # be found on disclosure, or before a perpetrator's release, long after the last incident.
     if facts.pathway == "stalking_idva":
         return True
     return risk.routes_to_idva(facts.dash_score, _marac_met(risk_outcomes), policy)

@@ -11,10 +11,11 @@ from tests.mailbox.builders import (
     PARAPHRASED,
     SDASH_QUESTIONS,
 )
-from workflow.checklists import DASH, STALKING_SCREEN
+from workflow.assessment.checklists import DASH, STALKING_SCREEN
 
-# The wordings a checklist arrives in: the published one (workflow/checklists.py, the one home of
-# the wording), the victim-facing "you" form, a professional's shorthand, and the ACPO 27.
+# The wordings a checklist arrives in: the published one (workflow/assessment/checklists.py, the
+# one home of the wording), the victim-facing "you" form, a professional's shorthand, and the
+# ACPO 27.
 WORDINGS: dict[str, list[str]] = {
     "published": [q.text for q in DASH],
     "you": DASH_QUESTIONS,
