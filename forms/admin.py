@@ -10,6 +10,7 @@ ROLE_CHOICES = [
     SelectChoice("coordinator", "Coordinator"),
     SelectChoice("idva", "IDVA"),
     SelectChoice("manager", "Manager"),
+    SelectChoice("agency", "MARAC agency representative (invited sittings only)"),
     SelectChoice("admin", "Administrator (accounts only, no case content)"),
 ]
 

@@ -141,7 +141,12 @@ class CriteriaForm(PageForm):
         "The DASH score is worked out from your answers: you do not need to add it up. A "
         "referral to MARAC can also rest on professional judgement or on escalation."
     )
-    inline = ("professional_judgement",)
+    # GOV.UK conditional reveals: each follow-up shows only under the answer it belongs to (all
+    # show without JavaScript, and a follow-up given with another answer is refused below).
+    reveals = (
+        ("professional_judgement", "yes", ("professional_judgement_reason",)),
+        ("previous_marac", "yes", ("previous_marac_date", "previous_marac_where")),
+    )
     widths = (
         ("police_incidents_12m", "govuk-input--width-3"),
         ("crime_reference", "govuk-input--width-20"),
@@ -157,7 +162,7 @@ class CriteriaForm(PageForm):
         description="Your concern about the victim's safety, whatever the DASH score.",
     )
     professional_judgement_reason = area(
-        "Reason for your professional judgement (needed if yes)", max_length=4000, check_empty=True
+        "Reason for your professional judgement", max_length=4000, check_empty=True
     )
     police_incidents_12m = number(
         "How many incidents has the police recorded in the last 12 months? (optional)",
@@ -177,11 +182,11 @@ class CriteriaForm(PageForm):
         "Select whether the victim has been referred to a MARAC before",
     )
     previous_marac_date = DateField(
-        "If yes, the date of the most recent MARAC referral (optional)",
+        "Date of the most recent MARAC referral (optional)",
         description="For example, 14 2 2026. Your best estimate will do.",
         validators=[not_in_future("The date of the most recent MARAC referral")],
     )
-    previous_marac_where = text("If yes, which MARAC? (optional)", max_length=200)
+    previous_marac_where = text("Which MARAC? (optional)", max_length=200)
 
     def validate_previous_marac_date(self, field: Any) -> None:
         if field.data is not None and self.previous_marac.data != "yes":
@@ -192,8 +197,11 @@ class CriteriaForm(PageForm):
             raise StopValidation("Select Yes above, or leave which MARAC empty")
 
     def validate_professional_judgement_reason(self, field: Any) -> None:
-        if self.professional_judgement.data == "yes" and not (field.data or "").strip():
+        given = bool((field.data or "").strip())
+        if self.professional_judgement.data == "yes" and not given:
             raise StopValidation("Enter the reason for your professional judgement")
+        if given and self.professional_judgement.data != "yes":
+            raise StopValidation("Select Yes above, or leave the reason empty")
 
 
 class ConsentForm(PageForm):
@@ -202,6 +210,12 @@ class ConsentForm(PageForm):
         "agreed, say why and on what legal basis their information is shared."
     )
     inline = ("victim_aware",)
+    # Each answer without consent reveals its own question why (GOV.UK reveals one block per
+    # answer); the two are stored as the one reason, Referral.consent_not_sought_reason.
+    reveals = (
+        ("consent", "refused", ("consent_refused_reason",)),
+        ("consent", "not_asked_unsafe", ("consent_not_sought_reason",)),
+    )
 
     victim_aware = radios(
         "Does the victim know about this referral?",
@@ -213,18 +227,33 @@ class ConsentForm(PageForm):
         MARAC_CONSENT,
         "Select whether the victim has agreed to this referral",
     )
+    consent_refused_reason = area("Why have they not agreed?", max_length=2000, check_empty=True)
     consent_not_sought_reason = area(
-        "If they have not agreed, why not?", max_length=2000, check_empty=True
+        "Why is it not safe to ask them?", max_length=2000, check_empty=True
     )
     lawful_basis = radios("If they have not agreed, the lawful basis for sharing", LAWFUL_BASES)
 
+    def validate_consent_refused_reason(self, field: Any) -> None:
+        missing = "Enter why the victim has not agreed to this referral"
+        _reason_for(self.consent.data, "refused", field, missing)
+
     def validate_consent_not_sought_reason(self, field: Any) -> None:
-        if self.consent.data in ("refused", "not_asked_unsafe") and not (field.data or "").strip():
-            raise StopValidation("Enter why the victim has not agreed to this referral")
+        missing = "Enter why it is not safe to ask the victim"
+        _reason_for(self.consent.data, "not_asked_unsafe", field, missing)
 
     def validate_lawful_basis(self, field: Any) -> None:
         if self.consent.data in ("refused", "not_asked_unsafe") and not field.data:
             raise StopValidation("Select the lawful basis for sharing without consent")
+
+
+def _reason_for(answer: str | None, needs: str, field: Any, missing: str) -> None:
+    """Demand the reason under the answer that reveals it, and refuse it under any other."""
+    given = bool((field.data or "").strip())
+    if answer == needs and not given:
+        raise StopValidation(missing)
+    if given and answer != needs:
+        chosen = dict(MARAC_CONSENT)[needs]
+        raise StopValidation(f"Select '{chosen}' above, or leave this reason empty")
 
 
 class SafetyForm(PageForm):
@@ -395,7 +424,7 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         children=[{"details": ch["children_details"]}] if ch["children_details"] else [],
         consent=Consent(co["consent"]),
         victim_aware=co["victim_aware"] == "yes",
-        consent_not_sought_reason=co["consent_not_sought_reason"] or "",
+        consent_not_sought_reason=consent_reason(co),
         lawful_basis=co["lawful_basis"] or "",  # the code: workflow.record.lawful_bases
         professional_judgement=cr["professional_judgement"] == "yes",
         professional_judgement_reason=cr["professional_judgement_reason"] or "",
@@ -419,6 +448,12 @@ def to_new_referral(forms: dict[str, PageForm]) -> NewReferral:
         completed_date=closing["dash_completed_date"],  # the DASH's own date, not the send date
     )
     return NewReferral(Pathway.MARAC, Source.WEB_FORM, fields, [dash, *stalking_screen(forms)])
+
+
+def consent_reason(page: dict[str, Any]) -> str:
+    """The one reason the consent page gives for going ahead without consent, or ''."""
+    given = page["consent_refused_reason"] or page["consent_not_sought_reason"] or ""
+    return str(given).strip()
 
 
 def previous_marac(page: dict[str, Any]) -> dict[str, Any]:

@@ -110,6 +110,22 @@ class AttendanceForm(VersionedForm):
     submit = SubmitField("Record attendance", widget=GovSubmitInput())
 
 
+class InviteForm(FlaskForm):
+    email = StringField(
+        "Representative's email address",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[InputRequired("Enter the representative's email address"), Length(max=254)],
+    )
+    agency = StringField(
+        "Agency they attend for",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[InputRequired("Enter the agency"), Length(max=200)],
+    )
+    submit = SubmitField("Invite", widget=GovSubmitInput())
+
+
 class ListForm(VersionedForm):
     sitting = RadioField(
         "Which sitting?",

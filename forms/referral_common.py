@@ -457,6 +457,7 @@ class ReferrerForm(PageForm):
 
 class VictimForm(PageForm):
     widths = (("victim_gender_description", "govuk-input--width-20"),)
+    reveals = (("victim_gender", SELF_DESCRIBE, ("victim_gender_description",)),)
 
     victim_name = text("Victim's full name", "Enter the victim's full name")
     victim_aliases = text(
@@ -481,7 +482,7 @@ class VictimForm(PageForm):
     )
     # check_empty: its own check below demands it when the victim prefers to self-describe.
     victim_gender_description = text(
-        "If they prefer to self-describe, their gender in their words",
+        "Their gender in their words",
         max_length=100,
         check_empty=True,
     )

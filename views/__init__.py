@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 from views import (
     accounts,
     admin,
+    agency,
     auth,
     casework,
     contact,
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
         referrer_confirmation.bp,
         intake.bp,
         meetings.bp,
+        agency.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health.bp)

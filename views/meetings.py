@@ -22,6 +22,7 @@ from forms.meetings import (
     CompleteForm,
     EndActionForm,
     HearingForm,
+    InviteForm,
     ListForm,
     OneOffSittingForm,
     ResearchForm,
@@ -31,7 +32,7 @@ from views.deps import actor, uow
 from views.security import role_required
 from workflow.deadlines.working_time import LONDON
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
-from workflow.meetings import actions, agenda, sittings
+from workflow.meetings import access, actions, agenda, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.actions import NewAction
 from workflow.meetings.calendar import SittingPattern, sitting_pattern
@@ -146,18 +147,28 @@ def _sitting_page(sitting_id: int, status: int = 200, **forms: FlaskForm) -> Any
         with uow() as work:
             shown = agenda.agenda(work, actor(), sitting_id)
             present = sittings.attendance(work.session, sitting_id)
+            invited = access.invitations(work.session, sitting_id)
     except NotFound:
         abort(404)
     settings = forms.get("settings") or SittingForm(
         prefix="sitting", obj=shown.sitting, formdata=None
     )
     attendance = forms.get("attendance") or AttendanceForm(prefix="attendance", formdata=None)
-    failed = forms.get("settings") or forms.get("attendance")
+    invite = forms.get("invite") or InviteForm(prefix="invite", formdata=None)
+    failed = forms.get("settings") or forms.get("attendance") or forms.get("invite")
     for form in (settings, attendance):
         # A form that failed only validation keeps the version it was loaded at.
         if form is not failed or status == 409:
             form.version.data = str(shown.sitting.version)
-    context = {"agenda": shown, "attendance": present, "settings": settings, "today": _today()}
+    context = {
+        "agenda": shown,
+        "attendance": present,
+        "settings": settings,
+        "today": _today(),
+        "invite_form": invite,
+        "invited": invited,
+        "window": access.window(shown.sitting, _pattern()),
+    }
     return render_template(
         "meetings/sitting.html", attendance_form=attendance, form=failed, **context
     ), status
@@ -208,6 +219,21 @@ def attendance(sitting_id: int) -> Any:
         flash(f"Attendance recorded for {form.agency.data}.")
         return redirect(url_for("meetings.sitting", sitting_id=sitting_id) + "#attendance")
     return _sitting_page(sitting_id, status, attendance=form)
+
+
+@bp.route("/sittings/<int:sitting_id>/invite", methods=["POST"])
+@role_required(CASEWORKERS)
+def invite(sitting_id: int) -> Any:
+    form = InviteForm(prefix="invite")
+
+    def run(work: UnitOfWork) -> None:
+        access.invite(work, actor(), sitting_id, form.email.data, form.agency.data)
+
+    done, status = _run(form, run)
+    if done:
+        flash(f"{form.email.data} is invited.")
+        return redirect(url_for("meetings.sitting", sitting_id=sitting_id) + "#invited")
+    return _sitting_page(sitting_id, status, invite=form)
 
 
 @bp.route("/sittings/<int:sitting_id>/print")

@@ -74,6 +74,7 @@ LANDING = {
     "manager": "staff.queue",
     "idva": "staff.caseload",
     "admin": "admin.users",
+    "agency": "agency.sittings",
 }
 
 

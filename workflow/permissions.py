@@ -16,6 +16,12 @@ CASE_READERS = CASEWORKERS | {Role.IDVA}  # referrals' content: an IDVA their ow
 IDVAS = frozenset({Role.IDVA})
 ACCOUNT_APPROVERS = frozenset({Role.ADMIN, Role.MANAGER})  # the second person on a role change
 ADMINS = frozenset({Role.ADMIN})
+# MARAC (issue 18): the coordinator runs the meetings; an agency representative sees only the
+# sittings they are invited to (workflow/meetings/access.py).
+MEETING_STAFF = CASEWORKERS
+AGENCY_REPRESENTATIVES = frozenset({Role.AGENCY})
+# Roles that show victims' details: granting one waits for a second person's approval.
+SECOND_APPROVAL = CASE_READERS | AGENCY_REPRESENTATIVES
 
 
 def require_role(actor: Actor, allowed: frozenset[Role]) -> None:

@@ -21,7 +21,21 @@ const untickHidden = (event) => {
   }
 };
 
+// A follow-up question hidden because its answer was not chosen (a professional-judgement
+// reason under No, say) is emptied when the page is sent, so what was typed there before the
+// answer changed is not sent as if it applied. It stays while the referrer changes their mind;
+// the server refuses such a contradiction anyway (without JavaScript every question shows).
+const emptyHidden = (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  for (const field of form.querySelectorAll(".govuk-radios__conditional--hidden input, .govuk-radios__conditional--hidden textarea")) {
+    if (field.type === "checkbox" || field.type === "radio") field.checked = false;
+    else if (field.type !== "hidden") field.value = "";
+  }
+};
+
 export function initReveals() {
+  document.addEventListener("submit", emptyHidden);
   document.addEventListener("change", (event) => {
     untickHidden(event);
     stripExpanded();

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 from playwright.sync_api import Browser, BrowserContext, Page
+from sqlmodel import col, select
 
 from app import create_app
 from tests.factories import (
@@ -30,10 +31,10 @@ from tests.support.browser import check_axe, serve_app
 from workflow.actors import Actor
 from workflow.deadlines.working_time import LONDON
 from workflow.inbound import proposals
-from workflow.meetings import actions, sittings
+from workflow.meetings import access, actions, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.calendar import SittingPattern
-from workflow.models import Outbox, Referral, utcnow
+from workflow.models import Outbox, Referral, User, utcnow
 from workflow.models.mail import Disposition, OutboxStatus
 from workflow.models.referral import Consent, Instrument, Outcome, Pathway
 from workflow.models.staff import Role
@@ -52,7 +53,13 @@ CAMBS_SITTINGS = SittingPattern()  # the settings' defaults
 ANONYMOUS = "anonymous"
 # Every rule still runs; only the passes are not listed node by node, which nearly halves the time.
 AXE_OPTIONS = {"resultTypes": ["violations"]}
-ROLES = (Role.COORDINATOR.value, Role.MANAGER.value, Role.IDVA.value, Role.ADMIN.value)
+ROLES = (
+    Role.COORDINATOR.value,
+    Role.MANAGER.value,
+    Role.IDVA.value,
+    Role.ADMIN.value,
+    Role.AGENCY.value,
+)
 # Pages any signed-in member of staff may use (views/security.py guards them by login alone).
 ANY_STAFF = frozenset(
     {
@@ -221,7 +228,7 @@ def _seed(db: Database) -> Desk:
         lease.job_started(uow.session, "send-reminders", "test", utcnow())
         lease.job_finished(uow.session, "send-reminders", utcnow(), {"reminders": 2})
         uow.commit()
-    meetings = _marac(db, coordinator, repeat.id or 0)
+    meetings = _marac(db, coordinator, repeat.id or 0, users["agency"].email)
     return Desk(
         meetings=meetings,
         emails={role: user.email for role, user in users.items()},
@@ -245,7 +252,7 @@ def _seed(db: Database) -> Desk:
     )
 
 
-def _marac(db: Database, coordinator: Actor, heard_id: int) -> dict[str, int]:
+def _marac(db: Database, coordinator: Actor, heard_id: int, agency: str) -> dict[str, int]:
     """A sitting today: one case heard with an action, one listed, one adjourned."""
     today = datetime.now(LONDON).date()
     with db.uow() as uow:
@@ -285,6 +292,17 @@ def _marac(db: Database, coordinator: Actor, heard_id: int) -> dict[str, int]:
             today,
             relist=False,
         )
+    # The agency representative: invited to today's sitting (statement accepted) and to
+    # tomorrow's (the statement still to accept).
+    with db.uow() as uow:
+        later = sittings.add_one_off(uow, coordinator, today + timedelta(days=1), 5, "", today)
+    found["later"] = later.id or 0
+    for sitting_id in (found["sitting"], found["later"]):
+        with db.uow() as uow:
+            access.invite(uow, coordinator, sitting_id, agency, "Cambridgeshire Constabulary")
+    with db.uow() as uow:
+        rep = uow.session.exec(select(User).where(col(User.email) == agency)).one()
+        access.accept_confidentiality(uow, actor_for(rep), found["sitting"], CAMBS_SITTINGS, today)
     return found
 
 
@@ -348,6 +366,11 @@ VARIANTS: dict[str, Variants] = {
         {"referral_id": d.referrals["fresh"], "path": "victim.postcode"},
         {"referral_id": d.referrals["fresh"], "path": "victim.date_of_birth"},
         {"referral_id": d.referrals["stalking"], "path": "stalking_screen.answers.3"},
+    ],
+    "agency.sittings": lambda d, r: [{}],
+    "agency.agenda": lambda d, r: [
+        {"sitting_id": d.meetings["sitting"]},
+        {"sitting_id": d.meetings["later"]},
     ],
     "meetings.sittings_page": lambda d, r: [{}],
     "meetings.new_sitting": lambda d, r: [{}],

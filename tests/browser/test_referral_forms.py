@@ -418,6 +418,12 @@ def post_pages(live: Live, page: Page, kind: str, pages: dict[str, dict[str, Any
     """Start a draft in this browser and save its pages over HTTP (quicker than typing)."""
     page.goto(f"{live.base}/refer/{kind}")
     click(page, page.get_by_role("button", name="Start now"))
+    post_more(live, page, kind, pages)
+
+
+def post_more(live: Live, page: Page, kind: str, pages: dict[str, dict[str, Any]]) -> None:
+    """Save more pages of this browser's draft over HTTP."""
+    page.goto(f"{live.base}/refer/{kind}")
     csrf = page.locator('input[name="csrf_token"]').first.get_attribute("value") or ""
     for slug, data in pages.items():
         body = urlencode({**data, "csrf_token": csrf}, doseq=True)
@@ -494,6 +500,132 @@ def test_without_javascript_every_reveal_shows_and_a_contradiction_is_refused(
         page.check("#q14")
         save(page)
         expect(page).to_have_url(at("dash-4"))
+    finally:
+        context.close()
+
+
+def between(pages: dict[str, dict[str, Any]], first: str, last: str) -> dict[str, Any]:
+    """The pages after `first` and before `last`."""
+    slugs = list(pages)
+    return {s: pages[s] for s in slugs[slugs.index(first) + 1 : slugs.index(last)]}
+
+
+def test_follow_up_questions_show_under_their_answer_and_hidden_ones_are_not_sent(
+    live: Live, page: Page
+) -> None:
+    """Gender in their words, the professional-judgement reason, the earlier MARAC and the
+    consent reasons each show only under the answer they belong to; what was typed under an
+    answer then changed is not sent as if it applied."""
+    answers = realistic_marac()
+    answers["victim"]["victim_name"] = "Rhea Veal"
+    post_pages(live, page, "marac", up_to(answers, "victim"))
+    page.goto(f"{live.base}/refer/marac/victim")
+    described = page.locator('[name="victim_gender_description"]')
+    expect(described).to_be_hidden()
+    audit(page)
+    page.check('[name="victim_gender"][value="self_describe"]')
+    expect(described).to_be_visible()
+    described.fill("Agender")
+    audit(page)
+    page.check('[name="victim_gender"][value="female"]')
+    expect(described).to_be_hidden()
+    fill_page(page, answers["victim"])
+    save(page)  # the hidden description is not sent, so no contradiction is refused
+    expect(page).to_have_url(at("contact"))
+
+    post_more(live, page, "marac", between(answers, "victim", "criteria"))
+    page.goto(f"{live.base}/refer/marac/criteria")
+    reason = page.locator('[name="professional_judgement_reason"]')
+    earlier = page.locator("#previous_marac_date-day")
+    expect(reason).to_be_hidden()
+    expect(earlier).to_be_hidden()
+    audit(page)
+    page.check('[name="professional_judgement"][value="yes"]')
+    expect(reason).to_be_visible()
+    reason.fill("She minimises it")
+    page.check('[name="previous_marac"][value="yes"]')
+    expect(earlier).to_be_visible()
+    expect(page.locator('[name="previous_marac_where"]')).to_be_visible()
+    fill_page(page, {"previous_marac_date": ["1", "2", "2026"], "previous_marac_where": "Ely"})
+    audit(page)
+    page.check('[name="professional_judgement"][value="no"]')  # changed their mind
+    expect(reason).to_be_hidden()
+    fill_page(page, {k: v for k, v in answers["criteria"].items() if "previous" not in k})
+    page.check('[name="previous_marac"][value="yes"]')
+    save(page)
+    expect(page).to_have_url(at("consent"))
+
+    refused = page.locator('[name="consent_refused_reason"]')
+    unsafe = page.locator('[name="consent_not_sought_reason"]')
+    expect(refused).to_be_hidden()
+    expect(unsafe).to_be_hidden()
+    page.check('[name="consent"][value="refused"]')
+    expect(refused).to_be_visible()
+    expect(unsafe).to_be_hidden()
+    refused.fill("Frightened of him")
+    page.check('[name="consent"][value="not_asked_unsafe"]')
+    expect(refused).to_be_hidden()
+    expect(unsafe).to_be_visible()
+    unsafe.fill("He reads her phone")
+    fill_page(page, {"victim_aware": "no", "lawful_basis": "public_task"})
+    audit(page)
+    save(page)
+    expect(page).to_have_url(at("safety"))
+
+    post_more(live, page, "marac", {"safety": answers["safety"]})
+    page.goto(f"{live.base}/refer/marac/check")
+    click(page, page.get_by_role("button", name="Send referral"))
+    referral, _ = live.referral(reference_on(page))
+    assert referral.victim_gender == "female"
+    assert "Agender" not in str(referral.details)
+    assert not referral.professional_judgement and referral.professional_judgement_reason == ""
+    assert referral.details["previous_marac"] == {
+        "referred": "yes",
+        "date": "2026-02-01",
+        "where": "Ely",
+    }
+    assert referral.consent_not_sought_reason == "He reads her phone"
+
+
+def test_without_javascript_every_follow_up_shows_and_a_contradiction_is_refused(
+    live: Live, chromium: Browser
+) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        answers = realistic_marac()
+        post_pages(live, page, "marac", up_to(answers, "criteria"))
+        page.goto(f"{live.base}/refer/marac/criteria")
+        for name in ("professional_judgement_reason", "previous_marac_where"):
+            expect(page.locator(f'[name="{name}"]')).to_be_visible()
+        expect(page.locator("#previous_marac_date-day")).to_be_visible()
+        fill_page(
+            page,
+            {**answers["criteria"], "professional_judgement_reason": "She minimises it"},
+        )
+        save(page, expect_error=True)  # a reason under No
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Select Yes above, or leave the reason empty"
+        )
+        expect(page.locator("#professional_judgement_reason-error")).to_be_visible()
+        page.check('[name="professional_judgement"][value="yes"]')
+        save(page)
+        expect(page).to_have_url(at("consent"))
+        for name in ("consent_refused_reason", "consent_not_sought_reason"):
+            expect(page.locator(f'[name="{name}"]')).to_be_visible()
+        fill_page(
+            page,
+            {"victim_aware": "no", "consent": "refused", "consent_not_sought_reason": "Unsafe"},
+        )
+        save(page, expect_error=True)  # the other answer's reason, and none for this one
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Enter why the victim has not agreed to this referral"
+        )
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Select 'They have not been asked because it is not safe' above"
+        )
+        page.goto(f"{live.base}/refer/marac/victim")
+        expect(page.locator('[name="victim_gender_description"]')).to_be_visible()
     finally:
         context.close()
 

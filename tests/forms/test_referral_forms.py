@@ -362,7 +362,7 @@ def test_bad_input_is_refused_with_a_govuk_message(
         ),
         (
             "consent",
-            {"victim_aware": "no", "consent": "refused", "consent_not_sought_reason": "Unsafe"},
+            {"victim_aware": "no", "consent": "refused", "consent_refused_reason": "Unsafe"},
             "Select the lawful basis",
         ),
     ],

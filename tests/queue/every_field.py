@@ -163,7 +163,14 @@ _SWAPPED = dict(MARAC["perpetrator"])
 _SWAPPED.pop("perpetrator_date_of_birth")
 _SWAPPED.pop("second_perpetrator_age")
 _SWAPPED.update(perpetrator_age="41", second_perpetrator_date_of_birth=["5", "9", "1962"])
-MARAC_SWAPPED: dict[str, dict[str, Any]] = {**MARAC, "perpetrator": _SWAPPED}
+# The other answer without consent reveals its own reason, stored as the same one.
+_REFUSED = {
+    "victim_aware": "yes",
+    "consent": "refused",
+    "consent_refused_reason": "Frightened he will find out, wants to wait",
+    "lawful_basis": "public_task",
+}
+MARAC_SWAPPED: dict[str, dict[str, Any]] = {**MARAC, "perpetrator": _SWAPPED, "consent": _REFUSED}
 
 # Where each form field's answer is kept (a catalogue path): the round trip finds every answer
 # under its own label, so two answers swapped in a mapping (say, who is safe to speak to and
@@ -226,6 +233,7 @@ FIELD_PATHS = {
         "victim_aware": "victim_aware",
         "consent": "consent",
         "consent_not_sought_reason": "consent_not_sought_reason",
+        "consent_refused_reason": "consent_not_sought_reason",
         "lawful_basis": "lawful_basis",
         "victim_afraid_of": "details.victim_afraid_of",
         "safe_to_speak_to": "details.safe_to_speak_to",

@@ -58,6 +58,8 @@ def expected(kind: str, pages: dict[str, dict[str, Any]]) -> dict[str, list[str]
         for field in form:
             if field.name == "csrf_token" or isinstance(field, BooleanField):
                 continue
+            if _kept_by_a_sibling(kind, form, field):
+                continue
             words = shown(field)
             if isinstance(field, RadioField) and re.fullmatch(r"q\d+", field.name):
                 words = f"{field.label.text} {words}"  # the question beside its answer
@@ -70,6 +72,17 @@ def expected(kind: str, pages: dict[str, dict[str, Any]]) -> dict[str, list[str]
                 parts = [f"{label} {p}" for p in parts]  # under its own label, nowhere else
             found[f"{page.slug}.{field.name}"] = [normal(p) for p in parts]
     return found
+
+
+def _kept_by_a_sibling(kind: str, form: Any, field: Any) -> bool:
+    """An empty field whose place another answer on its page fills (the two consent reasons,
+    each under its own answer, are kept as one): that answer is the one to find."""
+    path = FIELD_PATHS[kind].get(field.name)
+    return (
+        path is not None
+        and not field.data
+        and any(o is not field and o.data and FIELD_PATHS[kind].get(o.name) == path for o in form)
+    )
 
 
 def label_of(path: str) -> str:

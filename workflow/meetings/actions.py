@@ -162,19 +162,38 @@ def add_research(
     known: bool,
     summary: str,
 ) -> AgencyResearch:
-    """Add what an agency's records hold about a listed case ("known to us: …" or not known)."""
+    """Add, as the coordinator, what an agency's records hold about a listed case.
+
+    Agency representatives add their own through workflow.meetings.access, which checks their
+    invitation and names their agency for them.
+    """
+    require_meeting_staff(actor)
+    listing = uow.session.get(MaracListing, listing_id)
+    if listing is None:
+        raise NotFound("No such MARAC listing.")
+    row = write_research(uow.session, actor, listing, agency, known, summary)
+    uow.commit()
+    return row
+
+
+def write_research(
+    session: Session,
+    actor: Actor,
+    listing: MaracListing,
+    agency: str,
+    known: bool,
+    summary: str,
+) -> AgencyResearch:
+    """Add one research entry ("known to us: …" or not known) in the caller's transaction;
+    the caller has checked the actor may."""
     if not agency.strip():
         raise GuardFailed("Name the agency.")
     if known and not summary.strip():
         raise GuardFailed("Say what your agency knows, or record the case as not known.")
-    session = uow.session
-    listing = session.get(MaracListing, listing_id)
-    if listing is None:
-        raise NotFound("No such MARAC listing.")
     if listing.state is not MeetingState.LISTED:
         raise GuardFailed("Research can be added only while the case is listed.")
     row = AgencyResearch(
-        listing_id=listing_id,
+        listing_id=persisted_id(listing),
         agency=agency.strip(),
         known=known,
         summary=summary.strip() if known else "",
@@ -186,7 +205,6 @@ def add_research(
     after = {"research_id": row.id, "agency": row.agency, "known": known}
     referral_id = listing.referral_id
     audit.record(session, actor, "change", "referral", referral_id, "marac research", None, after)
-    uow.commit()
     return row
 
 

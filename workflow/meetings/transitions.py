@@ -15,11 +15,10 @@ from workflow.meetings.lifecycle import MeetingEvent, next_meeting_state
 from workflow.meetings.models import ListingChange, MaracAction, MaracListing, MaracSitting
 from workflow.models import utcnow
 from workflow.models.base import persisted_id
-from workflow.models.staff import Role
+from workflow.permissions import MEETING_STAFF
 from workflow.store import audit
 
 # The MARAC coordinator runs the meetings; a manager may stand in (as in casework).
-MEETING_STAFF = frozenset({Role.COORDINATOR, Role.MANAGER})
 
 
 def require_meeting_staff(actor: Actor) -> None:

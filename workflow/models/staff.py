@@ -13,6 +13,8 @@ class Role(StrEnum):
     IDVA = "idva"
     MANAGER = "manager"
     ADMIN = "admin"
+    # A MARAC agency representative: sees only the sittings they are invited to (issue 18).
+    AGENCY = "agency"
 
 
 class User(SQLModel, table=True):

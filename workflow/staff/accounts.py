@@ -15,7 +15,7 @@ from workflow.actors import Actor
 from workflow.errors import DomainError
 from workflow.models import User, utcnow
 from workflow.models.staff import Role
-from workflow.permissions import ACCOUNT_APPROVERS, CASE_READERS
+from workflow.permissions import ACCOUNT_APPROVERS, SECOND_APPROVAL
 from workflow.staff import sessions, sign_in, sign_in_limits
 from workflow.store import audit, outbox
 from workflow.store.db import UnitOfWork
@@ -74,7 +74,7 @@ def request_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Use
     user = _account(uow.session, user_id)
     if role == user.role and user.pending_role is None:
         raise DomainError(f"{user.email} is already {role.value}.")
-    if role not in CASE_READERS:
+    if role not in SECOND_APPROVAL:
         before = user.role
         user.role, user.pending_role, user.pending_role_by = role, None, None
         audit.record(
@@ -91,7 +91,7 @@ def request_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Use
 
 def hold_new_account(uow: UnitOfWork, actor: Actor, user: User) -> None:
     """A new account with a case-reading role stays off until a second person approves it."""
-    if user.role not in CASE_READERS:
+    if user.role not in SECOND_APPROVAL:
         return
     user.active = False
     user.pending_role, user.pending_role_by = user.role, actor.label
