@@ -14,6 +14,7 @@ from mailbox.fields import match_label, split_camel
 from mailbox.grid import Cell, Document, Mark, Row
 from mailbox.readers import pdf_boxes
 from mailbox.readers.layout import text_rows
+from mailbox.readers.pdf_fields import form_fields
 from mailbox.readers.pdf_shading import Carried, with_shading
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
@@ -43,7 +44,7 @@ def read_pdf(name: str, data: bytes) -> Document:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadablePart("password-protected PDF")
-        fields = reader.get_fields() or {}
+        fields = form_fields(reader)
         pages = [_page_text(p) for p in reader.pages[:MAX_PAGES]]
         unnamed = _unnamed_boxes(fields)
         placed = (
