@@ -36,6 +36,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="sqlite",
         help="database backend for the tests (default: sqlite)",
     )
+    parser.addoption(
+        "--only-database-tests",
+        action="store_true",
+        help="deselect the tests that never reach the database (no db_backend among their "
+        "fixtures): scripts/test gives it to the PostgreSQL pass when the SQLite pass runs them",
+    )
+
+
+# The fixture every database fixture rests on: a test without it in its closure cannot behave
+# differently on another backend, so running it again there only costs time.
+DATABASE_ROOT = "db_backend"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--only-database-tests"):
+        return
+    keep, drop = [], []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        (keep if DATABASE_ROOT in names else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

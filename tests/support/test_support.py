@@ -119,3 +119,43 @@ def test_dovecot_missing_binary_is_loud(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_database_url_matches_db_option(db_backend: str, database_url: str) -> None:
     assert database_url.startswith({"sqlite": "sqlite:", "postgresql": "postgresql"}[db_backend])
+
+
+class _Item:
+    def __init__(self, *fixtures: str) -> None:
+        self.fixturenames = list(fixtures)
+
+
+class _Config:
+    def __init__(self, only: bool) -> None:
+        self.only = only
+        self.deselected: list[_Item] = []
+
+        class Hook:
+            @staticmethod
+            def pytest_deselected(items: list[_Item]) -> None:
+                self.deselected.extend(items)
+
+        self.hook = Hook()
+
+    def getoption(self, name: str) -> bool:
+        assert name == "--only-database-tests"
+        return self.only
+
+
+@pytest.mark.parametrize("only", [False, True])
+def test_the_postgresql_pass_leaves_out_only_tests_that_never_reach_the_database(
+    only: bool,
+) -> None:
+    from tests.support.plugin import pytest_collection_modifyitems
+
+    reading, queue, browser = (
+        _Item("tmp_path"),
+        _Item("db_backend", "app"),
+        _Item("page", "db_backend"),
+    )
+    items = [reading, queue, browser]
+    config = _Config(only)
+    pytest_collection_modifyitems(config, items)  # type: ignore[arg-type]
+    assert items == ([queue, browser] if only else [reading, queue, browser])
+    assert config.deselected == ([reading] if only else [])
