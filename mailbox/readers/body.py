@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from mailbox.grid import Cell, Document, Row
 from mailbox.readers.layout import text_rows
+from mailbox.values import answer_word, lists_options
 
 MAX_BODY_CHARS = 500_000
 
@@ -84,11 +86,55 @@ def _number_lists(soup: BeautifulSoup) -> None:
 def _cells(tr: Tag) -> tuple[Cell, ...]:
     cells, x = [], 0
     for td in tr.find_all(["td", "th"]):
-        text = " ".join(td.get_text(" ").split())
-        cells.append(Cell(text, float(x)))
+        cells.append(_cell(td, float(x)))
         span = str(td.get("colspan") or "1")
         x += int(span) if span.isdigit() else 1
     return tuple(cells)
+
+
+def _cell(td: Tag, x: float) -> Cell:
+    """A table cell; a Word table pasted into a mail keeps its bold, so, as in Word, the one
+    printed choice in bold or highlight ("Yes / <b>No</b> / Don't know") is the pick."""
+    text = " ".join(td.get_text(" ").split())
+    if lists_options(text) and (picked := _emphasised_choice(td)) is not None:
+        return Cell(picked, x)
+    return Cell(text, x)
+
+
+_EMPHASIS = ("b", "strong", "mark")
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
+_FILL_STYLE = re.compile(
+    r"background(-color)?\s*:\s*(?!\s*(none|transparent|#?fff(fff)?\b|white))", re.I
+)
+
+
+def _emphasised_choice(td: Tag) -> str | None:
+    """Return the one printed choice set in bold or highlight, the others plain; else None."""
+    choices: list[tuple[str, bool]] = []
+    for piece in td.find_all(string=True):
+        for part in re.split(r"[/|,]", str(piece)):
+            words = " ".join(part.split())
+            if words and answer_word(words) is not None and not lists_options(words):
+                choices.append((words, _marked(piece, td)))
+    picked = [words for words, marked in choices if marked]
+    return picked[0] if len(choices) >= 2 and len(picked) == 1 else None
+
+
+def _marked(piece: Any, td: Tag) -> bool:
+    """Tell whether a choice's words sit in bold or highlight inside this cell."""
+    for parent in piece.parents:
+        if parent is td:
+            return False
+        if _emphasis(parent):
+            return True
+    return False
+
+
+def _emphasis(tag: Tag) -> bool:
+    style = str(tag.get("style") or "")
+    return (
+        tag.name in _EMPHASIS or bool(_BOLD_STYLE.search(style)) or bool(_FILL_STYLE.search(style))
+    )
 
 
 def _squash(text: str) -> str:

@@ -98,3 +98,46 @@ def test_html_with_bold_labels_and_a_numbered_list_of_answers() -> None:
         assert referral[key] == value, key
     assert referral["dash"]["answers"] == expected_answers(given)
     assert record["needs_review"] == []
+
+
+def _printed_choices_html(pick: dict[int, str]) -> str:
+    """A DASH pasted from Word into a mail: "Yes / No / Don't know" in each row, as `pick` marks."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{q}</td><td>{pick.get(n, 'Yes / No / Don&#39;t know')}</td></tr>"
+        for n, q in enumerate(DASH_QUESTIONS, start=1)
+    )
+    return (
+        "<html><body><p>MARAC referral</p><p>Victim name: Vera Victim</p>"
+        "<p><b>DASH risk checklist</b></p><table><tr><td>No</td><td>Question</td><td>Answer</td>"
+        f"</tr>{rows}</table></body></html>"
+    )
+
+
+def test_html_printed_choices_read_the_one_in_bold_or_highlight() -> None:
+    marks = {
+        "<b>Yes</b> / No / Don't know": "yes",
+        "Yes / <strong>No</strong> / Don't know": "no",
+        "Yes / No / <mark>Don't know</mark>": "dont_know",
+        '<span style="font-weight: 700">Yes</span> / No / Don\'t know': "yes",
+        'Yes / <span style="background-color:yellow">No</span> / Don\'t know': "no",
+    }
+    pick = {n: list(marks)[n % len(marks)] for n in range(1, 25)}
+    record = parse_message(email_bytes(body="see HTML", html=_printed_choices_html(pick)))
+    answers_read = record["referral"]["dash"]["answers"]
+    assert answers_read == {str(n): marks[pick[n]] for n in range(1, 25)}
+    assert not any(path.startswith("dash.answers") for path in record["needs_review"])
+
+
+def test_html_printed_choices_with_no_single_pick_are_listed_not_guessed() -> None:
+    doubtful = {
+        1: "<b>Yes</b> / <b>No</b> / Don't know",  # two in bold
+        2: "<b>Yes / No / Don't know</b>",  # the whole cell in bold
+        3: "Yes / No / Don't know",  # none
+        4: '<span style="background:white">Yes</span> / No / Don\'t know',  # white is no mark
+    }
+    pick = {n: doubtful.get(n, "<b>No</b> / Yes / Don't know") for n in range(1, 25)}
+    record = parse_message(email_bytes(body="see HTML", html=_printed_choices_html(pick)))
+    answers_read = record["referral"]["dash"]["answers"]
+    for n in doubtful:
+        assert answers_read[str(n)] is None or f"dash.answers.{n}" in record["needs_review"]
+    assert all(answers_read[str(n)] == "no" for n in range(5, 25))

@@ -246,6 +246,14 @@ def qlines_body(case: Case) -> str:
     return "\n".join([*lines, "", "Ruth Example", "Police Constable"])
 
 
+def _html_cell(cell: Cell) -> str:
+    if isinstance(cell, str):
+        return cell
+    if cell.style == "printed":  # a Word table pasted into a mail keeps the pick's bold
+        return " / ".join(f"<b>{w}</b>" if w == cell.word else w for w in WORD.values())
+    return text_tick(cell)
+
+
 def html_body(case: Case) -> str:
     """Return the referral as an HTML-only body with the checklist as tables."""
     parts = ["<p>Please accept this MARAC referral.</p>"]
@@ -257,7 +265,7 @@ def html_body(case: Case) -> str:
         rows = "".join(
             "<tr>"
             + "".join(
-                f'<td colspan="{span}">{cell if isinstance(cell, str) else text_tick(cell)}</td>'
+                f'<td colspan="{span}">{_html_cell(cell)}</td>'
                 for cell, span in _spans(row)
             )
             + "</tr>"

@@ -113,11 +113,12 @@ WIDER = [
     _case("xlsx", "published", "TRUE", "# q N D Y"),  # a check box control's linked cells
     _case("xlsx", "acpo", "1", "q D N Y c", seed=1),  # 1 and 0 typed in the answer columns
 ]
-# Every choice printed, the pick lost with the bold (text, a spreadsheet, a PDF's text layer):
+# Every choice printed, the pick lost with the bold (text, a spreadsheet, a PDF's text layer; an
+# HTML mail keeps it, and is read like Word):
 # once read as the first choice, Yes, and scored 24; now every answer is listed for review.
 UNPICKED = [
     _case(fmt, "published", "printed", columns)
-    for fmt, columns in (("body_plain", "# q a"), ("body_html", "q a c"), ("xlsx", "# q a"))
+    for fmt, columns in (("body_plain", "# q a"), ("body_8bit", "q a c"), ("xlsx", "# q a"))
 ] + [_case("pdf_flat", "acpo", "printed", "# q a c", seed=1)]
 
 
