@@ -18,7 +18,8 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from forms import marac, stalking
-from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
+from forms.page import PageForm
+from forms.stepper import PREFILL, Flow, Page, posted_fields
 from views import errors, remembered_referrer
 from views.deps import client_address, policy, uow
 from views.security import public
