@@ -33,6 +33,17 @@ def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _typed_checks(
+    label: str, required: str | None, max_length: int, check_empty: bool
+) -> list[Any]:
+    """Typed text's checks: given (unless `check_empty` leaves it to its own), not too long."""
+    checks: list[Any] = [_Required(required)] if required else [] if check_empty else [Optional()]
+    checks.append(
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    )
+    return checks
+
+
 def text(
     label: str,
     required: str | None = None,
@@ -44,10 +55,7 @@ def text(
 
     `check_empty` runs the validators on an empty value too (for an "I do not know" pair).
     """
-    checks: list[Any] = [_Required(required)] if required else [] if check_empty else [Optional()]
-    checks.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    )
+    checks = _typed_checks(label, required, max_length, check_empty)
     return StringField(
         label,
         validators=checks + kw.pop("validators", []),
@@ -65,10 +73,7 @@ def area(
     **kw: Any,
 ) -> Any:
     """A multi-line text box; `check_empty` as for text()."""
-    checks: list[Any] = [_Required(required)] if required else [] if check_empty else [Optional()]
-    checks.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    )
+    checks = _typed_checks(label, required, max_length, check_empty)
     return TextAreaField(label, validators=checks, widget=GovTextArea(), **kw)
 
 
