@@ -20,9 +20,9 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from forms import marac, stalking
-from forms.page import PageForm
-from forms.stepper import PREFILL, Flow, Page, posted_fields
+from forms.referral import marac, stalking
+from forms.referral.page import PageForm
+from forms.referral.stepper import PREFILL, Flow, Page, posted_fields
 from views import errors, remembered_referrer
 from views.deps import client_address, database, policy
 from views.security import public

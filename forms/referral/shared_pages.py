@@ -5,11 +5,11 @@ from typing import Any
 
 from wtforms.validators import Optional, StopValidation
 
-from forms.check_answers import question
-from forms.fields import MEDIUM, DateField, area, dont_know, radios, select, text
-from forms.page import PageForm
-from forms.stepper import Page
-from forms.validators import (
+from forms.referral.check_answers import question
+from forms.referral.fields import MEDIUM, DateField, area, dont_know, radios, select, text
+from forms.referral.page import PageForm
+from forms.referral.stepper import Page
+from forms.referral.validators import (
     WORK_EMAIL,
     phone_number,
     plausible_birth_date,

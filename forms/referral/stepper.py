@@ -7,8 +7,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from forms import shared_checks
-from forms.page import PageForm
+from forms.referral import shared_checks
+from forms.referral.page import PageForm
 from workflow.policy import Policy
 from workflow.web_referrals.screening import Stop
 

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field
 
-from forms.check_answers import answered, question, shown
-from forms.fields import NumberField
+from forms.referral.check_answers import answered, question, shown
+from forms.referral.fields import NumberField
 
 
 class PageForm(FlaskForm):

@@ -1,7 +1,7 @@
 """What the shared pages stop or note, whichever form asks them: too young or out of area stops
 a referral early, and check your answers says what the coordinator will check."""
 
-from forms.page import PageForm
+from forms.referral.page import PageForm
 from workflow.policy import Policy
 from workflow.rules.eligibility import referrer_rule
 from workflow.rules.outcome import Result

@@ -3,12 +3,12 @@
 from datetime import date
 from typing import Any
 
-from forms.checklist_pages import checklist_answers, checklist_form
-from forms.fields import MEDIUM, DateField, area, radios, text, ticks
-from forms.page import PageForm
-from forms.shared_pages import SHARED_PAGES, victim_fields
-from forms.stepper import Flow, Page
-from forms.validators import not_in_future, plausible_birth_date
+from forms.referral.checklist_pages import checklist_answers, checklist_form
+from forms.referral.fields import MEDIUM, DateField, area, radios, text, ticks
+from forms.referral.page import PageForm
+from forms.referral.shared_pages import SHARED_PAGES, victim_fields
+from forms.referral.stepper import Flow, Page
+from forms.referral.validators import not_in_future, plausible_birth_date
 from workflow.assessment.checklists import STALKING_SCREEN
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy

@@ -8,9 +8,9 @@ from typing import Any
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from forms.check_answers import answered, question, shown
-from forms.fields import area, radios, text, ticks
-from forms.page import PageForm
+from forms.referral.check_answers import answered, question, shown
+from forms.referral.fields import area, radios, text, ticks
+from forms.referral.page import PageForm
 from workflow.assessment.checklists import ANSWER_LABELS, Question
 
 
