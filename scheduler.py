@@ -166,17 +166,18 @@ def eventful(counts: Mapping[str, Any]) -> bool:
     return any(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts.values())
 
 
-def _seconds(settings: Mapping[str, Any], name: str, default: float) -> float:
-    return float(settings.get(name) or default)
+def _seconds(settings: Mapping[str, Any], name: str) -> float:
+    """A setting in seconds; unset, its default in config.Settings."""
+    return float(settings.get(name) or getattr(config.DEFAULTS, name.lower()))
 
 
 def add_jobs(scheduler: BaseScheduler, jobs: Jobs) -> BaseScheduler:
     """Add the jobs at their intervals, each first run at once, never two of one at a time."""
     s = jobs.settings
     every = {
-        "poll-mailbox": (jobs.poll_mailbox, _seconds(s, "POLL_INTERVAL_SECONDS", 60)),
-        "send-reminders": (jobs.send_reminders, _seconds(s, "REMINDER_INTERVAL_SECONDS", 300)),
-        "send-outbox": (jobs.send_outbox, _seconds(s, "OUTBOX_INTERVAL_SECONDS", 30)),
+        "poll-mailbox": (jobs.poll_mailbox, _seconds(s, "POLL_INTERVAL_SECONDS")),
+        "send-reminders": (jobs.send_reminders, _seconds(s, "REMINDER_INTERVAL_SECONDS")),
+        "send-outbox": (jobs.send_outbox, _seconds(s, "OUTBOX_INTERVAL_SECONDS")),
         "purge-drafts": (jobs.purge_drafts, DRAFT_PURGE_SECONDS),
         "purge-counters": (jobs.purge_counters, DRAFT_PURGE_SECONDS),
         # Renewing on its own keeps the lease while a long job runs.
@@ -206,11 +207,11 @@ def run_forever(
 
         database = database or current_app.extensions["database"]
         settings = settings or current_app.config
-    logs.configure(settings.get("LOG_LEVEL") or "INFO")
+    logs.configure(settings.get("LOG_LEVEL") or config.DEFAULTS.log_level)
     jobs = Jobs(
         database,
         settings,
-        lease_ttl=timedelta(seconds=_seconds(settings, "SCHEDULER_LEASE_SECONDS", 90)),
+        lease_ttl=timedelta(seconds=_seconds(settings, "SCHEDULER_LEASE_SECONDS")),
         policy=config.policy(settings),
     )
     scheduler = add_jobs(BlockingScheduler(timezone="Europe/London"), jobs)

@@ -22,19 +22,17 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password"), Length(max=200)],
-    )
-    new = PasswordField(
+def _new_password(description: str) -> PasswordField:
+    return PasswordField(
         "New password",
-        description=f"{passwords.RULES}, and different from your current password.",
+        description=description,
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )
-    confirm = PasswordField(
+
+
+def _confirm_new_password() -> PasswordField:
+    return PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
         validators=[
@@ -42,6 +40,16 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new", "Enter the same new password twice"),
         ],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password"), Length(max=200)],
+    )
+    new = _new_password(f"{passwords.RULES}, and different from your current password.")
+    confirm = _confirm_new_password()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
@@ -50,20 +58,8 @@ class SignOutEverywhereForm(FlaskForm):
 
 
 class SetUpForm(FlaskForm):
-    new = PasswordField(
-        "New password",
-        description=f"{passwords.RULES}.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter a new password"), Length(max=200)],
-    )
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Confirm your new password"),
-            EqualTo("new", "Enter the same new password twice"),
-        ],
-    )
+    new = _new_password(f"{passwords.RULES}.")
+    confirm = _confirm_new_password()
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 

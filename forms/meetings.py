@@ -33,6 +33,15 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if value else value
 
 
+def _agency() -> StringField:
+    return StringField(
+        "Agency",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[InputRequired("Enter the agency"), Length(max=200)],
+    )
+
+
 class DayField(DateField):
     """A day/month/year date; a request without its three parts counts as not entered (the
     GOV.UK widget cannot show anything else)."""
@@ -89,12 +98,7 @@ class SittingForm(VersionedForm):
 
 
 class AttendanceForm(VersionedForm):
-    agency = StringField(
-        "Agency",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[InputRequired("Enter the agency"), Length(max=200)],
-    )
+    agency = _agency()
     present = RadioField(
         "Did the agency attend?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, it sent no one")],
@@ -207,12 +211,7 @@ class CompleteForm(VersionedForm):
 
 
 class ResearchForm(FlaskForm):
-    agency = StringField(
-        "Agency",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[InputRequired("Enter the agency"), Length(max=200)],
-    )
+    agency = _agency()
     known = RadioField(
         "Is the case known to the agency?",
         choices=[SelectChoice("yes", "Yes, known to us"), SelectChoice("no", "Not known")],

@@ -11,21 +11,9 @@ from mailbox.form_reading import FormReading
 from mailbox.questions import DASH, SDASH
 from mailbox.values import POSTCODE, read_value
 from workflow.assessment.checklists import DASH_QUESTIONS, S_DASH_QUESTIONS
+from workflow.record.translate import PERSON_FIELDS
 
-RECORD_FIELDS = {
-    "referrer": ("name", "agency", "role", "email", "phone"),
-    "victim": (
-        "name",
-        "date_of_birth",
-        "gender",
-        "address",
-        "postcode",
-        "phone",
-        "safe_to_contact",
-        "safe_contact_notes",
-    ),
-    "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
-}
+RECORD_FIELDS = PERSON_FIELDS  # each person's fields, in order, declared once
 QUESTION_COUNT = {DASH: DASH_QUESTIONS, SDASH: S_DASH_QUESTIONS}
 
 

@@ -48,7 +48,7 @@ UPLOAD_TYPES = {
 
 
 # A message whose reading takes longer than this is quarantined: no attachment stalls the poller.
-DEFAULT_PARSE_TIMEOUT_SECONDS = 60.0
+DEFAULT_PARSE_TIMEOUT_SECONDS = float(config.DEFAULTS.parse_timeout_seconds)
 
 
 def read_now(raw: bytes, max_attachment_bytes: int, own_addresses: frozenset[str]) -> Reading:

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select, update
 
+from config import DEFAULTS
 from workflow.models import Outbox, Referral, utcnow
 from workflow.models.mail import OutboxStatus
 from workflow.store.db import Database
@@ -59,10 +60,11 @@ class SmtpSettings:
     port: int | None = None
     username: str | None = None
     password: str | None = None
-    security: str = "starttls"
-    mail_from: str = "referrals@localhost"
+    security: str = DEFAULTS.smtp_security
+    mail_from: str = DEFAULTS.mail_from
     timeout: float = 30.0
-    backoff: timedelta = timedelta(minutes=1)  # after the first failure, then doubled
+    # After the first failure, then doubled.
+    backoff: timedelta = timedelta(seconds=DEFAULTS.smtp_backoff_seconds)
     max_backoff: timedelta = timedelta(hours=1)
     max_attempts: int = 30  # about a day of retries at the longest pause, then failed
     claim: timedelta = timedelta(minutes=10)
@@ -77,9 +79,11 @@ class SmtpSettings:
             port=int(get("SMTP_PORT") or 0) or None,
             username=get("SMTP_USERNAME") or None,
             password=get("SMTP_PASSWORD") or None,
-            security=get("SMTP_SECURITY") or "starttls",
-            mail_from=get("MAIL_FROM") or "referrals@localhost",
-            backoff=timedelta(seconds=float(get("SMTP_BACKOFF_SECONDS") or 60)),
+            security=get("SMTP_SECURITY") or cls.security,
+            mail_from=get("MAIL_FROM") or cls.mail_from,
+            backoff=timedelta(
+                seconds=float(get("SMTP_BACKOFF_SECONDS") or cls.backoff.total_seconds())
+            ),
         )
 
     @property

@@ -30,6 +30,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
+from config import DEFAULTS
 from mailbox.ingest import IngestConfig, arrival, process, store
 from workflow.actors import Actor
 from workflow.inbound import mailbox_health
@@ -53,7 +54,8 @@ LEFTOVER_AGE = timedelta(minutes=10)
 
 
 # A message over this size is never fetched: it goes to quarantine unread, its size recorded.
-DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_MESSAGE_BYTES = DEFAULTS.imap_max_message_bytes
+RETRY_DELAYS = (2.0, 10.0)  # seconds; a test knob (IMAP_RETRY_DELAYS), not a setting
 # Bodies are fetched a few at a time so one batch never holds more than this in memory.
 FETCH_BYTES = 64 * 1024 * 1024
 # Enough of a too-large message's header to say who sent it and what it is.
@@ -76,15 +78,16 @@ class MailboxSettings:
     username: str | None = None
     password: str | None = None
     port: int | None = None
-    security: str = "ssl"
-    folder: str = "INBOX"
-    processed_folder: str = "Processed"
-    quarantine_folder: str = "Quarantine"
-    timeout: float = 30.0
-    retry_delays: tuple[float, ...] = (2.0, 10.0)  # in-cycle retries after a dropped connection
-    backoff: timedelta = timedelta(seconds=30)  # first pause between failed cycles, then doubled
-    lease: timedelta = timedelta(minutes=5)
-    batch: int = 50
+    security: str = DEFAULTS.imap_security
+    folder: str = DEFAULTS.imap_folder
+    processed_folder: str = DEFAULTS.imap_processed_folder
+    quarantine_folder: str = DEFAULTS.imap_quarantine_folder
+    timeout: float = DEFAULTS.imap_timeout_seconds
+    retry_delays: tuple[float, ...] = RETRY_DELAYS  # in-cycle retries after a dropped connection
+    # The first pause between failed cycles, then doubled.
+    backoff: timedelta = timedelta(seconds=DEFAULTS.imap_backoff_seconds)
+    lease: timedelta = timedelta(seconds=DEFAULTS.imap_lease_seconds)
+    batch: int = DEFAULTS.imap_batch
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     ingest: IngestConfig = field(default_factory=IngestConfig)
 
@@ -97,15 +100,17 @@ class MailboxSettings:
             username=get("IMAP_USERNAME"),
             password=get("IMAP_PASSWORD"),
             port=int(get("IMAP_PORT") or 0) or None,
-            security=get("IMAP_SECURITY") or "ssl",
-            folder=get("IMAP_FOLDER") or "INBOX",
-            processed_folder=get("IMAP_PROCESSED_FOLDER") or "Processed",
-            quarantine_folder=get("IMAP_QUARANTINE_FOLDER") or "Quarantine",
-            timeout=float(get("IMAP_TIMEOUT_SECONDS") or 30),
-            retry_delays=tuple(_given(get("IMAP_RETRY_DELAYS"), (2.0, 10.0))),
-            backoff=timedelta(seconds=float(get("IMAP_BACKOFF_SECONDS") or 30)),
-            lease=timedelta(seconds=float(get("IMAP_LEASE_SECONDS") or 300)),
-            batch=int(get("IMAP_BATCH") or 50),
+            security=get("IMAP_SECURITY") or cls.security,
+            folder=get("IMAP_FOLDER") or cls.folder,
+            processed_folder=get("IMAP_PROCESSED_FOLDER") or cls.processed_folder,
+            quarantine_folder=get("IMAP_QUARANTINE_FOLDER") or cls.quarantine_folder,
+            timeout=float(get("IMAP_TIMEOUT_SECONDS") or cls.timeout),
+            retry_delays=tuple(_given(get("IMAP_RETRY_DELAYS"), RETRY_DELAYS)),
+            backoff=timedelta(
+                seconds=float(get("IMAP_BACKOFF_SECONDS") or cls.backoff.total_seconds())
+            ),
+            lease=timedelta(seconds=float(get("IMAP_LEASE_SECONDS") or cls.lease.total_seconds())),
+            batch=int(get("IMAP_BATCH") or cls.batch),
             max_message_bytes=int(get("IMAP_MAX_MESSAGE_BYTES") or DEFAULT_MAX_MESSAGE_BYTES),
             ingest=IngestConfig.from_settings(settings),
         )

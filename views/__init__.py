@@ -22,6 +22,7 @@ from views import (
     staff,
     two_factor,
 )
+from workflow import permissions
 from workflow.assessment.checklists import DASH_QUESTIONS
 
 SERVICE_NAME = "Stalking, Harassment and MARAC Referrals"
@@ -53,6 +54,10 @@ def init_app(app: Flask) -> None:
             "service_name": SERVICE_NAME,
             "partnership_name": PARTNERSHIP_NAME,
             "dash_questions": DASH_QUESTIONS,
+            # Role checks in templates read the same groups as the views' guards.
+            "permissions": permissions,
+            "role_in": security.role_in,
+            "may_act_on": security.may_act_on,
         }
     )
     for blueprint in (

@@ -5,7 +5,7 @@ decides who sees what and when, and audits every look."""
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
@@ -56,8 +56,6 @@ def _agenda_page(sitting_id: int, status: int = 200, failed: FlaskForm | None = 
     try:
         with uow() as work:
             shown = access.agency_agenda(work, actor(), sitting_id, _pattern(), _today())
-    except PermissionDenied:
-        abort(403)
     except GuardFailed:
         form = AcceptForm()
         return render_template(
@@ -89,11 +87,8 @@ def agenda(sitting_id: int) -> Any:
 def accept(sitting_id: int) -> Any:
     form = AcceptForm()
     if form.validate_on_submit():
-        try:
-            with uow() as work:
-                access.accept_confidentiality(work, actor(), sitting_id, _pattern(), _today())
-        except PermissionDenied:
-            abort(403)
+        with uow() as work:  # refused: the app's 403 page (views/errors.py)
+            access.accept_confidentiality(work, actor(), sitting_id, _pattern(), _today())
         return redirect(url_for("agency.agenda", sitting_id=sitting_id))
     return render_template(
         "meetings/agency_accept.html",
@@ -120,10 +115,8 @@ def research(sitting_id: int, listing_id: int) -> Any:
                     _pattern(),
                     _today(),
                 )
-        except NotFound:
-            abort(404)
-        except PermissionDenied:
-            abort(403)
+        except (NotFound, PermissionDenied):
+            raise  # the app's 404 and 403 pages (views/errors.py), not a message on the form
         except DomainError as refused:
             form.known.errors = [*list(form.known.errors), str(refused)]
         else:

@@ -294,10 +294,8 @@ def confirm(referral_id: int) -> Any:
             review.confirm(work, actor(), referral_id, int(form.version.data), form.path.data or "")
     except StaleReferral as stale:
         flash(str(stale))
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    except (NotFound, PermissionDenied):
+        raise  # the app's 404 and 403 pages (views/errors.py), not a flash
     except DomainError as refused:
         flash(str(refused))
     else:

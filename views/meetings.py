@@ -2,14 +2,16 @@
 
 Thin: each page parses its form and calls one use case in workflow/meetings/. When someone else
 changed the listing, sitting or action meanwhile, the page comes back with what was typed still
-in the form and a message saying so (409), as casework pages do.
+in the form and a message saying so (409), as casework pages do. A sitting, listing or referral
+that is not there, or not this person's to see, rises to the app's 404 and 403 pages
+(views/errors.py). Who may reach these pages is `MEETING_STAFF` in workflow/permissions.py.
 """
 
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -44,7 +46,7 @@ from workflow.meetings.lifecycle import (
 )
 from workflow.meetings.models import MaracSitting, MeetingState
 from workflow.models import Referral
-from workflow.permissions import CASEWORKERS
+from workflow.permissions import MEETING_STAFF
 from workflow.referrals import viewing
 from workflow.store.db import UnitOfWork
 
@@ -76,10 +78,8 @@ def _run(form: FlaskForm, action: Callable[[UnitOfWork], Any]) -> tuple[bool, in
     except StaleReferral as stale:
         _refuse(form, str(stale))
         return False, 409
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
+    except (NotFound, PermissionDenied):
+        raise  # the app's 404 and 403 pages (views/errors.py), not a message on the form
     except DomainError as refused:
         _refuse(form, str(refused))
         return False, 200
@@ -110,7 +110,7 @@ def _chosen(value: str) -> int | None:
 
 
 @bp.route("/sittings")
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def sittings_page() -> Any:
     with uow() as work:
         found = sittings.upcoming(work, _pattern(), _today())
@@ -118,7 +118,7 @@ def sittings_page() -> Any:
 
 
 @bp.route("/sittings/new", methods=["GET", "POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def new_sitting() -> Any:
     form = OneOffSittingForm()
     added: list[MaracSitting] = []
@@ -143,13 +143,10 @@ def new_sitting() -> Any:
 
 
 def _sitting_page(sitting_id: int, status: int = 200, **forms: FlaskForm) -> Any:
-    try:
-        with uow() as work:
-            shown = agenda.agenda(work, actor(), sitting_id)
-            present = sittings.attendance(work.session, sitting_id)
-            invited = access.invitations(work.session, sitting_id)
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        shown = agenda.agenda(work, actor(), sitting_id)
+        present = sittings.attendance(work.session, sitting_id)
+        invited = access.invitations(work.session, sitting_id)
     settings = forms.get("settings") or SittingForm(
         prefix="sitting", obj=shown.sitting, formdata=None
     )
@@ -175,13 +172,13 @@ def _sitting_page(sitting_id: int, status: int = 200, **forms: FlaskForm) -> Any
 
 
 @bp.route("/sittings/<int:sitting_id>")
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def sitting(sitting_id: int) -> Any:
     return _sitting_page(sitting_id)
 
 
 @bp.route("/sittings/<int:sitting_id>/change", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def change_sitting(sitting_id: int) -> Any:
     form = SittingForm(prefix="sitting")
 
@@ -198,7 +195,7 @@ def change_sitting(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/attendance", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def attendance(sitting_id: int) -> Any:
     form = AttendanceForm(prefix="attendance")
 
@@ -222,7 +219,7 @@ def attendance(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/invite", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def invite(sitting_id: int) -> Any:
     form = InviteForm(prefix="invite")
 
@@ -237,13 +234,10 @@ def invite(sitting_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:sitting_id>/print")
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def print_agenda(sitting_id: int) -> Any:
-    try:
-        with uow() as work:
-            shown = agenda.agenda(work, actor(), sitting_id, page="printed agenda")
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        shown = agenda.agenda(work, actor(), sitting_id, page="printed agenda")
     printed_at = datetime.now(LONDON).strftime("%-d %B %Y at %H:%M")
     return render_template("meetings/print.html", agenda=shown, printed_at=printed_at)
 
@@ -252,7 +246,7 @@ def print_agenda(sitting_id: int) -> Any:
 
 
 @bp.route("/referrals/<int:referral_id>/list", methods=["GET", "POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def list_case(referral_id: int) -> Any:
     form = ListForm()
     form.sitting.choices = _sitting_choices([(NEXT, "The next sitting with space")])
@@ -274,12 +268,9 @@ def list_case(referral_id: int) -> Any:
     if done:
         flash("The case is listed at MARAC.")
         return redirect(url_for("meetings.case", listing_id=listed[0]))
-    try:
-        with uow() as work:
-            referral: Referral = viewing.look_up(work, actor(), referral_id, "list at marac")
-            history = listings.listings_of(work.session, referral_id)
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        referral: Referral = viewing.look_up(work, actor(), referral_id, "list at marac")
+        history = listings.listings_of(work.session, referral_id)
     if not form.is_submitted() or status == 409:
         form.version.data = str(referral.version)
         form.sitting.data = form.sitting.data or NEXT
@@ -287,11 +278,8 @@ def list_case(referral_id: int) -> Any:
 
 
 def _case_page(listing_id: int, status: int = 200, failed: FlaskForm | None = None) -> Any:
-    try:
-        with uow() as work:
-            shown = agenda.case_at_marac(work, actor(), listing_id)
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        shown = agenda.case_at_marac(work, actor(), listing_id)
     version = str(shown.listing.version)
     forms: dict[str, FlaskForm] = {
         # Blank forms beside the one posted: they must not read the request's fields.
@@ -328,7 +316,7 @@ def _case_page(listing_id: int, status: int = 200, failed: FlaskForm | None = No
 
 
 @bp.route("/cases/<int:listing_id>")
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def case(listing_id: int) -> Any:
     return _case_page(listing_id)
 
@@ -344,7 +332,7 @@ def _case_post(
 
 
 @bp.route("/cases/<int:listing_id>/hearing", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def hearing(listing_id: int) -> Any:
     form = HearingForm(prefix="hearing")
     return _case_post(
@@ -364,7 +352,7 @@ def hearing(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/actions", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def add_action(listing_id: int) -> Any:
     form = ActionForm(prefix="action")
     return _case_post(
@@ -382,7 +370,7 @@ def add_action(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/research", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def research(listing_id: int) -> Any:
     form = ResearchForm(prefix="research")
     return _case_post(
@@ -401,7 +389,7 @@ def research(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/complete", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def complete(listing_id: int) -> Any:
     form = CompleteForm(prefix="complete")
     return _case_post(
@@ -413,7 +401,7 @@ def complete(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/actions/<int:action_id>", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def end_action(listing_id: int, action_id: int) -> Any:
     form = EndActionForm(prefix=f"end{action_id}")
     event = ActionEvent.CLOSE if form.close.data else ActionEvent.DONE
@@ -458,11 +446,8 @@ def _move(listing_id: int, form: AdjournForm, adjourning: bool) -> Any:
     if done:
         flash("The case is adjourned." if adjourning else "The case is re-listed.")
         return redirect(url_for("meetings.case", listing_id=moved[0]))
-    try:
-        with uow() as work:
-            shown = agenda.case_at_marac(work, actor(), listing_id)
-    except NotFound:
-        abort(404)
+    with uow() as work:
+        shown = agenda.case_at_marac(work, actor(), listing_id)
     if not form.is_submitted() or status == 409:
         form.version.data = str(shown.listing.version)
         form.sitting.data = form.sitting.data or NEXT
@@ -471,13 +456,13 @@ def _move(listing_id: int, form: AdjournForm, adjourning: bool) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/adjourn", methods=["GET", "POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def adjourn(listing_id: int) -> Any:
     return _move(listing_id, AdjournForm(), adjourning=True)
 
 
 @bp.route("/cases/<int:listing_id>/relist", methods=["GET", "POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def relist(listing_id: int) -> Any:
     form = AdjournForm()
     # Re-listing asks only where: the adjournment's reason was given when it was adjourned.

@@ -1,8 +1,11 @@
-"""The public referral forms: a stepper over server-side drafts, check your answers, send once."""
+"""The public referral forms: a stepper over server-side drafts, check your answers, send once.
 
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Any, TypeVar
+The draft's lifecycle (start, save a page, send, discard, how long it lasts) is
+workflow/web_referrals/lifecycle.py; the pages and their order are forms/. What stays here is
+HTTP: the draft's cookie, redirects and pages.
+"""
+
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -17,23 +20,21 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from forms import marac, stalking
-from forms.referral_common import PREFILL, Flow, Page, PageForm, posted_fields
+from forms.referral import marac, stalking
+from forms.referral.page import PageForm
+from forms.referral.stepper import PREFILL, Flow, Page, posted_fields
 from views import errors, remembered_referrer
-from views.deps import client_address, policy, uow
+from views.deps import client_address, database, policy
 from views.security import public
 from workflow.assessment.checklists import dash_meaning
 from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.referrals.acknowledgement import NEXT_STEPS
 from workflow.rules.risk import dash_band
-from workflow.store import throttle
-from workflow.store.retries import retried
-from workflow.web_referrals import drafts
+from workflow.web_referrals import drafts, lifecycle
 from workflow.web_referrals.screening import Stop
 
 bp = Blueprint("referral_forms", __name__, url_prefix="/refer")
-T = TypeVar("T")
 
 FLOWS: dict[str, Flow] = {"stalking": stalking.FLOW, "marac": marac.FLOW}
 BUILDERS = {"stalking": stalking.to_new_referral, "marac": marac.to_new_referral}
@@ -45,17 +46,10 @@ def _setting(name: str) -> int:
     return int(current_app.config[name])
 
 
-def _lifetime(shared: bool) -> timedelta:
-    """How long a draft lasts unused: much shorter when the referrer said the computer is shared."""
-    if shared:
-        return timedelta(minutes=_setting("REFERRAL_SHARED_DRAFT_MINUTES"))
-    return timedelta(hours=_setting("REFERRAL_DRAFT_HOURS"))
-
-
-def _unused_for(shared: bool) -> str:
-    if shared:
-        return f"{_setting('REFERRAL_SHARED_DRAFT_MINUTES')} minutes"
-    return f"{_setting('REFERRAL_DRAFT_HOURS')} hours"
+def _lifetimes() -> lifecycle.Lifetimes:
+    return lifecycle.Lifetimes(
+        _setting("REFERRAL_DRAFT_HOURS"), _setting("REFERRAL_SHARED_DRAFT_MINUTES")
+    )
 
 
 def _flow(kind: str) -> Flow:
@@ -102,24 +96,15 @@ def _forget(response: Response, kind: str) -> Response:
     return response
 
 
-def _race(attempt: Callable[[], T]) -> T:
-    """Run a short transaction again, briefly and with jitter, when a concurrent one won a race
-    (two first requests from one address insert the same counter)."""
-    return retried(attempt, pause=0.02, jitter=True)
-
-
 def _allowed(what: str) -> bool:
     """Count one attempt for this client; the caller shows the limit page when it is over."""
     limit = _setting(f"REFERRAL_{what.upper()}S_PER_HOUR")
+    return lifecycle.allowed(database(), what, client_address(), limit)
 
-    def attempt() -> bool:
-        with uow() as work:
-            key = f"referral-{what}:{client_address()}"
-            ok = throttle.allow(work.session, key, limit, timedelta(hours=1))
-            work.commit()
-            return ok
 
-    return _race(attempt)
+def _draft(kind: str) -> ReferralDraft | None:
+    """The live draft this browser holds for this form, sent or not."""
+    return lifecycle.find(database(), _token(kind), PATHWAYS[kind])
 
 
 def _too_many(flow: Flow | None = None) -> Any:
@@ -137,9 +122,8 @@ def index() -> Any:
 @public
 def start(kind: str) -> Any:
     flow = _flow(kind)
-    with uow() as work:
-        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
-        resume = _resume_slug(flow, draft) if draft and not draft.submitted_at else None
+    draft = _draft(kind)
+    resume = _resume_slug(flow, draft) if draft and not draft.submitted_at else None
     return render_template(
         "referral/start.html",
         flow=flow,
@@ -151,8 +135,11 @@ def start(kind: str) -> Any:
 
 
 def _resume_slug(flow: Flow, draft: ReferralDraft) -> str:
-    missing = [p.slug for p in flow.asked(draft.pages) if p.slug not in draft.pages]
-    return missing[0] if missing else "check"
+    return lifecycle.first_unsaved(_asked(flow, draft.pages), draft.pages) or "check"
+
+
+def _asked(flow: Flow, stored: dict[str, Any]) -> list[str]:
+    return [p.slug for p in flow.asked(stored)]
 
 
 @bp.post("/<kind>/start")
@@ -166,15 +153,8 @@ def begin(kind: str) -> Any:
     mine = remembered_referrer.remembered() if not shared else {}
     if mine and "referrer" not in carried:  # shown on the referrer page to check, not saved
         carried[PREFILL + "referrer"] = mine
-
-    def attempt() -> str:
-        with uow() as work:
-            token = drafts.start(work.session, PATHWAYS[kind], _lifetime(shared), carried)
-            work.commit()
-            return token
-
-    token = _race(attempt)
-    first = next((p.slug for p in flow.asked(carried) if p.slug not in carried), flow.pages[0].slug)
+    token = lifecycle.begin(database(), PATHWAYS[kind], _lifetimes().of(shared), carried)
+    first = lifecycle.first_unsaved(_asked(flow, carried), carried) or flow.pages[0].slug
     return _keep(redirect(url_for(".page", kind=kind, slug=first)), kind, token, shared)
 
 
@@ -182,9 +162,8 @@ def _carried_pages(carry: str | None) -> dict[str, Any]:
     """The shared pages and the suspect of a stalking draft that turned out to be domestic abuse."""
     if carry != "stalking":
         return {}
-    with uow() as work:
-        draft = drafts.find(work.session, _token("stalking"), Pathway.STALKING_IDVA)
-        return marac.from_stalking(draft.pages) if draft and not draft.submitted_at else {}
+    stalking_pages = lifecycle.unsent_pages(database(), _token("stalking"), Pathway.STALKING_IDVA)
+    return marac.from_stalking(stalking_pages) if stalking_pages is not None else {}
 
 
 @bp.route("/<kind>/<slug>", methods=["GET", "POST"])
@@ -194,7 +173,14 @@ def page(kind: str, slug: str) -> Any:
     step = flow.page(slug) or abort(404)
     form = step.form(meta={"csrf": False}) if request.method == "POST" else None
     if form is not None and form.validate():
-        kept = _race(lambda: _save(kind, slug, form))
+        kept = lifecycle.save_page(
+            database(),
+            _token(kind),
+            PATHWAYS[kind],
+            slug,
+            posted_fields(form),
+            _lifetimes().of(_shared(kind)),
+        )
         if kept is None or kept.submitted_at:
             return _lost(kind, kept)
         response = _after(flow, slug, form, kept.pages)
@@ -207,17 +193,16 @@ def page(kind: str, slug: str) -> Any:
 def _show(flow: Flow, step: Page, form: PageForm | None) -> Any:
     """Render a page: with what was just posted, else with what the draft holds."""
     kind, slug = flow.kind, step.slug
-    with uow() as work:
-        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
-        if draft is None or draft.submitted_at:
-            return _lost(kind, draft)
-        if not step.asked(draft.pages):  # a follow-on page its answers no longer call for
-            return redirect(url_for(".check", kind=kind))
-        form = form or flow.load(step, draft.pages)
-        score = marac.score_so_far(draft.pages, slug) if slug in marac.DASH_SLUGS else None
-        stored = draft.pages
-        carried = slug not in stored and PREFILL + slug in stored
-        remembered = bool(remembered_referrer.remembered())
+    draft = _draft(kind)
+    if draft is None or draft.submitted_at:
+        return _lost(kind, draft)
+    stored = draft.pages
+    if not step.asked(stored):  # a follow-on page its answers no longer call for
+        return redirect(url_for(".check", kind=kind))
+    form = form or flow.load(step, stored)
+    score = marac.score_so_far(stored, slug) if slug in marac.DASH_SLUGS else None
+    carried = slug not in stored and PREFILL + slug in stored
+    remembered = bool(remembered_referrer.remembered())
     return render_template(
         "referral/page.html",
         flow=flow,
@@ -249,23 +234,13 @@ def _page_expired(_error: CSRFError) -> Any:
     return redirect(url_for(target, kind=kind))
 
 
-def _save(kind: str, slug: str, form: Any) -> ReferralDraft | None:
-    """Keep a valid page in its draft; return the draft (None when it has gone)."""
-    with uow() as work:
-        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
-        if draft is not None and not draft.submitted_at:
-            drafts.save_page(draft, slug, posted_fields(form), _lifetime(_shared(kind)))
-            work.commit()
-        return draft
-
-
 def _after(flow: Flow, slug: str, form: Any, stored: dict[str, Any]) -> Any:
     stop = flow.stop_after(slug, form, policy())
     if stop:
         return redirect(url_for(".stopped", kind=flow.kind, reason=stop.value))
     if request.args.get("change"):
         # A changed answer may call for a follow-on page (DASH Q8 now Yes): ask it first.
-        unanswered = next((p.slug for p in flow.asked(stored) if p.slug not in stored), None)
+        unanswered = lifecycle.first_unsaved(_asked(flow, stored), stored)
         if unanswered:
             return redirect(url_for(".page", kind=flow.kind, slug=unanswered, change=1))
         return redirect(url_for(".check", kind=flow.kind))
@@ -281,7 +256,7 @@ def _lost(kind: str, draft: ReferralDraft | None) -> Any:
     if _token(kind):
         flash(
             f"Your answers were deleted because they were not used for "
-            f"{_unused_for(_shared(kind))}. Please start again."
+            f"{_lifetimes().words(_shared(kind))}. Please start again."
         )
     return _forget(redirect(url_for(".start", kind=kind)), kind)
 
@@ -310,13 +285,12 @@ def check(kind: str) -> Any:
     flow = _flow(kind)
     if request.method == "POST":
         return _send(kind, flow)
-    with uow() as work:
-        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
-        if draft is None or draft.submitted_at:
-            return _lost(kind, draft)
-        forms, missing = flow.validated(draft.pages)
-        stop = flow.first_stop({s: f for s, f in forms.items() if s in draft.pages}, policy())
-        submit_token, pages = draft.submit_token, flow.asked(draft.pages)
+    draft = _draft(kind)
+    if draft is None or draft.submitted_at:
+        return _lost(kind, draft)
+    forms, missing = flow.validated(draft.pages)
+    stop = flow.first_stop({s: f for s, f in forms.items() if s in draft.pages}, policy())
+    submit_token, pages = draft.submit_token, flow.asked(draft.pages)
     if stop:
         return redirect(url_for(".stopped", kind=kind, reason=stop.value))
     if missing:
@@ -353,20 +327,15 @@ def _send(kind: str, flow: Flow) -> Any:
 
     if not _allowed("send"):
         return _too_many(flow)
-
-    def attempt() -> drafts.Submission:
-        with uow() as work:
-            return drafts.submit(
-                work,
-                _token(kind),
-                request.form.get("submit_token", ""),
-                build,
-                policy(),
-                current_app.config["BASE_URL"],
-            )
-
     try:
-        _race(attempt)
+        lifecycle.send(
+            database(),
+            _token(kind),
+            request.form.get("submit_token", ""),
+            build,
+            policy(),
+            current_app.config["BASE_URL"],
+        )
     except drafts.DraftExpired:
         return _lost(kind, None)
     except drafts.DraftChanged as changed:
@@ -379,11 +348,7 @@ def _send(kind: str, flow: Flow) -> Any:
 @public
 def done(kind: str) -> Any:
     flow = _flow(kind)
-    with uow() as work:
-        draft = drafts.find(work.session, _token(kind), PATHWAYS[kind])
-        reference = draft.reference if draft else ""
-        sent = drafts.take_sent_copy(draft) if draft else {}
-        work.commit()
+    reference, sent = lifecycle.collect_sent(database(), _token(kind), PATHWAYS[kind])
     if not reference:
         return redirect(url_for(".start", kind=kind))
     # The referrer's own copy of what was sent, for them to print; never mailed.
@@ -402,8 +367,6 @@ def done(kind: str) -> Any:
 @public
 def delete(kind: str) -> Any:
     _flow(kind)
-    with uow() as work:
-        drafts.discard(work.session, _token(kind))
-        work.commit()
+    lifecycle.discard(database(), _token(kind))
     flash("Your answers have been deleted.")
     return _forget(redirect(url_for(".index")), kind)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, request
 
-from forms.referral_common import ReferrerForm
+from forms.referral.shared_pages import ReferrerForm
 from views import cookies
 
 COOKIE = "referrer-details"

@@ -9,6 +9,9 @@ from flask import Flask, Response, abort, flash, redirect, request, session, url
 from flask_login import current_user, logout_user
 
 from views import same_origin
+from views.deps import actor
+from workflow import permissions
+from workflow.models.referral import Referral
 from workflow.models.staff import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,10 +96,14 @@ _PASSWORD_EXEMPT = {"auth.change_password", "auth.logout", "static", "assets"}
 _ENROLMENT_EXEMPT = _PASSWORD_EXEMPT | {"two_factor.set_up"}
 
 
+def _names(groups: tuple[frozenset[Role], ...]) -> tuple[str, ...]:
+    return tuple(sorted(str(role) for group in groups for role in group))
+
+
 def role_required(*groups: frozenset[Role]) -> Callable[[F], F]:
     """Let only signed-in staff with a role in one of `groups` (workflow/permissions.py) reach
     the view; others get 403."""
-    roles = tuple(sorted(str(role) for group in groups for role in group))
+    roles = _names(groups)
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -111,6 +118,17 @@ def role_required(*groups: frozenset[Role]) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def role_in(*groups: frozenset[Role]) -> bool:
+    """Say whether the signed-in person's role is in one of `groups` (workflow/permissions.py):
+    what a template shows, as `role_required` is what a view lets through."""
+    return bool(current_user.is_authenticated) and current_user.role in _names(groups)
+
+
+def may_act_on(referral: Referral) -> bool:
+    """Say whether the signed-in person may act on this referral (an IDVA: their own only)."""
+    return bool(current_user.is_authenticated) and permissions.may_read(actor(), referral)
 
 
 def public(view: F) -> F:

@@ -205,7 +205,7 @@ def test_a_follow_up_given_under_another_answer_is_refused_not_stored(
     ],
 )
 def test_either_reason_is_stored_as_the_one_reason(consent: dict[str, str], reason: str) -> None:
-    from forms.marac import consent_reason
+    from forms.referral.marac import consent_reason
 
     page = {"consent_refused_reason": None, "consent_not_sought_reason": None, **consent}
     assert consent_reason(page) == reason

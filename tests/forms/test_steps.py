@@ -5,7 +5,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from forms import marac
+from forms.referral import marac
 from tests.forms.answers import marac as marac_answers
 from tests.forms.answers import post_page, start
 

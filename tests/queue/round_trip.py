@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from wtforms import BooleanField, RadioField
 
-from forms import marac, stalking
-from forms.referral_common import Flow, shown
+from forms.referral import marac, stalking
+from forms.referral.check_answers import shown
+from forms.referral.stepper import Flow
 from tests.forms.answers import fill, submit_token
 from tests.queue.every_field import FIELD_PATHS
 from tests.web.pages import check_page, csrf_token

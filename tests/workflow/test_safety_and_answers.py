@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from wtforms import RadioField, SelectField, SelectMultipleField
 
-from forms import marac, stalking
+from forms.referral import marac, stalking
 from tests.factories import make_referral, new_referral
 from workflow.assessment.checklists import DASH
 from workflow.models import Assessment

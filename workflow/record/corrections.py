@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from workflow.actors import Actor
-from workflow.assessment.assessing import apply_rules
 from workflow.assessment.checklists import DASH, STALKING_SCREEN
 from workflow.errors import GuardFailed, NotFound
 from workflow.models import Referral, utcnow
@@ -22,9 +21,8 @@ from workflow.permissions import CASEWORKERS, require_role
 from workflow.policy import Policy
 from workflow.record import lawful_bases
 from workflow.record.catalogue import BY_PATH, CHILD, PERPETRATOR, Item, Kind, value_at
-from workflow.record.review import latest_checklist
+from workflow.record.review import as_json, latest_checklist, record_correction
 from workflow.referrals.casework import load
-from workflow.store import audit
 from workflow.store.db import UnitOfWork
 
 _PERSON = re.compile(r"^(perpetrators|children)\.(\d+)\.(\w+)$")
@@ -191,10 +189,6 @@ def typed(value: Any, found: Target) -> str:
     return found.item.shown(value)
 
 
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else getattr(value, "value", value)
-
-
 def correct_answer(
     uow: UnitOfWork,
     actor: Actor,
@@ -218,19 +212,15 @@ def correct_answer(
     else:
         before, after = _correct_referral(referral, found, text)
     referral.updated_at = utcnow()
-    apply_rules(uow.session, referral, policy)
-    audit.record(
-        uow.session,
+    return record_correction(
+        uow,
         actor,
-        "correct",
-        "referral",
-        referral.id,
-        f"Corrected {found.item.label}: {reason.strip()}",
-        before={path: _json(before)},
-        after={path: _json(after), "reason": reason.strip()},
+        referral,
+        policy,
+        f"{found.item.label}: {reason.strip()}",
+        before={path: as_json(before)},
+        after={path: as_json(after), "reason": reason.strip()},
     )
-    uow.commit()
-    return referral
 
 
 def _correct_part(uow: UnitOfWork, referral: Referral, found: Target, text: str) -> tuple[Any, Any]:

@@ -96,8 +96,34 @@ EDITABLE = {
 }
 
 
-def _json(value: Any) -> Any:
+def as_json(value: Any) -> Any:
+    """Return a corrected value as the audit trail keeps it (a date as ISO, an enum's value)."""
     return value.isoformat() if isinstance(value, date) else getattr(value, "value", value)
+
+
+def record_correction(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral: Referral,
+    policy: Policy,
+    what: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> Referral:
+    """Re-run the rules on a corrected referral, audit the correction and commit."""
+    apply_rules(uow.session, referral, policy)
+    audit.record(
+        uow.session,
+        actor,
+        "correct",
+        "referral",
+        referral.id,
+        f"Corrected {what}",
+        before=before,
+        after=after,
+    )
+    uow.commit()
+    return referral
 
 
 def split_answer_path(path: str) -> tuple[str, str] | None:
@@ -142,19 +168,15 @@ def correct_field(
     after = editable.parse(value)
     setattr(referral, editable.attribute, after)
     _settle(referral, path)
-    apply_rules(uow.session, referral, policy)
-    audit.record(
-        uow.session,
+    return record_correction(
+        uow,
         actor,
-        "correct",
-        "referral",
-        referral.id,
-        f"Corrected {editable.label}: {reason}",
-        before={path: _json(before)},
-        after={path: _json(after), "reason": reason},
+        referral,
+        policy,
+        f"{editable.label}: {reason}",
+        before={path: as_json(before)},
+        after={path: as_json(after), "reason": reason},
     )
-    uow.commit()
-    return referral
 
 
 def latest_checklist(uow: UnitOfWork, referral_id: int, checklist: str) -> Assessment | None:
@@ -200,14 +222,12 @@ def correct_answer(
     assessment.provenance = {**(assessment.provenance or {}), question: corrected}
     score_assessment(assessment)
     _settle(referral, path)
-    apply_rules(uow.session, referral, policy)
-    audit.record(
-        uow.session,
+    return record_correction(
+        uow,
         actor,
-        "correct",
-        "referral",
-        referral.id,
-        f"Corrected {checklist.replace('_', ' ')} question {question}: {reason}",
+        referral,
+        policy,
+        f"{checklist.replace('_', ' ')} question {question}: {reason}",
         before=before,
         after={
             path: answer,
@@ -216,8 +236,6 @@ def correct_answer(
             "reason": reason,
         },
     )
-    uow.commit()
-    return referral
 
 
 def confirm(

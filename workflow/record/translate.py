@@ -40,8 +40,24 @@ def _assessments(record: dict[str, Any], instrument: Instrument | None) -> list[
     return found
 
 
+# Each person's fields in the extraction record (docs/contract.md), in the order a reader fills
+# them (mailbox/extract.py reads them from here).
+PERSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "referrer": ("name", "agency", "role", "email", "phone"),
+    "victim": (
+        "name",
+        "date_of_birth",
+        "gender",
+        "address",
+        "postcode",
+        "phone",
+        "safe_to_contact",
+        "safe_contact_notes",
+    ),
+    "perpetrator": ("name", "date_of_birth", "relationship_to_victim"),
+}
 # The extraction record's keys (docs/contract.md): a reader that names another loses that answer.
-RECORD_KEYS = {
+RECORD_KEYS: dict[str, set[str]] = {
     "": {
         "pathway",
         "referrer",
@@ -54,18 +70,7 @@ RECORD_KEYS = {
         "professional_judgement",
         "reason_for_referral",
     },
-    "referrer": {"name", "agency", "role", "email", "phone"},
-    "victim": {
-        "name",
-        "date_of_birth",
-        "gender",
-        "address",
-        "postcode",
-        "phone",
-        "safe_to_contact",
-        "safe_contact_notes",
-    },
-    "perpetrator": {"name", "date_of_birth", "relationship_to_victim"},
+    **{person: set(names) for person, names in PERSON_FIELDS.items()},
 }
 
 

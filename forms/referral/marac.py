@@ -5,25 +5,12 @@ from typing import Any
 
 from wtforms.validators import StopValidation
 
-from forms.referral_common import (
-    MEDIUM,
-    OLDEST_PLAUSIBLE_AGE,
-    PREFILL,
-    SHARED_PAGES,
-    DateField,
-    Flow,
-    Page,
-    PageForm,
-    area,
-    checklist_answers,
-    checklist_form,
-    not_in_future,
-    number,
-    plausible_birth_date,
-    radios,
-    text,
-    victim_fields,
-)
+from forms.referral.checklist_pages import checklist_answers, checklist_form
+from forms.referral.fields import MEDIUM, DateField, area, number, radios, text
+from forms.referral.page import PageForm
+from forms.referral.shared_pages import SHARED_PAGES, victim_fields
+from forms.referral.stepper import PREFILL, Flow, Page
+from forms.referral.validators import OLDEST_PLAUSIBLE_AGE, not_in_future, plausible_birth_date
 from workflow.assessment import checklists
 from workflow.assessment.assessing import perpetrator_age
 from workflow.assessment.checklists import DASH, STALKING_SCREEN

@@ -3,28 +3,21 @@
 from datetime import date
 from typing import Any
 
-from forms.referral_common import (
-    MEDIUM,
-    SHARED_PAGES,
-    YES_NO_DK,
-    DateField,
-    Flow,
-    Page,
-    PageForm,
-    area,
-    checklist_answers,
-    checklist_form,
-    not_in_future,
-    plausible_birth_date,
-    radios,
-    text,
-    ticks,
-    victim_fields,
-)
+from forms.referral.checklist_pages import checklist_answers, checklist_form
+from forms.referral.fields import MEDIUM, DateField, area, radios, text, ticks
+from forms.referral.page import PageForm
+from forms.referral.shared_pages import SHARED_PAGES, victim_fields
+from forms.referral.stepper import Flow, Page
+from forms.referral.validators import not_in_future, plausible_birth_date
 from workflow.assessment.checklists import STALKING_SCREEN
 from workflow.models.referral import Consent, Instrument, Pathway, Source
 from workflow.policy import Policy
-from workflow.record.options import BEHAVIOUR_WHERE, STALKING_CONSENT, SUSPECT_RELATIONSHIPS
+from workflow.record.options import (
+    BEHAVIOUR_WHERE,
+    STALKING_CONSENT,
+    SUSPECT_RELATIONSHIPS,
+    YES_NO_DK,
+)
 from workflow.referrals.receiving import NewAssessment, NewReferral
 from workflow.web_referrals.screening import Stop, check_relationship, check_stalking_consent
 
