@@ -264,10 +264,7 @@ def html_body(case: Case) -> str:
     for table in tables(case):
         rows = "".join(
             "<tr>"
-            + "".join(
-                f'<td colspan="{span}">{_html_cell(cell)}</td>'
-                for cell, span in _spans(row)
-            )
+            + "".join(f'<td colspan="{span}">{_html_cell(cell)}</td>' for cell, span in _spans(row))
             + "</tr>"
             for row in table
         )
