@@ -113,6 +113,12 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # until this many days after it.
         "MARAC_AGENDA_RELEASE_WORKING_DAYS": _env_int("MARAC_AGENDA_RELEASE_WORKING_DAYS", 5),
         "MARAC_AGENCY_ACCESS_DAYS_AFTER": _env_int("MARAC_AGENCY_ACCESS_DAYS_AFTER", 7),
+        # After a hearing the minutes and action plan reach the invited agencies within this
+        # many working days, else the reminder job tells the coordinator (docs/domain.md).
+        "MARAC_MINUTES_WORKING_DAYS": _env_int("MARAC_MINUTES_WORKING_DAYS", 3),
+        # A MARAC referral not heard this many working days after it was received is flagged
+        # in the queue (workflow/meetings/follow_up.py).
+        "MARAC_HEARD_WITHIN_WORKING_DAYS": _env_int("MARAC_HEARD_WITHIN_WORKING_DAYS", 10),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),
