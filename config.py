@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from workflow.meetings.calendar import sitting_pattern
+from workflow.meetings.calendar import (
+    HEARD_WITHIN_WORKING_DAYS,
+    MINUTES_WORKING_DAYS,
+    sitting_pattern,
+)
 from workflow.policy import CAMBS, Policy
 
 ROOT = Path(__file__).resolve().parent
@@ -115,10 +119,12 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MARAC_AGENCY_ACCESS_DAYS_AFTER": _env_int("MARAC_AGENCY_ACCESS_DAYS_AFTER", 7),
         # After a hearing the minutes and action plan reach the invited agencies within this
         # many working days, else the reminder job tells the coordinator (docs/domain.md).
-        "MARAC_MINUTES_WORKING_DAYS": _env_int("MARAC_MINUTES_WORKING_DAYS", 3),
+        "MARAC_MINUTES_WORKING_DAYS": _env_int("MARAC_MINUTES_WORKING_DAYS", MINUTES_WORKING_DAYS),
         # A MARAC referral not heard this many working days after it was received is flagged
         # in the queue (workflow/meetings/follow_up.py).
-        "MARAC_HEARD_WITHIN_WORKING_DAYS": _env_int("MARAC_HEARD_WITHIN_WORKING_DAYS", 10),
+        "MARAC_HEARD_WITHIN_WORKING_DAYS": _env_int(
+            "MARAC_HEARD_WITHIN_WORKING_DAYS", HEARD_WITHIN_WORKING_DAYS
+        ),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 15),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 10),

@@ -15,12 +15,14 @@ from workflow.errors import GuardFailed, StaleReferral
 from workflow.meetings import access, actions, chasing, follow_up
 from workflow.meetings import listing as listings
 from workflow.meetings.actions import NewAction
+from workflow.meetings.follow_up import NOT_HEARD_IN_TIME
 from workflow.meetings.lifecycle import ActionEvent
 from workflow.meetings.models import MaracAction, MaracListing
 from workflow.models import AuditEvent, Outbox, Referral
 from workflow.models.referral import Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import Policy
+from workflow.queue.listing import QueueFilter, queue_page
 from workflow.referrals import casework
 from workflow.referrals.states import State
 from workflow.store.db import Database
@@ -311,3 +313,42 @@ HEARD_WITHIN = [
 @pytest.mark.parametrize(("pathway", "heard_yet", "today", "late"), HEARD_WITHIN)
 def test_not_heard_in_time(pathway: Pathway, heard_yet: bool, today: date, late: bool) -> None:
     assert follow_up.not_heard_in_time(pathway, RECEIVED, heard_yet, today, 10) is late
+
+
+def test_the_sql_cutoff_agrees_with_the_rule_on_every_day() -> None:
+    # Over two months with bank holidays (Easter 2027: 26 and 29 March), for 0, 3 and 10 days.
+    start = date(2027, 3, 1)
+    for days in (0, 3, 10):
+        for offset in range(60):
+            today = start + timedelta(days=offset + 20)
+            cutoff = follow_up.late_cutoff(today, days)
+            for back in range(40):
+                received = datetime.combine(
+                    today - timedelta(days=back), datetime.min.time(), tzinfo=UTC
+                ) + timedelta(hours=11)
+                late = follow_up.not_heard_in_time(Pathway.MARAC, received, False, today, days)
+                assert (received < cutoff) is late, (today, received, days)
+
+
+def test_the_queue_flags_and_filters_marac_cases_not_heard_in_time(
+    database: Database, coordinator: Actor
+) -> None:
+    waiting = checked_referral(database, coordinator)
+    stalking = checked_referral(database, coordinator, pathway=Pathway.STALKING_IDVA)
+    was_heard = heard(database, coordinator)
+    soon = datetime.now(UTC) + timedelta(days=1)
+    later = datetime.now(UTC) + timedelta(days=40)
+
+    def flagged(now: datetime, f: QueueFilter | None = None) -> set[int]:
+        with database.uow() as uow:
+            page = queue_page(uow, coordinator, f or QueueFilter(), now=now)
+        return {row.referral.id for row in page.rows if NOT_HEARD_IN_TIME in row.flags}
+
+    assert flagged(soon) == set()
+    assert flagged(later) == {waiting.id}
+    assert stalking.id not in flagged(later) and was_heard.referral_id not in flagged(later)
+    only = QueueFilter(flag=NOT_HEARD_IN_TIME)
+    with database.uow() as uow:
+        rows = queue_page(uow, coordinator, only, now=later).rows
+    assert [row.referral.id for row in rows] == [waiting.id]
+    assert flagged(later, QueueFilter(heard_within=60)) == set()  # the setting moves it

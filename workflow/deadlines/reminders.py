@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from workflow.deadlines.steps import KIND_LABELS, DeadlineKind, describe_overdue, refresh_deadline
 from workflow.deadlines.working_time import LONDON, add_working_days, is_working_day
 from workflow.meetings import chasing
+from workflow.meetings.calendar import MINUTES_WORKING_DAYS
 from workflow.models import Outbox, Referral, ReminderSent, User
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
@@ -44,7 +45,7 @@ class ReminderSettings:
     coordinators_address: tuple[str, ...] = ()  # else every active coordinator's own address
     batch: int = 500
     digest_limit: int = 200
-    marac_minutes_working_days: int = 3  # MARAC_MINUTES_WORKING_DAYS
+    marac_minutes_working_days: int = MINUTES_WORKING_DAYS
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ReminderSettings":
@@ -53,7 +54,9 @@ class ReminderSettings:
         return cls(
             base_url=settings.get("BASE_URL") or "",
             coordinators_address=tuple(a.strip() for a in addresses.split(",") if a.strip()),
-            marac_minutes_working_days=int(settings.get("MARAC_MINUTES_WORKING_DAYS", 3)),
+            marac_minutes_working_days=int(
+                settings.get("MARAC_MINUTES_WORKING_DAYS", MINUTES_WORKING_DAYS)
+            ),
         )
 
 

@@ -14,6 +14,11 @@ from typing import Any
 
 from workflow.deadlines.working_time import is_working_day
 
+# The defaults of MARAC_MINUTES_WORKING_DAYS and MARAC_HEARD_WITHIN_WORKING_DAYS (config.py):
+# minutes out within 3 working days (docs/domain.md); heard within two weeks of receipt.
+MINUTES_WORKING_DAYS = 3
+HEARD_WITHIN_WORKING_DAYS = 10
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -32,10 +37,10 @@ class SittingPattern:
     access_days_after: int = 7
     # The minutes and action plan go to the invited agencies within this many working days of
     # the hearing; the reminder job tells the coordinator when they have not (docs/domain.md).
-    minutes_working_days: int = 3
+    minutes_working_days: int = MINUTES_WORKING_DAYS
     # A listed case should be heard within this many working days of its receipt; the queue
     # flags a MARAC referral not heard by then.
-    heard_within_working_days: int = 10
+    heard_within_working_days: int = HEARD_WITHIN_WORKING_DAYS
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
@@ -83,8 +88,10 @@ def sitting_pattern(settings: Mapping[str, Any]) -> SittingPattern:
         chair=str(settings["MARAC_SITTING_CHAIR"]),
         release_working_days=int(settings["MARAC_AGENDA_RELEASE_WORKING_DAYS"]),
         access_days_after=int(settings["MARAC_AGENCY_ACCESS_DAYS_AFTER"]),
-        minutes_working_days=int(settings.get("MARAC_MINUTES_WORKING_DAYS", 3)),
-        heard_within_working_days=int(settings.get("MARAC_HEARD_WITHIN_WORKING_DAYS", 10)),
+        minutes_working_days=int(settings.get("MARAC_MINUTES_WORKING_DAYS", MINUTES_WORKING_DAYS)),
+        heard_within_working_days=int(
+            settings.get("MARAC_HEARD_WITHIN_WORKING_DAYS", HEARD_WITHIN_WORKING_DAYS)
+        ),
     )
 
 

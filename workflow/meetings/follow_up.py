@@ -8,16 +8,19 @@ every action done or closed with a reason — and the referral closes with it ("
 only when it was allocated "MARAC only": a referral with an IDVA stays open for the IDVA's work.
 """
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
-from workflow.deadlines.working_time import london_date
+from workflow.deadlines.working_time import LONDON, london_date
 from workflow.errors import GuardFailed
 from workflow.inbound import referrer_domains
 from workflow.meetings.calendar import working_days_after
-from workflow.meetings.models import MaracListing, MeetingState
+from workflow.meetings.models import MaracAction, MaracListing, MeetingState
 from workflow.meetings.transitions import load_listing, require_meeting_staff
 from workflow.models import Outbox, Referral, utcnow
 from workflow.models.referral import Outcome, Pathway
@@ -53,6 +56,40 @@ def publish_minutes(
     audit.record(uow.session, actor, "change", "referral", referral_id, summary, None, after)
     uow.commit()
     return listing
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """A heard case's minutes as the invited agencies see them once published."""
+
+    heard_on: date
+    risks: str
+    outcome: str
+    actions: tuple[MaracAction, ...]
+
+
+def published_minutes(session: Session, listing_ids: Sequence[int]) -> dict[int, Minutes]:
+    """Return listing id -> its minutes, for those of `listing_ids` whose minutes are published."""
+    listings = session.exec(
+        select(MaracListing).where(
+            col(MaracListing.id).in_(listing_ids),
+            col(MaracListing.minutes_published_at).is_not(None),
+        )
+    ).all()
+    ids = [listing.id for listing in listings]
+    plan: dict[int, list[MaracAction]] = {}
+    query = select(MaracAction).where(col(MaracAction.listing_id).in_(ids))
+    for action in session.exec(query.order_by(col(MaracAction.due_on), col(MaracAction.id))):
+        plan.setdefault(action.listing_id, []).append(action)
+    return {
+        listing.id or 0: Minutes(
+            listing.heard_on or date.min,
+            listing.risks,
+            listing.outcome,
+            tuple(plan.get(listing.id or 0, [])),
+        )
+        for listing in listings
+    }
 
 
 def tell_referrer_heard(
@@ -99,6 +136,9 @@ def close_if_marac_only(
     return True
 
 
+NOT_HEARD_IN_TIME = "not_heard_in_time"  # the queue's flag (workflow.queue.keys.FLAG_LABELS)
+
+
 def heard_by(received_at: datetime, working_days: int) -> date:
     """Return the day by which a MARAC referral received at `received_at` should be heard."""
     return working_days_after(london_date(received_at), working_days)
@@ -111,3 +151,44 @@ def not_heard_in_time(
     if pathway is not Pathway.MARAC or heard:
         return False
     return today > heard_by(received_at, working_days)
+
+
+def late_cutoff(today: date, working_days: int) -> datetime:
+    """Return the instant before which a MARAC referral received, and not heard, is late today.
+
+    Heard-by grows with the day received, so the late ones are those received up to the last
+    day whose heard-by is before today: one comparison the queue's SQL can make.
+    """
+    day = today
+    while working_days_after(day, working_days) >= today:
+        day -= timedelta(days=1)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
+
+
+def not_heard_in_time_condition(today: date, working_days: int) -> sa.ColumnElement[bool]:
+    """Return the SQL condition for a MARAC referral past its "heard within" deadline."""
+    heard = (
+        sa.exists()
+        .where(
+            col(MaracListing.referral_id) == col(Referral.id),
+            col(MaracListing.heard_on).is_not(None),
+        )
+        .correlate(Referral)
+    )
+    return sa.and_(
+        col(Referral.pathway) == Pathway.MARAC,
+        col(Referral.received_at) < late_cutoff(today, working_days),
+        ~heard,
+    )
+
+
+def not_heard_in_time_ids(
+    session: Session, referral_ids: Sequence[int], today: date, working_days: int
+) -> set[int]:
+    """Return which of `referral_ids` are MARAC referrals past their "heard within" deadline."""
+    if not referral_ids:
+        return set()
+    query = sa.select(col(Referral.id)).where(
+        col(Referral.id).in_(referral_ids), not_heard_in_time_condition(today, working_days)
+    )
+    return set(session.execute(query).scalars())
