@@ -25,7 +25,7 @@ from workflow.meetings.models import (
     MaracListing,
     MaracSitting,
 )
-from workflow.models import Referral, User
+from workflow.models import Outbox, Referral, User
 from workflow.models.staff import Role
 from workflow.store import outbox
 from workflow.store.db import Database
@@ -93,6 +93,22 @@ def _overdue_actions(session: Session, today: date) -> list[_Overdue]:
     return [_Overdue(*row) for row in session.execute(query)]
 
 
+def _action_key(item: _Overdue) -> str:
+    return f"marac-action:{item.action_id}:{item.due_on.isoformat()}"
+
+
+def _minutes_key(listing_id: int) -> str:
+    return f"marac-minutes:{listing_id}"
+
+
+def _queued(session: Session, keys: list[str]) -> set[str]:
+    # What earlier runs chased, in one query: every run reads the same candidates again.
+    if not keys:
+        return set()
+    query = select(Outbox.dedupe_key).where(col(Outbox.dedupe_key).in_(keys))
+    return {key for key in session.exec(query) if key is not None}
+
+
 def _link(base_url: str, listing_id: int) -> str:
     return f"{base_url.rstrip('/')}/marac/cases/{listing_id}"
 
@@ -122,7 +138,7 @@ def _chase_action(session: Session, item: _Overdue, to: list[str], base_url: str
         subject=f"Overdue MARAC action ({item.agency}) for referral {item.reference}",
         body_text=text,
         body_html=body_html,
-        dedupe_key=f"marac-action:{item.action_id}:{item.due_on.isoformat()}",
+        dedupe_key=_action_key(item),
         referral_id=item.referral_id,
     )
     return mail is not None
@@ -167,7 +183,7 @@ def _chase_minutes(session: Session, row: _Heard, to: list[str], base_url: str, 
         subject=f"MARAC minutes not published for referral {reference}",
         body_text=text,
         body_html=body_html,
-        dedupe_key=f"marac-minutes:{listing_id}",
+        dedupe_key=_minutes_key(listing_id),
         referral_id=referral_id,
     )
     return mail is not None
@@ -187,13 +203,17 @@ def chase(
     with database.uow() as uow:
         session = uow.session
         staff = _coordinators(session, coordinators)
-        for item in _overdue_actions(session, today):
+        overdue = _overdue_actions(session, today)
+        late = _unpublished(session, today, minutes_working_days)
+        keys = [_action_key(i) for i in overdue] + [_minutes_key(row[0]) for row in late]
+        done = _queued(session, keys)
+        for item in (i for i in overdue if _action_key(i) not in done):
             to = staff + _representatives(session, item.sitting_id, item.agency)
             if not to:
                 report.no_recipient += 1
             elif _chase_action(session, item, to, base_url):
                 report.actions += 1
-        for row in _unpublished(session, today, minutes_working_days):
+        for row in (row for row in late if _minutes_key(row[0]) not in done):
             if not staff:
                 report.no_recipient += 1
             elif _chase_minutes(session, row, staff, base_url, minutes_working_days):
