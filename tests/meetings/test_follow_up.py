@@ -70,7 +70,7 @@ def mail(database: Database, kind: str) -> list[Outbox]:
 
 
 def run(database: Database, day: date) -> chasing.ChaseReport:
-    return chasing.chase(database, noon(day), BASE)
+    return chasing.chase(database, noon(day), chasing.ChaseSettings(BASE))
 
 
 # --- Overdue actions ---------------------------------------------------------------------------
@@ -137,6 +137,33 @@ def test_the_owning_agencys_invited_representatives_are_chased_too(
     assert sent.to == [coordinator.label, "rep@police.example.org"]
 
 
+# Due Tuesday 16 March; chased from Wednesday 17; escalated when still open after one more
+# working day beyond the first (the policy's escalate_after_working_days): from Friday 19.
+# (days the job runs, escalated on the last?)
+ESCALATIONS = [
+    ((date(2027, 3, 17), date(2027, 3, 18)), False),
+    ((date(2027, 3, 17), date(2027, 3, 19)), True),
+    ((date(2027, 3, 19),), False),  # never chased before: chased now, escalated later
+    ((date(2027, 3, 17), date(2027, 3, 22), date(2027, 3, 29)), True),
+]
+
+
+@pytest.mark.parametrize(("days", "escalated"), ESCALATIONS)
+def test_an_action_still_open_after_its_chase_is_escalated_to_managers_once(
+    database: Database, coordinator: Actor, days: tuple[date, ...], escalated: bool
+) -> None:
+    make_user(database, Role.MANAGER, "manager@example.org")
+    act(database, coordinator, heard(database, coordinator), "Police")
+    reports = [run(database, day) for day in days]
+    assert sum(r.actions for r in reports) == 1
+    assert sum(r.escalations for r in reports) == int(escalated)
+    sent = mail(database, "marac_action_escalation")
+    assert len(sent) == int(escalated)
+    if escalated:
+        assert sent[0].to == ["manager@example.org"]
+        assert sent[0].subject.startswith("Escalation") and "Jade" not in sent[0].body_text
+
+
 def test_the_reminder_job_chases_marac_actions(database: Database, coordinator: Actor) -> None:
     act(database, coordinator, heard(database, coordinator), "Police")
     report = send_reminders(database, noon(DUE + timedelta(days=1)), ReminderSettings(BASE))
@@ -173,8 +200,9 @@ def test_minutes_not_published_within_the_deadline_are_flagged_once(
 
 def test_the_minutes_deadline_is_a_setting(database: Database, coordinator: Actor) -> None:
     heard(database, coordinator)
-    assert chasing.chase(database, noon(date(2027, 3, 8)), BASE, (), 5).minutes == 0
-    assert chasing.chase(database, noon(date(2027, 3, 10)), BASE, (), 5).minutes == 1
+    five = chasing.ChaseSettings(BASE, minutes_working_days=5)
+    assert chasing.chase(database, noon(date(2027, 3, 8)), five).minutes == 0
+    assert chasing.chase(database, noon(date(2027, 3, 10)), five).minutes == 1
 
 
 def test_publishing_the_minutes_needs_a_hearing_and_happens_once(

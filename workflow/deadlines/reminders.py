@@ -71,6 +71,7 @@ class ReminderReport:
     retried_batches: int = 0
     backfilled: int = 0
     marac_actions: int = 0  # overdue MARAC actions chased (workflow/meetings/chasing.py)
+    marac_escalations: int = 0  # ...and escalated, still open after that
     marac_minutes: int = 0  # MARAC minutes not published in time
 
     def counts(self) -> dict[str, int]:
@@ -81,6 +82,7 @@ class ReminderReport:
             "digests": self.digests,
             "no_recipient": self.no_recipient,
             "marac_actions": self.marac_actions,
+            "marac_escalations": self.marac_escalations,
             "marac_minutes": self.marac_minutes,
         }
 
@@ -89,7 +91,8 @@ class ReminderReport:
         return (
             f"send-reminders: {self.reminders} reminders, {self.escalations} escalations, "
             f"{self.digests} digests queued; {self.no_recipient} with nobody to tell; "
-            f"MARAC: {self.marac_actions} overdue actions chased, {self.marac_minutes} minutes late"
+            f"MARAC: {self.marac_actions} overdue actions chased, {self.marac_escalations} "
+            f"escalated, {self.marac_minutes} minutes late"
         )
 
 
@@ -458,19 +461,21 @@ def backfill_deadlines(database: Database, policy: Policy = CAMBS, batch: int = 
 
 
 def _chase_marac(
-    database: Database, now: datetime, settings: ReminderSettings, report: ReminderReport
+    database: Database,
+    now: datetime,
+    settings: ReminderSettings,
+    policy: Policy,
+    report: ReminderReport,
 ) -> None:
-    chased = _retrying(
-        report,
-        lambda: chasing.chase(
-            database,
-            now,
-            settings.base_url,
-            settings.coordinators_address,
-            settings.marac_minutes_working_days,
-        ),
+    marac = chasing.ChaseSettings(
+        settings.base_url,
+        settings.coordinators_address,
+        settings.marac_minutes_working_days,
+        policy.escalate_after_working_days,
     )
+    chased = _retrying(report, lambda: chasing.chase(database, now, marac))
     report.marac_actions += chased.actions
+    report.marac_escalations += chased.escalations
     report.marac_minutes += chased.minutes
     report.no_recipient += chased.no_recipient
 
@@ -485,8 +490,8 @@ def send_reminders(
     _run_level(database, REMINDER, now, settings, policy, report)
     _run_level(database, ESCALATION, now, settings, policy, report)
     report.digests = _retrying(report, lambda: _digest(database, now, settings, policy))
-    _chase_marac(database, now, settings, report)
+    _chase_marac(database, now, settings, policy, report)
     queued = report.reminders or report.escalations or report.digests or report.no_recipient
-    queued = queued or report.marac_actions or report.marac_minutes
+    queued = queued or report.marac_actions or report.marac_escalations or report.marac_minutes
     log.log(logging.INFO if queued else logging.DEBUG, "%s", report.summary())
     return report

@@ -1,7 +1,9 @@
 """The reminder job's MARAC part (issue 18): overdue actions chased, unpublished minutes flagged.
 
 An open action past its due date is chased once per due date: to the coordinators and to the
-owning agency's representatives invited to that sitting. A heard case whose minutes are not
+owning agency's representatives invited to that sitting; still open the policy's
+`escalate_after_working_days` working days after that (as a referral's overdue step), it is
+escalated once to the managers (else the coordinators). A heard case whose minutes are not
 published within MARAC_MINUTES_WORKING_DAYS working days is flagged to the coordinators once.
 Exactly once through the outbox's dedupe key, written in the same transaction as the read.
 Mail holds the reference, the owning agency, the dates and a link; never anything about the
@@ -17,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workflow.deadlines.working_time import london_date
+from workflow.meetings.calendar import working_days_after
 from workflow.meetings.follow_up import HEARD_STATES, minutes_due_on
 from workflow.meetings.models import (
     ActionState,
@@ -36,8 +39,20 @@ class ChaseReport:
     """What one run queued."""
 
     actions: int = 0
+    escalations: int = 0
     minutes: int = 0
     no_recipient: int = 0
+
+
+@dataclass(frozen=True)
+class ChaseSettings:
+    """Where links point, whom to tell, and the deadlines (MARAC_MINUTES_WORKING_DAYS; the
+    policy's escalate_after_working_days)."""
+
+    base_url: str
+    coordinators: tuple[str, ...] = ()
+    minutes_working_days: int = 3
+    escalate_after_working_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,8 @@ class _Overdue:
     referral_id: int
 
 
-def _coordinators(session: Session, configured: tuple[str, ...]) -> list[str]:
-    if configured:
-        return list(configured)
-    query = select(User.email).where(col(User.role) == Role.COORDINATOR, col(User.active))
+def _addresses(session: Session, role: Role) -> list[str]:
+    query = select(User.email).where(col(User.role) == role, col(User.active))
     return list(session.exec(query.order_by(col(User.id))))
 
 
@@ -93,8 +106,12 @@ def _overdue_actions(session: Session, today: date) -> list[_Overdue]:
     return [_Overdue(*row) for row in session.execute(query)]
 
 
-def _action_key(item: _Overdue) -> str:
-    return f"marac-action:{item.action_id}:{item.due_on.isoformat()}"
+CHASE, ESCALATION = 1, 2
+
+
+def _action_key(item: _Overdue, level: int = CHASE) -> str:
+    key = f"marac-action:{item.action_id}:{item.due_on.isoformat()}"
+    return key if level == CHASE else f"{key}:escalation"
 
 
 def _minutes_key(listing_id: int) -> str:
@@ -123,22 +140,28 @@ def _bodies(lines: list[str], link: str, label: str) -> tuple[str, str]:
     return text, body_html
 
 
-def _chase_action(session: Session, item: _Overdue, to: list[str], base_url: str) -> bool:
+def _chase_action(
+    session: Session, item: _Overdue, to: list[str], base_url: str, level: int
+) -> bool:
     lines = [
         f"An action agreed at the MARAC of {item.sits_on:%-d %B %Y} for referral "
         f"{item.reference} is overdue: {item.agency} was to complete it by "
         f"{item.due_on:%-d %B %Y} and it is still open.",
         "Tell the MARAC coordinator when it is done, or why it cannot be.",
     ]
+    lead = "Overdue MARAC action"
+    if level == ESCALATION:
+        lines[1] = "The coordinator and the agency were reminded and it is still not done."
+        lead = "Escalation: MARAC action still overdue"
     text, body_html = _bodies(lines, _link(base_url, item.listing_id), "The case at MARAC")
     mail = outbox.enqueue(
         session,
-        kind="marac_action_overdue",
+        kind="marac_action_escalation" if level == ESCALATION else "marac_action_overdue",
         to=to,
-        subject=f"Overdue MARAC action ({item.agency}) for referral {item.reference}",
+        subject=f"{lead} ({item.agency}) for referral {item.reference}",
         body_text=text,
         body_html=body_html,
-        dedupe_key=_action_key(item),
+        dedupe_key=_action_key(item, level),
         referral_id=item.referral_id,
     )
     return mail is not None
@@ -189,34 +212,51 @@ def _chase_minutes(session: Session, row: _Heard, to: list[str], base_url: str, 
     return mail is not None
 
 
-def chase(
-    database: Database,
-    now: datetime,
-    base_url: str,
-    coordinators: tuple[str, ...] = (),
-    minutes_working_days: int = 3,
-) -> ChaseReport:
-    """Queue the chase of every overdue MARAC action and unpublished minutes; a rerun queues
-    nothing twice."""
-    today = london_date(now)
-    report = ChaseReport()
-    with database.uow() as uow:
-        session = uow.session
-        staff = _coordinators(session, coordinators)
-        overdue = _overdue_actions(session, today)
-        late = _unpublished(session, today, minutes_working_days)
-        keys = [_action_key(i) for i in overdue] + [_minutes_key(row[0]) for row in late]
-        done = _queued(session, keys)
-        for item in (i for i in overdue if _action_key(i) not in done):
+def _chase_actions(
+    session: Session,
+    overdue: list[_Overdue],
+    done: set[str],
+    staff: list[str],
+    today: date,
+    settings: ChaseSettings,
+    report: ChaseReport,
+) -> None:
+    managers = _addresses(session, Role.MANAGER) or staff
+    for item in overdue:
+        if _action_key(item) not in done:
             to = staff + _representatives(session, item.sitting_id, item.agency)
             if not to:
                 report.no_recipient += 1
-            elif _chase_action(session, item, to, base_url):
+            elif _chase_action(session, item, to, settings.base_url, CHASE):
                 report.actions += 1
+            continue  # escalated only once a chase from an earlier run went unanswered
+        escalate_from = working_days_after(item.due_on, 1 + settings.escalate_after_working_days)
+        if today <= escalate_from or _action_key(item, ESCALATION) in done:
+            continue
+        if not managers:
+            report.no_recipient += 1
+        elif _chase_action(session, item, managers, settings.base_url, ESCALATION):
+            report.escalations += 1
+
+
+def chase(database: Database, now: datetime, settings: ChaseSettings) -> ChaseReport:
+    """Queue the chase (and escalation) of every overdue MARAC action and the flag of every
+    unpublished minutes; a rerun queues nothing twice."""
+    today = london_date(now)
+    report = ChaseReport()
+    days = settings.minutes_working_days
+    with database.uow() as uow:
+        session = uow.session
+        staff = list(settings.coordinators) or _addresses(session, Role.COORDINATOR)
+        overdue = _overdue_actions(session, today)
+        late = _unpublished(session, today, days)
+        keys = [_action_key(i, level) for i in overdue for level in (CHASE, ESCALATION)]
+        done = _queued(session, keys + [_minutes_key(row[0]) for row in late])
+        _chase_actions(session, overdue, done, staff, today, settings, report)
         for row in (row for row in late if _minutes_key(row[0]) not in done):
             if not staff:
                 report.no_recipient += 1
-            elif _chase_minutes(session, row, staff, base_url, minutes_working_days):
+            elif _chase_minutes(session, row, staff, settings.base_url, days):
                 report.minutes += 1
         uow.commit()
     return report
