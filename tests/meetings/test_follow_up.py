@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from tests.factories import make_user
+from tests.factories import actor_for, make_user
 from tests.meetings.support import FIRST, PATTERN, TODAY, checked_referral
 from workflow.actors import Actor
 from workflow.deadlines.reminders import ReminderSettings, send_reminders
-from workflow.errors import GuardFailed, StaleReferral
+from workflow.errors import GuardFailed, PermissionDenied, StaleReferral
 from workflow.meetings import access, actions, chasing, follow_up
 from workflow.meetings import listing as listings
 from workflow.meetings.actions import NewAction
@@ -380,3 +380,15 @@ def test_the_queue_flags_and_filters_marac_cases_not_heard_in_time(
         rows = queue_page(uow, coordinator, only, now=later).rows
     assert [row.referral.id for row in rows] == [waiting.id]
     assert flagged(later, QueueFilter(heard_within=60)) == set()  # the setting moves it
+
+
+@pytest.mark.parametrize("role", [Role.IDVA, Role.AGENCY, Role.ADMIN])
+def test_only_meeting_staff_publish_minutes_or_allocate_marac_only(
+    database: Database, coordinator: Actor, role: Role
+) -> None:
+    listing = heard(database, coordinator)
+    other = actor_for(make_user(database, role))
+    with database.uow() as uow, pytest.raises(PermissionDenied):
+        follow_up.publish_minutes(uow, other, listing.id or 0, None)
+    with database.uow() as uow, pytest.raises(PermissionDenied):
+        casework.allocate_marac_only(uow, other, listing.referral_id, None, "Declined")
