@@ -14,7 +14,11 @@ from typing import Any
 
 from mailbox.safety import DEFAULT_MAX_ATTACHMENT_BYTES
 from mailbox.worker import DEFAULT_MEMORY_BYTES
-from workflow.meetings.calendar import sitting_pattern
+from workflow.meetings.calendar import (
+    HEARD_WITHIN_WORKING_DAYS,
+    MINUTES_WORKING_DAYS,
+    sitting_pattern,
+)
 from workflow.policy import CAMBS, Policy
 
 ROOT = Path(__file__).resolve().parent
@@ -107,6 +111,12 @@ class Settings:
     # until this many days after it.
     marac_agenda_release_working_days: int = 5
     marac_agency_access_days_after: int = 7
+    # After a hearing the minutes and action plan reach the invited agencies within this
+    # many working days, else the reminder job tells the coordinator (docs/domain.md).
+    marac_minutes_working_days: int = MINUTES_WORKING_DAYS
+    # A MARAC referral not heard this many working days after it was received is flagged
+    # in the queue (workflow/meetings/follow_up.py).
+    marac_heard_within_working_days: int = HEARD_WITHIN_WORKING_DAYS
     base_url: str = "http://127.0.0.1:5000"
     session_idle_minutes: int = 15
     session_absolute_hours: int = 10

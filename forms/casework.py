@@ -172,12 +172,39 @@ class OptionalDateField(DateField):
             self.raw_data = None
 
 
+IDVA_SERVICE, MARAC_ONLY = "idva", "marac_only"
+
+
 class AllocateForm(VersionedForm):
+    # MARAC referrals only (issue 18): the case may go ahead at MARAC with no IDVA.
+    service = RadioField(
+        "Who supports the victim?",
+        choices=_choices(
+            [
+                (IDVA_SERVICE, "An IDVA"),
+                (
+                    MARAC_ONLY,
+                    "MARAC only: no IDVA (the victim declined, or is supported elsewhere)",
+                ),
+            ]
+        ),
+        default=IDVA_SERVICE,
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     idva = SelectField(
         "IDVA",
         choices=[],
         widget=GovSelect(),
-        validators=[InputRequired("Choose an IDVA")],
+        validators=[Optional()],
+    )
+    marac_only_reason = TextAreaField(
+        "Why is there no IDVA?",
+        description="MARAC only. For example, the victim declined an IDVA and is supported by "
+        "the Refuge outreach service.",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=2000, message="The reason must be 2000 characters or fewer")],
     )
     meeting_date = OptionalDateField(
         "MARAC meeting date",
@@ -187,6 +214,18 @@ class AllocateForm(VersionedForm):
         validators=[Optional()],
     )
     submit = SubmitField("Allocate", widget=GovSubmitInput())
+
+    def marac_only(self) -> bool:
+        """Say whether the coordinator chose MARAC only."""
+        return self.service.data == MARAC_ONLY
+
+    def validate_idva(self, field: SelectField) -> None:
+        if not self.marac_only() and not field.data:
+            raise ValidationError("Choose an IDVA")
+
+    def validate_marac_only_reason(self, field: TextAreaField) -> None:
+        if self.marac_only() and not field.data:
+            raise ValidationError("Enter why the case goes ahead at MARAC with no IDVA")
 
 
 class CloseForm(VersionedForm):

@@ -210,6 +210,12 @@ class CompleteForm(VersionedForm):
     submit = SubmitField("Mark the case done at MARAC", widget=GovSubmitInput())
 
 
+class PublishMinutesForm(VersionedForm):
+    submit = SubmitField(
+        "Publish the minutes and action plan to the invited agencies", widget=GovSubmitInput()
+    )
+
+
 class ResearchForm(FlaskForm):
     agency = _agency()
     known = RadioField(

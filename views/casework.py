@@ -131,6 +131,10 @@ def allocate(referral_id: int) -> Any:
     form.idva.choices = [("", "Choose an IDVA")] + [(str(c.id), c.label) for c in idvas]
 
     def run(work: UnitOfWork, version: int) -> None:
+        if form.marac_only():
+            reason = form.marac_only_reason.data or ""
+            casework.allocate_marac_only(work, actor(), referral_id, version, reason, policy())
+            return
         idva = int(form.idva.data) if str(form.idva.data).isdigit() else 0
         base_url = current_app.config["BASE_URL"]
         casework.allocate(

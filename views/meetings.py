@@ -27,14 +27,15 @@ from forms.meetings import (
     InviteForm,
     ListForm,
     OneOffSittingForm,
+    PublishMinutesForm,
     ResearchForm,
     SittingForm,
 )
-from views.deps import actor, uow
+from views.deps import actor, policy, uow
 from views.security import role_required
 from workflow.deadlines.working_time import LONDON
 from workflow.errors import DomainError, NotFound, PermissionDenied, StaleReferral
-from workflow.meetings import access, actions, agenda, sittings
+from workflow.meetings import access, actions, agenda, follow_up, sittings
 from workflow.meetings import listing as listings
 from workflow.meetings.actions import NewAction
 from workflow.meetings.calendar import SittingPattern, sitting_pattern
@@ -287,6 +288,7 @@ def _case_page(listing_id: int, status: int = 200, failed: FlaskForm | None = No
         "action": ActionForm(prefix="action", formdata=None),
         "research": ResearchForm(prefix="research", formdata=None),
         "complete": CompleteForm(prefix="complete", formdata=None),
+        "minutes": PublishMinutesForm(prefix="minutes", formdata=None),
     }
     for name, form in forms.items():
         if failed is not None and form._prefix == failed._prefix:
@@ -310,9 +312,15 @@ def _case_page(listing_id: int, status: int = 200, failed: FlaskForm | None = No
         forms=forms,
         ends=ends,
         allowed={e.value for e in allowed_meeting_events(shown.listing.state)},
+        minutes_due=_minutes_due(shown.listing.heard_on),
         today=_today(),
         MeetingState=MeetingState,
     ), status
+
+
+def _minutes_due(heard_on: date | None) -> date | None:
+    days = _pattern().minutes_working_days
+    return follow_up.minutes_due_on(heard_on, days) if heard_on else None
 
 
 @bp.route("/cases/<int:listing_id>")
@@ -346,6 +354,7 @@ def hearing(listing_id: int) -> Any:
             form.risks.data or "",
             form.outcome.data or "",
             _today(),
+            policy(),
         ),
         "Hearing recorded.",
     )
@@ -395,8 +404,20 @@ def complete(listing_id: int) -> Any:
     return _case_post(
         listing_id,
         form,
-        lambda work: actions.complete(work, actor(), listing_id, _version(form)),
+        lambda work: actions.complete(work, actor(), listing_id, _version(form), policy()),
         "The case is done at MARAC.",
+    )
+
+
+@bp.route("/cases/<int:listing_id>/minutes", methods=["POST"])
+@role_required(CASEWORKERS)
+def publish_minutes(listing_id: int) -> Any:
+    form = PublishMinutesForm(prefix="minutes")
+    return _case_post(
+        listing_id,
+        form,
+        lambda work: follow_up.publish_minutes(work, actor(), listing_id, _version(form)),
+        "The minutes and action plan are published to the invited agencies.",
     )
 
 
@@ -409,7 +430,7 @@ def end_action(listing_id: int, action_id: int) -> Any:
         listing_id,
         form,
         lambda work: actions.end_action(
-            work, actor(), action_id, _version(form), event, form.reason.data or ""
+            work, actor(), action_id, _version(form), event, form.reason.data or "", policy()
         ),
         "Action closed." if event is ActionEvent.CLOSE else "Action marked as done.",
     )

@@ -117,6 +117,7 @@ def _queue_filter(search: str = "") -> listing.QueueFilter:
         source=_enum(Source, args.get("source")),
         idva_id=_idva_id(idva),
         search=search,
+        heard_within=int(current_app.config["MARAC_HEARD_WITHIN_WORKING_DAYS"]),
     )
 
 

@@ -115,3 +115,35 @@ def test_other_roles_do_not_reach_the_agency_pages(client: FlaskClient, database
     make_user(database, Role.COORDINATOR)
     sign_in(client, "coordinator@example.org")
     assert client.get("/marac/agency/").status_code == 403
+
+
+def test_the_research_form_shows_its_errors_beside_its_case(
+    client: FlaskClient, database: Database
+) -> None:
+    # The case list writes each case's form out in GOV.UK markup (meetings/_research_form.html):
+    # an error must still be shown at its field and linked from the summary.
+    coordinator = actor_for(make_user(database, Role.COORDINATOR))
+    rep = make_user(database, Role.AGENCY, "rep@police.example.org")
+    today = _today()
+    with database.uow() as uow:
+        sitting = sittings.add_one_off(uow, coordinator, today, 5, "", today)
+    referral = checked_referral(database, coordinator)
+    with database.uow() as uow:
+        listing = listings.list_referral(
+            uow, coordinator, referral.id or 0, None, SittingPattern(), today, sitting.id
+        )
+    with database.uow() as uow:
+        access.invite(uow, coordinator, sitting.id or 0, rep.email, "Police")
+    sign_in(client, rep.email)
+    page = f"/marac/agency/sittings/{sitting.id}"
+    _post(client, page, f"{page}/accept", {"accept": "y"})
+    url = f"{page}/cases/{listing.id}/research"
+    prefix = f"case{listing.id}"
+    for data, message in (
+        ({}, "Select whether the case is known to the agency"),
+        ({f"{prefix}-known": "yes", f"{prefix}-summary": ""}, "Say what your agency knows"),
+    ):
+        html = _post(client, page, url, data).get_data(as_text=True)
+        check_page(html)
+        assert message in html and f'href="#{prefix}-known"' in html
+        assert f'id="{prefix}-known-error"' in html

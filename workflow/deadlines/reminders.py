@@ -21,6 +21,8 @@ from sqlmodel import Session, col, select
 
 from workflow.deadlines.steps import KIND_LABELS, DeadlineKind, describe_overdue, refresh_deadline
 from workflow.deadlines.working_time import LONDON, add_working_days, is_working_day
+from workflow.meetings import chasing
+from workflow.meetings.calendar import MINUTES_WORKING_DAYS
 from workflow.models import Outbox, Referral, ReminderSent, User
 from workflow.models.staff import Role
 from workflow.policy import CAMBS, Policy
@@ -43,14 +45,18 @@ class ReminderSettings:
     coordinators_address: tuple[str, ...] = ()  # else every active coordinator's own address
     batch: int = 500
     digest_limit: int = 200
+    marac_minutes_working_days: int = MINUTES_WORKING_DAYS
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ReminderSettings":
-        """Build from the app's settings (BASE_URL, COORDINATORS_EMAIL)."""
+        """Build from the app's settings (BASE_URL, COORDINATORS_EMAIL, MARAC_MINUTES_...)."""
         addresses = settings.get("COORDINATORS_EMAIL") or ""
         return cls(
             base_url=settings.get("BASE_URL") or "",
             coordinators_address=tuple(a.strip() for a in addresses.split(",") if a.strip()),
+            marac_minutes_working_days=int(
+                settings.get("MARAC_MINUTES_WORKING_DAYS", MINUTES_WORKING_DAYS)
+            ),
         )
 
 
@@ -64,6 +70,9 @@ class ReminderReport:
     no_recipient: int = 0
     retried_batches: int = 0
     backfilled: int = 0
+    marac_actions: int = 0  # overdue MARAC actions chased (workflow/meetings/chasing.py)
+    marac_escalations: int = 0  # ...and escalated, still open after that
+    marac_minutes: int = 0  # MARAC minutes not published in time
 
     def counts(self) -> dict[str, int]:
         """Return the numbers as a dict for the heartbeat."""
@@ -72,13 +81,18 @@ class ReminderReport:
             "escalations": self.escalations,
             "digests": self.digests,
             "no_recipient": self.no_recipient,
+            "marac_actions": self.marac_actions,
+            "marac_escalations": self.marac_escalations,
+            "marac_minutes": self.marac_minutes,
         }
 
     def summary(self) -> str:
         """Return the one-line summary `flask send-reminders` prints."""
         return (
             f"send-reminders: {self.reminders} reminders, {self.escalations} escalations, "
-            f"{self.digests} digests queued; {self.no_recipient} with nobody to tell"
+            f"{self.digests} digests queued; {self.no_recipient} with nobody to tell; "
+            f"MARAC: {self.marac_actions} overdue actions chased, {self.marac_escalations} "
+            f"escalated, {self.marac_minutes} minutes late"
         )
 
 
@@ -208,7 +222,7 @@ def _message(item: Overdue, level: int, now: datetime, link: str) -> tuple[str, 
     return subject, text, body_html
 
 
-NO_DETAILS = "This message holds no details of the victim. Do not forward it."
+NO_DETAILS = outbox.NO_VICTIM_DETAILS
 
 
 def _key(item: Overdue, level: int) -> str:
@@ -446,15 +460,38 @@ def backfill_deadlines(database: Database, policy: Policy = CAMBS, batch: int = 
         after = referrals[-1].id or 0
 
 
+def _chase_marac(
+    database: Database,
+    now: datetime,
+    settings: ReminderSettings,
+    policy: Policy,
+    report: ReminderReport,
+) -> None:
+    marac = chasing.ChaseSettings(
+        settings.base_url,
+        settings.coordinators_address,
+        settings.marac_minutes_working_days,
+        policy.escalate_after_working_days,
+    )
+    chased = _retrying(report, lambda: chasing.chase(database, now, marac))
+    report.marac_actions += chased.actions
+    report.marac_escalations += chased.escalations
+    report.marac_minutes += chased.minutes
+    report.no_recipient += chased.no_recipient
+
+
 def send_reminders(
     database: Database, now: datetime, settings: ReminderSettings, policy: Policy = CAMBS
 ) -> ReminderReport:
-    """Queue the reminders, escalations and digests due at `now`; a rerun queues nothing twice."""
+    """Queue the reminders, escalations and digests due at `now`, and chase MARAC's overdue
+    actions and late minutes; a rerun queues nothing twice."""
     report = ReminderReport()
     report.backfilled = backfill_deadlines(database, policy, settings.batch)
     _run_level(database, REMINDER, now, settings, policy, report)
     _run_level(database, ESCALATION, now, settings, policy, report)
     report.digests = _retrying(report, lambda: _digest(database, now, settings, policy))
+    _chase_marac(database, now, settings, policy, report)
     queued = report.reminders or report.escalations or report.digests or report.no_recipient
+    queued = queued or report.marac_actions or report.marac_escalations or report.marac_minutes
     log.log(logging.INFO if queued else logging.DEBUG, "%s", report.summary())
     return report

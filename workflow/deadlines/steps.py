@@ -65,6 +65,10 @@ def _step(referral: Referral) -> tuple[DeadlineKind, datetime] | None:
         return DeadlineKind.CONSENT_CHECK, entered
     if referral.state is State.CONSENT_CHECKED:
         return DeadlineKind.ALLOCATION, entered
+    if referral.state is State.ALLOCATED and referral.marac_only_reason:
+        # "MARAC only": no IDVA to make contact; the meeting's own follow-up chases the case
+        # (workflow/meetings/chasing.py).
+        return None
     if referral.state is State.ALLOCATED and referral.first_contact_at is None:
         # Local IDVA protocols count first contact from receipt of the referral, not from
         # allocation: the consent check and allocation come out of the same working days.

@@ -17,6 +17,7 @@ from workflow.errors import GuardFailed, NotFound, PermissionDenied
 from workflow.meetings.actions import write_research
 from workflow.meetings.agenda import Agenda, agenda
 from workflow.meetings.calendar import SittingPattern, working_days_before
+from workflow.meetings.follow_up import Minutes, published_minutes
 from workflow.meetings.models import AgencyResearch, Invitation, MaracListing, MaracSitting
 from workflow.meetings.transitions import load_sitting, require_meeting_staff
 from workflow.models import User, utcnow
@@ -154,11 +155,13 @@ def accept_confidentiality(
 
 @dataclass(frozen=True)
 class AgencyAgenda:
-    """A sitting's agenda as an invited agency sees it, with its own research so far."""
+    """A sitting's agenda as an invited agency sees it, with its own research so far and each
+    case's minutes and action plan once the coordinator has published them."""
 
     agenda: Agenda
     agency: str
     research: dict[int, list[AgencyResearch]]
+    minutes: dict[int, Minutes]
 
 
 def agency_agenda(
@@ -182,7 +185,8 @@ def agency_agenda(
     research: dict[int, list[AgencyResearch]] = {}
     for entry in entries:
         research.setdefault(entry.listing_id, []).append(entry)
-    return AgencyAgenda(shown, invitation.agency, research)
+    minutes = published_minutes(uow.session, ids)
+    return AgencyAgenda(shown, invitation.agency, research, minutes)
 
 
 def add_agency_research(

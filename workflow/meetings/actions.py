@@ -2,7 +2,9 @@
 action plan — each action with an owning agency, a description and a due date.
 
 A case's listing is done when it was heard with no actions, or when every action is done or
-closed with a reason; ending the last open action completes it in the same step.
+closed with a reason; ending the last open action completes it in the same step, and a referral
+allocated "MARAC only" closes with it (workflow/meetings/follow_up.py). Recording the hearing
+tells the referrer the date it was heard.
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from workflow.actors import Actor
 from workflow.errors import GuardFailed, NotFound
+from workflow.meetings.follow_up import close_if_marac_only, tell_referrer_heard
 from workflow.meetings.lifecycle import ActionEvent, MeetingEvent, next_action_state
 from workflow.meetings.models import (
     ActionState,
@@ -27,8 +30,9 @@ from workflow.meetings.transitions import (
     record_listing_change,
     require_meeting_staff,
 )
-from workflow.models import utcnow
+from workflow.models import Referral, utcnow
 from workflow.models.base import persisted_id
+from workflow.policy import CAMBS, Policy
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
 
@@ -50,8 +54,9 @@ def record_hearing(
     risks: str,
     outcome: str,
     today: date,
+    policy: Policy = CAMBS,
 ) -> MaracListing:
-    """Record that the case was heard: the risks the meeting identified and its outcome."""
+    """Record that the case was heard (the risks identified and its outcome); tell the referrer."""
     require_meeting_staff(actor)
     if not outcome.strip():
         raise GuardFailed("Record the outcome of the case at MARAC.")
@@ -65,6 +70,9 @@ def record_hearing(
     record_listing_change(session, listing, MeetingEvent.HEAR, actor, "Heard", ({}, after))
     listing.risks, listing.outcome = risks.strip(), outcome.strip()
     listing.heard_on = sitting.sits_on
+    referral = session.get(Referral, listing.referral_id)
+    if referral is not None:
+        tell_referrer_heard(session, referral, listing_id, sitting.sits_on, policy)
     uow.commit()
     return listing
 
@@ -109,7 +117,11 @@ def open_actions(session: Session, listing_id: int) -> int:
 
 
 def complete(
-    uow: UnitOfWork, actor: Actor, listing_id: int, expected_version: int | None
+    uow: UnitOfWork,
+    actor: Actor,
+    listing_id: int,
+    expected_version: int | None,
+    policy: Policy = CAMBS,
 ) -> MaracListing:
     """Mark a heard case done at MARAC: it had no actions, or all are ended."""
     require_meeting_staff(actor)
@@ -117,6 +129,7 @@ def complete(
     if open_actions(uow.session, listing_id):
         raise GuardFailed("Every action must be done, or closed with a reason, first.")
     record_listing_change(uow.session, listing, MeetingEvent.COMPLETE, actor, "Done at MARAC")
+    close_if_marac_only(uow.session, listing, actor, policy)
     uow.commit()
     return listing
 
@@ -128,6 +141,7 @@ def end_action(
     expected_version: int | None,
     event: ActionEvent,
     reason: str = "",
+    policy: Policy = CAMBS,
 ) -> MaracAction:
     """Mark an action done, or close it with a reason; the last one ending completes the case."""
     require_meeting_staff(actor)
@@ -150,6 +164,7 @@ def end_action(
     last_ended = not open_actions(session, persisted_id(listing))
     if listing.state is MeetingState.ACTIONS_OPEN and last_ended:
         record_listing_change(session, listing, MeetingEvent.COMPLETE, actor, "Every action ended")
+        close_if_marac_only(session, listing, actor, policy)
     uow.commit()
     return action
 

@@ -14,6 +14,11 @@ from typing import Any
 
 from workflow.deadlines.working_time import is_working_day
 
+# The defaults of MARAC_MINUTES_WORKING_DAYS and MARAC_HEARD_WITHIN_WORKING_DAYS (config.py):
+# minutes out within 3 working days (docs/domain.md); heard within two weeks of receipt.
+MINUTES_WORKING_DAYS = 3
+HEARD_WITHIN_WORKING_DAYS = 10
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -30,6 +35,12 @@ class SittingPattern:
     release_working_days: int = 5
     # ...until this many days after it (the minutes and actions are shared in that time).
     access_days_after: int = 7
+    # The minutes and action plan go to the invited agencies within this many working days of
+    # the hearing; the reminder job tells the coordinator when they have not (docs/domain.md).
+    minutes_working_days: int = MINUTES_WORKING_DAYS
+    # A listed case should be heard within this many working days of its receipt; the queue
+    # flags a MARAC referral not heard by then.
+    heard_within_working_days: int = HEARD_WITHIN_WORKING_DAYS
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
@@ -62,8 +73,13 @@ def sitting_pattern(settings: Mapping[str, Any]) -> SittingPattern:
         raise ValueError("MARAC_SITTING_FIRST_DATE must be a date such as 2026-01-06.") from None
     if int(settings["MARAC_AGENDA_RELEASE_WORKING_DAYS"]) < 0:
         raise ValueError("MARAC_AGENDA_RELEASE_WORKING_DAYS cannot be negative.")
-    if int(settings["MARAC_AGENCY_ACCESS_DAYS_AFTER"]) < 0:
-        raise ValueError("MARAC_AGENCY_ACCESS_DAYS_AFTER cannot be negative.")
+    for name in (
+        "MARAC_AGENCY_ACCESS_DAYS_AFTER",
+        "MARAC_MINUTES_WORKING_DAYS",
+        "MARAC_HEARD_WITHIN_WORKING_DAYS",
+    ):
+        if int(settings.get(name, 0)) < 0:
+            raise ValueError(f"{name} cannot be negative.")
     return SittingPattern(
         weekday=parse_weekday(str(settings["MARAC_SITTING_WEEKDAY"])),
         every_weeks=int(settings["MARAC_SITTING_EVERY_WEEKS"]),
@@ -72,6 +88,10 @@ def sitting_pattern(settings: Mapping[str, Any]) -> SittingPattern:
         chair=str(settings["MARAC_SITTING_CHAIR"]),
         release_working_days=int(settings["MARAC_AGENDA_RELEASE_WORKING_DAYS"]),
         access_days_after=int(settings["MARAC_AGENCY_ACCESS_DAYS_AFTER"]),
+        minutes_working_days=int(settings.get("MARAC_MINUTES_WORKING_DAYS", MINUTES_WORKING_DAYS)),
+        heard_within_working_days=int(
+            settings.get("MARAC_HEARD_WITHIN_WORKING_DAYS", HEARD_WITHIN_WORKING_DAYS)
+        ),
     )
 
 
@@ -93,6 +113,16 @@ def working_days_before(day: date, count: int) -> date:
     cursor = day
     while count > 0:
         cursor -= timedelta(days=1)
+        if is_working_day(cursor):
+            count -= 1
+    return cursor
+
+
+def working_days_after(day: date, count: int) -> date:
+    """Return the working day `count` working days after `day` (not counting `day` itself)."""
+    cursor = day
+    while count > 0:
+        cursor += timedelta(days=1)
         if is_working_day(cursor):
             count -= 1
     return cursor

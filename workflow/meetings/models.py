@@ -71,6 +71,8 @@ class MaracListing(SQLModel, table=True):
     risks: str = Field(default="", sa_type=sa.Text)
     outcome: str = Field(default="", sa_type=sa.Text)
     heard_on: date | None = None
+    # When the minutes and action plan were made available to the sitting's invited agencies.
+    minutes_published_at: datetime | None = None
     listed_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, sa_column=_listing_version)

@@ -101,6 +101,8 @@ class Referral(SQLModel, table=True):
 
     allocated_idva_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     meeting_date: date | None = None
+    # Allocated "MARAC only": no IDVA (the victim declined, or is supported elsewhere) and why.
+    marac_only_reason: str = Field(default="", max_length=2000)
     outcome: Outcome | None = Field(default=None, sa_type=enum_type(Outcome))
     duplicate_of_id: int | None = Field(default=None, foreign_key="referral.id")
 

@@ -55,7 +55,8 @@ def export_csv(
     for, every answer of each referral too (workflow.queue.answer_columns)."""
     require_role(actor, CASEWORKERS)
     now = now or utcnow()
-    rows = queue_rows(uow, row_columns(uow, *filter_conditions(f, now), order=urgency(now)), now)
+    found = row_columns(uow, *filter_conditions(f, now), order=urgency(now))
+    rows = queue_rows(uow, found, now, heard_within=f.heard_within)
     ids = [row.referral.id for row in rows]
     extra, answers = answer_table(uow.session, ids) if every_answer else ([], {})
     out = io.StringIO()

@@ -29,6 +29,8 @@ FLAG_LABELS = {
     "no_consent": "No consent",
     # Kept by workflow.inbound.proposals, not derived from the referral's own values.
     "proposed_update": "Update to accept or reject",
+    # Worked out at the time asked (workflow.meetings.follow_up), as it depends on today.
+    "not_heard_in_time": "Not heard at MARAC in time",
 }
 # Recency is not here: an old incident is a check for the IDVA service, never ineligible
 # (docs/domain.md, corrected 2026-12-04), including in outcomes stored before the correction.

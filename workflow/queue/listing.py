@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from workflow.actors import Actor
+from workflow.deadlines.working_time import london_date
 from workflow.inbound import proposals
+from workflow.meetings import follow_up
+from workflow.meetings.calendar import HEARD_WITHIN_WORKING_DAYS
 from workflow.models import Referral, ReferralFlag, User, VictimNameKey, utcnow
 from workflow.models.referral import Pathway, Source
 from workflow.models.staff import Role
@@ -102,10 +105,13 @@ class QueueFilter:
     source: Source | None = None
     idva_id: int | None = None
     search: str = ""
+    # MARAC_HEARD_WITHIN_WORKING_DAYS: a setting the page passes, not a choice on it.
+    heard_within: int = HEARD_WITHIN_WORKING_DAYS
 
     def describe(self) -> dict[str, Any]:
         """Return the filter as JSON-ready values, for the audit trail."""
-        return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(self).items() if v}
+        chosen = {k: v for k, v in asdict(self).items() if v and k != "heard_within"}
+        return {k: (v.value if hasattr(v, "value") else v) for k, v in chosen.items()}
 
 
 # What a queue row shows, read as plain columns: hydrating whole referrals (addresses, narrative,
@@ -171,7 +177,10 @@ def filter_conditions(f: QueueFilter, now: datetime) -> list[sa.ColumnElement[bo
         where.append(col(Referral.risk_band) == f.band)
     if f.overdue:
         where.append(timing.due_column() < now)
-    if f.flag in FLAG_LABELS:
+    if f.flag == follow_up.NOT_HEARD_IN_TIME:
+        today = london_date(now)
+        where.append(follow_up.not_heard_in_time_condition(today, f.heard_within))
+    elif f.flag in FLAG_LABELS:
         flagged = select(ReferralFlag.referral_id).where(col(ReferralFlag.flag) == f.flag)
         where.append(col(Referral.id).in_(flagged))
     if f.agency.strip():
@@ -258,7 +267,7 @@ def queue_page(
     else:
         _audit_listing(uow, actor, "queue", [r.reference for r in referrals], f.describe())
     idvas = idva_labels(uow)
-    rows = queue_rows(uow, referrals, now, idvas)
+    rows = queue_rows(uow, referrals, now, idvas, f.heard_within)
     return QueuePage(rows, total, page, pages, counts_by_state(uow), idvas)
 
 
@@ -312,19 +321,26 @@ def row_columns(uow: UnitOfWork, *where: Any, order: list[Any] | None = None) ->
 
 
 def queue_rows(
-    uow: UnitOfWork, referrals: list[Any], now: datetime, labels: dict[int, str] | None = None
+    uow: UnitOfWork,
+    referrals: list[Any],
+    now: datetime,
+    labels: dict[int, str] | None = None,
+    heard_within: int = HEARD_WITHIN_WORKING_DAYS,
 ) -> list[QueueRow]:
     if labels is None:
         labels = idva_labels(uow, {r.allocated_idva_id for r in referrals if r.allocated_idva_id})
     stalking = [r.id for r in referrals if r.pathway is Pathway.STALKING_IDVA]
     screens = triage.screen_yes_counts(uow.session, stalking)
     waiting = proposals.waiting_counts(uow.session, [r.id for r in referrals])
+    marac = [r.id for r in referrals if r.pathway is Pathway.MARAC]
+    late = follow_up.not_heard_in_time_ids(uow.session, marac, london_date(now), heard_within)
     return [
         QueueRow(
             referral=r,
             flags=sorted(
                 flags(r.needs_review, r.rule_outcomes, r.consent.value if r.consent else None)
                 | ({proposals.WAITING_FLAG} if r.id in waiting else set())
+                | ({follow_up.NOT_HEARD_IN_TIME} if r.id in late else set())
             ),
             idva=labels.get(r.allocated_idva_id or 0, ""),
             age_working_days=timing.working_age(r, now),

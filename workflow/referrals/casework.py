@@ -151,10 +151,43 @@ def allocate(
         raise GuardFailed("Choose an active IDVA.")
     event = Event.REALLOCATE if referral.state is State.ALLOCATED else Event.ALLOCATE
     referral.allocated_idva_id = idva.id
+    referral.marac_only_reason = ""
     if referral.pathway is Pathway.MARAC:
         referral.meeting_date = meeting_date
     transition(uow.session, referral, event, actor, f"Allocated to {idva.email}", policy)
     _notify_idva(uow.session, referral, idva, base_url)
+    uow.commit()
+    return referral
+
+
+def allocate_marac_only(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    expected_version: int | None,
+    reason: str,
+    policy: Policy = CAMBS,
+) -> Referral:
+    """Allocate a MARAC referral to MARAC alone, with no IDVA, recording why (issue 18).
+
+    The victim may have declined an IDVA or be supported by another service; the case still
+    goes to MARAC, and closes there when its actions end (workflow/meetings/follow_up.py).
+    """
+    require_role(actor, CASEWORKERS)
+    if not reason.strip():
+        raise GuardFailed("Give the reason the case goes ahead at MARAC with no IDVA.")
+    referral = load(uow.session, referral_id, expected_version)
+    if referral.pathway is not Pathway.MARAC:
+        raise GuardFailed("Only a MARAC referral can go ahead at MARAC with no IDVA.")
+    event = Event.REALLOCATE if referral.state is State.ALLOCATED else Event.ALLOCATE
+    why = reason.strip()[:2000]
+    before = {
+        "idva_id": referral.allocated_idva_id,
+        "marac_only_reason": referral.marac_only_reason,
+    }
+    referral.allocated_idva_id, referral.marac_only_reason = None, why
+    changed = (before, {"idva_id": None, "marac_only_reason": why})
+    transition(uow.session, referral, event, actor, f"MARAC only: {why}", policy, changed)
     uow.commit()
     return referral
 

@@ -19,6 +19,9 @@ AUTOMATIC_HEADERS = {
     "X-Referral-Desk": "1",
 }
 
+# The last line of every staff or referrer mail about a case: the text itself never names anyone.
+NO_VICTIM_DETAILS = "This message holds no details of the victim. Do not forward it."
+
 
 def enqueue(
     session: Session,
