@@ -410,7 +410,7 @@ def complete(listing_id: int) -> Any:
 
 
 @bp.route("/cases/<int:listing_id>/minutes", methods=["POST"])
-@role_required(CASEWORKERS)
+@role_required(MEETING_STAFF)
 def publish_minutes(listing_id: int) -> Any:
     form = PublishMinutesForm(prefix="minutes")
     return _case_post(
