@@ -12,7 +12,7 @@ from tests.meetings.support import FIRST, PATTERN, TODAY, checked_referral
 from workflow.actors import Actor
 from workflow.deadlines.reminders import ReminderSettings, send_reminders
 from workflow.errors import GuardFailed, PermissionDenied, StaleReferral
-from workflow.meetings import access, actions, chasing, follow_up
+from workflow.meetings import access, actions, agenda, chasing, follow_up
 from workflow.meetings import listing as listings
 from workflow.meetings.actions import NewAction
 from workflow.meetings.follow_up import NOT_HEARD_IN_TIME
@@ -392,3 +392,21 @@ def test_only_meeting_staff_publish_minutes_or_allocate_marac_only(
         follow_up.publish_minutes(uow, other, listing.id or 0, None)
     with database.uow() as uow, pytest.raises(PermissionDenied):
         casework.allocate_marac_only(uow, other, listing.referral_id, None, "Declined")
+
+
+@pytest.mark.parametrize(
+    ("result", "repeat"), [("met", True), ("check", False), ("not_met", False)]
+)
+def test_the_agenda_marks_a_repeat_marac(
+    database: Database, coordinator: Actor, result: str, repeat: bool
+) -> None:
+    listing = listed(database, coordinator)
+    with database.uow() as uow:
+        referral = uow.session.get(Referral, listing.referral_id)
+        assert referral is not None
+        others = [o for o in referral.rule_outcomes if o.get("rule") != "repeat_marac"]
+        referral.rule_outcomes = [*others, {"rule": "repeat_marac", "result": result, "reason": ""}]
+        uow.commit()
+    with database.uow() as uow:
+        (case,) = agenda.agenda(uow, coordinator, listing.sitting_id).cases
+    assert case.repeat is repeat

@@ -26,8 +26,11 @@ from workflow.meetings.models import (
 from workflow.meetings.transitions import load_sitting
 from workflow.models import Referral
 from workflow.record.catalogue import uk_date
+from workflow.rules.outcome import was_met
 from workflow.store import audit
 from workflow.store.db import UnitOfWork
+
+REPEAT_MARAC = "repeat_marac"  # the rule's name (workflow/rules/risk.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class AgendaCase:
     children: tuple[str, ...]
     children_in_household: int | None
     relisted: bool
+    # A repeat MARAC (docs/domain.md): agencies and the SafeLives return count these.
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ def _case(listing: MaracListing, referral: Referral) -> AgendaCase:
         children=children,
         children_in_household=referral.children_in_household,
         relisted=listing.relisted_from_id is not None,
+        repeat=was_met(referral.rule_outcomes, REPEAT_MARAC),
     )
 
 

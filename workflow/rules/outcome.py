@@ -24,3 +24,8 @@ class RuleOutcome:
         data = asdict(self)
         data["result"] = self.result.value
         return data
+
+
+def was_met(stored: list[dict[str, Any]] | None, rule: str) -> bool:
+    """Say whether a referral's stored rule outcomes hold `rule` as met."""
+    return any(o.get("rule") == rule and o.get("result") == Result.MET for o in stored or [])
