@@ -42,6 +42,17 @@ def _agency() -> StringField:
     )
 
 
+def _capacity() -> IntegerField:
+    return IntegerField(
+        "How many cases it can hear",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter how many cases the sitting can hear"),
+            NumberRange(1, 200, "Enter a number from 1 to 200"),
+        ],
+    )
+
+
 class DayField(DateField):
     """A day/month/year date; a request without its three parts counts as not entered (the
     GOV.UK widget cannot show anything else)."""
@@ -68,14 +79,7 @@ class OneOffSittingForm(FlaskForm):
         widget=GovDateInput(),
         validators=[InputRequired("Enter the date of the sitting")],
     )
-    capacity = IntegerField(
-        "How many cases it can hear",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter how many cases the sitting can hear"),
-            NumberRange(1, 200, "Enter a number from 1 to 200"),
-        ],
-    )
+    capacity = _capacity()
     chair = StringField(
         "Chair (optional)", widget=GovTextInput(), filters=[_strip], validators=[Length(max=200)]
     )
@@ -83,14 +87,7 @@ class OneOffSittingForm(FlaskForm):
 
 
 class SittingForm(VersionedForm):
-    capacity = IntegerField(
-        "How many cases it can hear",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter how many cases the sitting can hear"),
-            NumberRange(1, 200, "Enter a number from 1 to 200"),
-        ],
-    )
+    capacity = _capacity()
     chair = StringField(
         "Chair", widget=GovTextInput(), filters=[_strip], validators=[Length(max=200)]
     )
