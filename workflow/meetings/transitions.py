@@ -79,11 +79,9 @@ def record_listing_change(
     session.add(change)
     before, after = changed or ({}, {})
     was = from_state.value if from_state else "none"
-    audit.record(
+    audit.referral_changed(
         session,
         actor,
-        "change",
-        "referral",
         listing.referral_id,
         f"marac {event.value}: {was} -> {listing.state.value} (listing {listing.id})",
         before={"marac_state": from_state.value if from_state else None, **before},

@@ -116,11 +116,9 @@ def record_contact_attempt(
     # The review clock runs from the last contact; a failed try still counts as work done.
     note_activity(referral, max(attempt.at, referral.last_activity_at or attempt.at), policy)
     what = "first contact made" if attempt.made else "contact attempt failed"
-    audit.record(
+    audit.referral_changed(
         uow.session,
         actor,
-        "change",
-        "referral",
         referral.id,
         f"{what}: {CHANNEL_NAMES[attempt.channel]}",
         before={"first_contact_at": None},
@@ -153,11 +151,9 @@ def withdraw_first_contact(
     referral.first_contact_at = None
     referral.updated_at = now
     refresh_deadline(referral, policy)  # first contact is due again, from receipt
-    audit.record(
+    audit.referral_changed(
         uow.session,
         actor,
-        "change",
-        "referral",
         referral.id,
         f"first contact withdrawn: {entry.withdrawn_reason}",
         before={"first_contact_at": before},
@@ -188,11 +184,9 @@ def confirm_safe_channel(
     now = utcnow()
     entry = _log(uow.session, actor, referral, ContactKind.CHANNEL_CONFIRMED, now, channel, how)
     referral.updated_at = now  # a new version: a page offering the old channels is stale
-    audit.record(
+    audit.referral_changed(
         uow.session,
         actor,
-        "change",
-        "referral",
         referral.id,
         f"safe channel confirmed: {CHANNEL_NAMES[channel]}",
         before={"safe_channel": {channel: (referral.safe_contact or {}).get(channel)}},

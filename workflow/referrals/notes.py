@@ -101,11 +101,9 @@ def link_duplicate(
     uow.session.add(
         _note(referral, actor, f"Duplicate of {original.reference}: {reason}", "duplicate_link")
     )
-    audit.record(
+    audit.referral_changed(
         uow.session,
         actor,
-        "change",
-        "referral",
         referral.id,
         f"Linked as duplicate of {original.reference}",
         before={"duplicate_of_id": before},

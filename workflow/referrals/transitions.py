@@ -52,11 +52,9 @@ def transition(
         reason=reason[:2000],
     )
     session.add(change)
-    audit.record(
+    audit.referral_changed(
         session,
         actor,
-        "change",
-        "referral",
         referral.id,
         f"{event.value}: {from_state.value} -> {referral.state.value}",
         before={"state": from_state.value, **before},

@@ -34,6 +34,18 @@ def record(
     return audit_event
 
 
+def referral_changed(
+    session: Session,
+    actor: Actor,
+    referral_id: int | None,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record a change to a referral: the casework's commonest audit event."""
+    return record(session, actor, "change", "referral", referral_id, summary, before, after)
+
+
 class AuditIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 
