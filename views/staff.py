@@ -195,7 +195,9 @@ def queue_export() -> Any:
 @role_required(IDVAS)
 def caseload() -> Any:
     with uow() as work:
-        rows = listing.caseload(work, actor())
+        rows = listing.caseload(
+            work, actor(), heard_within=int(current_app.config["MARAC_HEARD_WITHIN_WORKING_DAYS"])
+        )
     return render_template("staff/caseload.html", rows=rows)
 
 

@@ -22,7 +22,7 @@ from workflow.models import AuditEvent, Outbox, Referral
 from workflow.models.referral import Outcome, Pathway
 from workflow.models.staff import Role
 from workflow.policy import Policy
-from workflow.queue.listing import QueueFilter, queue_page
+from workflow.queue.listing import QueueFilter, caseload, queue_page
 from workflow.referrals import casework
 from workflow.referrals.states import State
 from workflow.store.db import Database
@@ -380,6 +380,24 @@ def test_the_queue_flags_and_filters_marac_cases_not_heard_in_time(
         rows = queue_page(uow, coordinator, only, now=later).rows
     assert [row.referral.id for row in rows] == [waiting.id]
     assert flagged(later, QueueFilter(heard_within=60)) == set()  # the setting moves it
+
+
+def test_the_idvas_caseload_flags_not_heard_in_time_by_the_setting(
+    database: Database, coordinator: Actor
+) -> None:
+    waiting = checked_referral(database, coordinator)
+    idva = make_user(database, Role.IDVA)
+    with database.uow() as uow:
+        casework.allocate(uow, coordinator, waiting.id or 0, None, idva.id or 0)
+    later = datetime.now(UTC) + timedelta(days=40)
+
+    def flagged(**setting: int) -> bool:
+        with database.uow() as uow:
+            rows = caseload(uow, actor_for(idva), now=later, **setting)
+        return any(NOT_HEARD_IN_TIME in row.flags for row in rows)
+
+    assert flagged() and flagged(heard_within=10)
+    assert not flagged(heard_within=60)
 
 
 @pytest.mark.parametrize("role", [Role.IDVA, Role.AGENCY, Role.ADMIN])

@@ -369,14 +369,22 @@ def idva_labels(
     return {u.id or 0: u.name or u.email for u in uow.session.exec(query.order_by(col(User.name)))}
 
 
-def caseload(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> list[QueueRow]:
-    """Return the open referrals allocated to this IDVA, most urgent first."""
+def caseload(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime | None = None,
+    heard_within: int = HEARD_WITHIN_WORKING_DAYS,
+) -> list[QueueRow]:
+    """Return the open referrals allocated to this IDVA, most urgent first; `heard_within` is
+    MARAC_HEARD_WITHIN_WORKING_DAYS, for the not-heard-in-time flag as on the queue."""
     require_role(actor, IDVAS)
     now = now or utcnow()
     mine = (
         col(Referral.state).in_(sorted(OPEN_STATES)),
         col(Referral.allocated_idva_id) == actor.id,
     )
-    rows = queue_rows(uow, row_columns(uow, *mine, order=urgency(now)), now)
+    rows = queue_rows(
+        uow, row_columns(uow, *mine, order=urgency(now)), now, heard_within=heard_within
+    )
     _audit_listing(uow, actor, "caseload", [row.referral.reference for row in rows], {})
     return rows
