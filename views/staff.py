@@ -117,7 +117,7 @@ def _queue_filter(search: str = "") -> listing.QueueFilter:
         source=_enum(Source, args.get("source")),
         idva_id=_idva_id(idva),
         search=search,
-        heard_within=int(current_app.config["MARAC_HEARD_WITHIN_WORKING_DAYS"]),
+        heard_within=_heard_within(),
     )
 
 
@@ -195,9 +195,7 @@ def queue_export() -> Any:
 @role_required(IDVAS)
 def caseload() -> Any:
     with uow() as work:
-        rows = listing.caseload(
-            work, actor(), heard_within=int(current_app.config["MARAC_HEARD_WITHIN_WORKING_DAYS"])
-        )
+        rows = listing.caseload(work, actor(), heard_within=_heard_within())
     return render_template("staff/caseload.html", rows=rows)
 
 
@@ -343,3 +341,8 @@ def message_download(message_id: int) -> Any:
 @own_navigation_only
 def attachment_download(attachment_id: int) -> Any:
     return _download(viewing.download_attachment, attachment_id)
+
+
+def _heard_within() -> int:
+    """MARAC_HEARD_WITHIN_WORKING_DAYS, for the not-heard-in-time flag on the queue and caseload."""
+    return int(current_app.config["MARAC_HEARD_WITHIN_WORKING_DAYS"])
