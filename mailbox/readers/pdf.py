@@ -16,6 +16,7 @@ from mailbox.readers import pdf_boxes
 from mailbox.readers.layout import text_rows
 from mailbox.readers.pdf_fields import form_fields
 from mailbox.readers.pdf_shading import Carried, with_shading
+from mailbox.readers.pdf_text import layout_text
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
 
@@ -72,12 +73,16 @@ def read_pdf(name: str, data: bytes) -> Document:
 
 def _page_text(page: Any) -> str:
     """Return a page's laid-out text; a page pypdf cannot lay out gives its plain text, or none."""
-    for mode in ("layout", "plain"):
+    for mode, extract in (("layout", layout_text), ("plain", _plain_text)):
         try:
-            return str(page.extract_text(extraction_mode=mode) or "")
+            return extract(page)
         except Exception as exc:  # pypdf raises many kinds of error on a damaged page
             log.info("page text (%s) unreadable: %s", mode, type(exc).__name__)
     return ""
+
+
+def _plain_text(page: Any) -> str:
+    return str(page.extract_text() or "")
 
 
 Boxes = dict[str, dict[int, dict[str, bool]]]  # prefix -> question number -> option -> ticked

@@ -1,0 +1,60 @@
+"""A PDF page's laid-out text, from a content stream parsed once for every pass over the page.
+
+pypdf parses a page's content stream in pure Python, and for a flat (printed) form that is half
+the reading time. Its layout-mode text and its plain text with visitors (the shading pass in
+`pdf_shading`) would each parse the stream again, so the stream is parsed here once, put back
+on the page as a parsed `ContentStream` (which plain extraction reuses as it stands), and laid
+out by pypdf's own layout-mode steps from those operations. `tests/mailbox/test_pdf_text.py`
+holds the text equal to `page.extract_text(extraction_mode="layout")`, so a pypdf upgrade that
+moves these steps fails there, not in a reading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pypdf._text_extraction import _layout_mode
+from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
+
+from mailbox.readers.pdf_content import content_operations
+
+# pypdf's layout-mode defaults (PageObject.extract_text): weight of a string's length in the
+# average character width; blank lines from vertical gaps; rotated text left out.
+_SCALE_WEIGHT = 1.25
+_FONT_HEIGHT_WEIGHT = 1.0
+
+
+def parsed_contents(page: Any) -> ContentStream | None:
+    """Parse the page's content stream once and keep it on the page for later passes."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    contents = contents.get_object()
+    if isinstance(contents, ContentStream):
+        return contents
+    if not isinstance(contents, ArrayObject | StreamObject):
+        return None
+    stream = ContentStream(contents, page.pdf, "bytes")
+    stream.operations = content_operations(stream)
+    page[NameObject("/Contents")] = stream
+    return stream
+
+
+def layout_text(page: Any) -> str:
+    """Return the page's text in fixed-width lines placed as the page draws them."""
+    stream = parsed_contents(page)
+    if stream is None:
+        return ""
+    groups = _layout_mode.text_show_operations(
+        iter(stream.operations), page._layout_mode_fonts(), True, None
+    )
+    if not groups:
+        return ""
+    return str(
+        _layout_mode.fixed_width_page(
+            _layout_mode.y_coordinate_groups(groups, None),
+            _layout_mode.fixed_char_width(groups, _SCALE_WEIGHT),
+            True,
+            _FONT_HEIGHT_WEIGHT,
+        )
+    )
