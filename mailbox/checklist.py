@@ -76,13 +76,15 @@ def _heading_instrument(line: str) -> str | None:
     return None
 
 
-def _is_question(q: QuestionRow, in_table: bool) -> bool:
-    in_table = in_table or q.listed
+def _is_question(q: QuestionRow, header: Header | None) -> bool:
+    in_table = header is not None or q.listed
     found = match_question(q.text)
     if in_table and found is not None and found.score == 1.0:
         return True  # a checklist row that also reads like a label ("… or who they are …")
     if in_table and q.number is not None and q.value is not None:
         return True  # numbered and answered under a checklist heading ("21 | Perp … | ☒")
+    if header is not None and _ticked_first_line(q, header):
+        return True  # "Perp | ☒", its words wrapping below: a label's word, but a question's tick
     if match_label(q.text, None) is not None:
         return False  # a referral-form label such as "Reason for referral", not a question
     if q.number is None and match_label(q.text.split("?")[0] + "?", None) is not None:
@@ -94,6 +96,20 @@ def _is_question(q: QuestionRow, in_table: bool) -> bool:
         return False  # prose in a letter, not a checklist line
     # A partly matched row still counts when a table row answers it: its words may wrap below.
     return found.score == 1.0 or q.number is not None or (in_table and q.value is not None)
+
+
+def _ticked_first_line(q: QuestionRow, header: Header) -> bool:
+    """Tell whether a row is the first line of a question wrapped in a narrow column: a word or
+    two, not ended as a label or question is, with a tick in an option column (the table has no
+    typed-answer column, where a details row's "Yes" might stand)."""
+    text = q.text.strip()
+    return (
+        q.value is not None
+        and q.number is None
+        and "answer" not in header
+        and 0 < len(text.split()) <= 2
+        and not text.endswith(("?", ":"))
+    )
 
 
 _ROW_NUMBER, _PAGE_NUMBER = re.compile(r" (row|line) \d+$"), re.compile(r" page \d+$")
@@ -192,7 +208,7 @@ class _Scanner:
 
     def _question(self, i: int, row: Row) -> None:
         q = from_columns(row, self.header) if self.header else from_text(row)
-        if not _is_question(q, self.header is not None):
+        if not _is_question(q, self.header):
             return
         if self.header and q.number is None and q.value is None and _stray(q, self.header):
             return  # a signature or note under the table ("Police Constable"), not a question

@@ -6,6 +6,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tests.mailbox.builders import (
     DASH_QUESTIONS,
+    PARAPHRASED,
     answers,
     expected_answers,
     flat_pdf_lines,
@@ -133,3 +134,25 @@ def test_printed_form_with_banded_rows_reads_its_marks() -> None:
     bands = [(410, header_y - 11 * n - 3, 120, 11) for n in range(2, 25, 2)]
     record = parse_attachment("printed.pdf", pdf_bytes(lines, shaded=bands), PDF)
     assert record["referral"]["dash"]["answers"] == expected_answers(given)
+
+
+def test_a_question_wrapped_in_a_narrow_column_keeps_its_tick_on_the_first_line() -> None:
+    """LibreOffice prints "Perp | x" then "drug/alcohol/" and "MH issues?" below: "Perp" reads
+    like the perpetrator's label, but the tick under the checklist makes it a question's line."""
+    given = answers("yndy")
+    lines = flat_pdf_lines(given)
+    lines = [line for line in lines if line[1] > 380]  # the form and the checklist's heading
+    y = lines[-1][1]
+    lines = [(x, ly, t) for x, ly, t in lines if t != "Q"]  # an unnumbered checklist
+    for n, q in enumerate(PARAPHRASED, start=1):
+        y -= 11
+        words = ["Perp", "drug/alcohol/", "MH issues?"] if n == 21 else [q]
+        lines.append(({"yes": 422, "no": 462, "dont_know": 502}[given[n]], y, "X"))
+        for i, word in enumerate(words):
+            lines.append((60, y - 11 * i, word))
+        y -= 11 * (len(words) - 1)
+    record = parse_attachment("referral.pdf", pdf_bytes(lines), PDF)
+    dash = record["referral"]["dash"]
+    assert dash["answers"] == expected_answers(given)
+    assert "dash.answers.21" not in record["needs_review"]
+    assert "perpetrator.name" not in record["needs_review"]
