@@ -2,15 +2,14 @@
 
 import ipaddress
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from workflow.models import utcnow
 from workflow.models.throttle import Throttle
+from workflow.store.db import upsert
 
 # The longest any limit looks back: sign-in counts lapse a day after the last failure
 # (sign_in_limits.FORGET_AFTER), the others are minutes or an hour. Older rows are purged.
@@ -29,7 +28,7 @@ def allow(
     at = sa.bindparam("at", now, type_=UTCDateTime())
     lapsed = table.c.window_start <= sa.bindparam("cutoff", now - window, type_=UTCDateTime())
     statement = (
-        _insert(session)(table)
+        upsert(session, table)
         .values(key=key[:200], window_start=now, count=1)
         .on_conflict_do_update(
             index_elements=["key"],
@@ -67,13 +66,8 @@ def purge(session: Session, now: datetime, older_than: timedelta) -> int:
 def _ensure_row(session: Session, key: str, now: datetime) -> None:
     # Two first attempts at once must not collide on the primary key (PostgreSQL) and, on SQLite,
     # writing first takes the write lock at once instead of failing to upgrade a read lock.
-    statement = _insert(session)(Throttle).values(key=key, window_start=now, count=0)
+    statement = upsert(session, Throttle).values(key=key, window_start=now, count=0)
     session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-
-
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, the one that has ON CONFLICT (PostgreSQL and SQLite alike)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def client_bucket(address: str) -> str:
