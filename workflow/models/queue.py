@@ -62,14 +62,16 @@ def _reindex(
     written = info.get("index_rows")
     before = written[1] if written is not None and written[0] is transaction else (None, None)
     keys, marks = rows
+    # Rows are deleted only when some may be there: not after an insert or when this
+    # transaction wrote none.
     if keys != before[0]:
-        if not new:
+        if not new and before[0] != []:
             mine = col(VictimNameKey.referral_id) == referral.id
             connection.execute(sa.delete(VictimNameKey).where(mine))
         if keys:
             connection.execute(sa.insert(VictimNameKey), keys)
     if marks != before[1]:
-        if not new:
+        if not new and before[1] != []:
             connection.execute(
                 sa.delete(ReferralFlag).where(
                     ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]

@@ -109,12 +109,21 @@ def _first_assessments(referral: Referral, arrived: list[NewAssessment]) -> list
 
 def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Policy) -> Referral:
     """Create the referral in state received, apply every rule, record history, and commit."""
-    session = uow.session
+    referral = admit_referral(uow.session, actor, new, policy)
+    number_referral(uow.session, actor, referral)
+    uow.commit()
+    return referral
+
+
+def admit_referral(session: Session, actor: Actor, new: NewReferral, policy: Policy) -> Referral:
+    """Write a new referral in state received, its checklists, rule outcomes and first history,
+    all but its reference (number_referral, once the caller has written anything else it adds).
+    """
     fields, written = fit_fields(new.fields)  # a value too long for its column: flagged
     if fields.get("victim_postcode"):
         fields["victim_postcode"] = normalise_postcode(fields["victim_postcode"])
     referral = Referral(
-        reference=PENDING_REFERENCE + secrets.token_hex(6),  # the real one comes last, below
+        reference=PENDING_REFERENCE + secrets.token_hex(6),  # the real one comes last
         pathway=new.pathway,
         source=new.source,
         needs_review=list(dict.fromkeys([*new.needs_review, *map(review_path, written)])),
@@ -132,11 +141,6 @@ def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Po
     # The newest DASH is the one that came last: no need to read back what was just written.
     dash = next((a for a in reversed(assessments) if a.instrument in DASH_INSTRUMENTS), None)
     apply_rules_with(session, referral, policy, dash)  # and the first due time, from its clock
-    # The year's counter row stays locked until the commit, so it is taken as late as possible:
-    # referrals sent at the same moment then queue for each other only over these last few
-    # statements, not over the whole intake (which made a burst of sends wait in single file).
-    # The rules' changes and the reference then reach the referral row in one UPDATE.
-    referral.reference = next_reference(session, utcnow().year)
     session.add(
         StateChange(
             referral_id=persisted_id(referral),
@@ -147,6 +151,18 @@ def receive_referral(uow: UnitOfWork, actor: Actor, new: NewReferral, policy: Po
             reason=f"Received by {new.source.value}",
         )
     )
-    audit.record(session, actor, "create", "referral", referral.id, referral.reference)
-    uow.commit()
     return referral
+
+
+def number_referral(session: Session, actor: Actor, referral: Referral) -> None:
+    """Give an admitted referral its reference and record its creation; the caller commits.
+
+    The year's counter row stays locked from here until the commit, and every referral takes it,
+    so referrals sent at the same moment queue for each other over whatever is written after
+    this. Everything that need not wait for the number is therefore written first (the flush
+    below): what remains is the reference itself and what quotes it. Taking the number earlier
+    made a burst of sends wait in single file over most of the intake.
+    """
+    session.flush()
+    referral.reference = next_reference(session, utcnow().year)
+    audit.record(session, actor, "create", "referral", referral.id, referral.reference)

@@ -22,7 +22,7 @@ from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.policy import Policy
 from workflow.referrals.acknowledgement import queue_acknowledgement
-from workflow.referrals.receiving import NewReferral, receive_referral
+from workflow.referrals.receiving import NewReferral, admit_referral, number_referral
 from workflow.store.db import UnitOfWork
 from workflow.web_referrals import referrer_confirmation
 
@@ -121,16 +121,6 @@ def purge_expired(session: Session, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-class _Deferred(UnitOfWork):
-    """The caller's transaction lent to a use case that commits: its commit only flushes."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def commit(self) -> None:
-        self.session.flush()
-
-
 def submit(
     uow: UnitOfWork,
     token: str | None,
@@ -164,8 +154,12 @@ def submit(
     new = build(draft.pages)
     # Anyone can type a police address: it counts once its owner opens the link mailed to it.
     referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.WEB_FORM_REASON)
-    referral = receive_referral(_Deferred(session), WEB_FORM, new, policy)
+    # Received as receive_referral does, in this transaction: the confirmation link is written
+    # before the referral takes its number, so that it is not written while the year's counter
+    # is held (number_referral).
+    referral = admit_referral(session, WEB_FORM, new, policy)
     link = referrer_confirmation.link_for(session, referral, base_url, policy)
+    number_referral(session, WEB_FORM, referral)
     queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
     # The answers stay only until the confirmation page shows them once, as the referrer's own
