@@ -131,8 +131,10 @@ def submit(
 ) -> Submission:
     """Turn the draft into a received referral and acknowledge the referrer, once, in one commit."""
     session, now = uow.session, utcnow()
-    # First statement of the transaction: on SQLite it takes the write lock before any read.
-    claimed = session.execute(
+    # First statement of the transaction: on SQLite it takes the write lock before any read. It
+    # returns the draft it claimed, so the usual send reads nothing more; only a draft it did not
+    # claim is looked up, to say why.
+    claimed = session.scalars(
         sa.update(ReferralDraft)
         .where(
             col(ReferralDraft.token_hash) == _hash(token or ""),
@@ -141,13 +143,17 @@ def submit(
             col(ReferralDraft.expires_at) > now,
         )
         .values(submitted_at=now)
-    )
-    draft = session.exec(
-        select(ReferralDraft).where(ReferralDraft.token_hash == _hash(token or ""))
+        .returning(ReferralDraft)
     ).first()
+    draft = (
+        claimed
+        or session.exec(
+            select(ReferralDraft).where(ReferralDraft.token_hash == _hash(token or ""))
+        ).first()
+    )
     if draft is None or (draft.expires_at <= now and draft.submitted_at is None):
         raise DraftExpired("Your answers have been deleted because you did not use them in time.")
-    if not getattr(claimed, "rowcount", 0):
+    if claimed is None:
         if draft.referral_id is not None:
             return Submission(draft.reference, draft.referral_id, created=False)
         raise DraftChanged("Your answers have changed. Check them again before you send them.")
