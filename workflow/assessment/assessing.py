@@ -71,7 +71,14 @@ def perpetrator_age(perpetrator: dict[str, Any]) -> PerpetratorAge:
 def apply_rules(session: Session, referral: Referral, policy: Policy) -> None:
     """Recompute the referral's score, band, MARAC criteria and rule outcomes, with reasons,
     and its due time: a new band or MARAC criterion can change how long the current step takes."""
-    dash = latest_dash(session, referral)
+    apply_rules_with(session, referral, policy, latest_dash(session, referral))
+
+
+def apply_rules_with(
+    session: Session, referral: Referral, policy: Policy, dash: Assessment | None
+) -> None:
+    """apply_rules, given the referral's newest DASH (or None) when the caller already holds it:
+    intake has just written it, and need not read it back."""
     score = dash.score if dash else None
     earlier = last_marac_referral(session, referral)
     facts = ReferralFacts(

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from workflow.models.referral import Referral
 from workflow.queue.keys import flags, name_codes
@@ -53,27 +53,33 @@ KEPT_ELSEWHERE = ("proposed_update",)
 def _reindex(
     _mapper: Any, connection: sa.Connection, referral: Referral, new: bool = False
 ) -> None:
-    # Intake flushes a new referral several times in one transaction: rows this transaction
-    # already wrote for the same values are not written again (each rewrite took three
-    # statements), and a row just inserted has none to delete.
+    # Intake flushes a new referral more than once in one transaction: rows this transaction
+    # already wrote for the same values are not written again (each rewrite took two or three
+    # statements), and a row just inserted has none to delete. The name keys and the flags are
+    # told apart: the rules change the flags of a new referral, seldom its name.
     rows = index_rows(referral)
     info, transaction = sa.inspect(referral).info, connection.get_transaction()
     written = info.get("index_rows")
-    if written is not None and written[0] is transaction and written[1] == rows:
-        return
+    before = written[1] if written is not None and written[0] is transaction else (None, None)
     keys, marks = rows
-    if not new:
-        connection.execute(sa.delete(VictimNameKey).where(VictimNameKey.referral_id == referral.id))  # type: ignore[arg-type]
-        connection.execute(
-            sa.delete(ReferralFlag).where(
-                ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]
-                ReferralFlag.flag.not_in(KEPT_ELSEWHERE),  # type: ignore[attr-defined]
+    # Rows are deleted only when some may be there: not after an insert or when this
+    # transaction wrote none.
+    if keys != before[0]:
+        if not new and before[0] != []:
+            mine = col(VictimNameKey.referral_id) == referral.id
+            connection.execute(sa.delete(VictimNameKey).where(mine))
+        if keys:
+            connection.execute(sa.insert(VictimNameKey), keys)
+    if marks != before[1]:
+        if not new and before[1] != []:
+            connection.execute(
+                sa.delete(ReferralFlag).where(
+                    ReferralFlag.referral_id == referral.id,  # type: ignore[arg-type]
+                    ReferralFlag.flag.not_in(KEPT_ELSEWHERE),  # type: ignore[attr-defined]
+                )
             )
-        )
-    if keys:
-        connection.execute(sa.insert(VictimNameKey), keys)
-    if marks:
-        connection.execute(sa.insert(ReferralFlag), marks)
+        if marks:
+            connection.execute(sa.insert(ReferralFlag), marks)
     info["index_rows"] = (transaction, rows)  # the transaction itself: its id could be reused
 
 

@@ -11,9 +11,10 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from workflow.models import ReferenceCounter, Referral
+from workflow.store.db import upsert
 
 # No 0/O, 1/I/L or U: read aloud on the phone or copied by hand, the check is not misread.
 CHECK_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -26,16 +27,21 @@ def new_check() -> str:
 
 
 def next_reference(session: Session, year: int) -> str:
-    """Take the next reference number for `year` inside the caller's transaction."""
-    counter = session.execute(
-        select(ReferenceCounter).where(col(ReferenceCounter.year) == year).with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = ReferenceCounter(year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return f"REF-{year}-{counter.last:06d}-{new_check()}"
+    """Take the next reference number for `year` inside the caller's transaction.
+
+    One statement takes the number: the year's row is created or counted on, and stays locked
+    until the caller commits, so two sends never share a number and none is skipped. On the
+    connection, not the session: taking the lock must not first flush the caller's pending rows.
+    """
+    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    statement = (
+        upsert(session, table)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    number = int(session.connection().execute(statement).scalar_one())
+    return f"REF-{year}-{number:06d}-{new_check()}"
 
 
 REFERENCE_PATTERN = re.compile(r"\bREF-(\d{4})-(\d{6})(?:-([A-Z0-9]{4}))?\b", re.IGNORECASE)

@@ -7,9 +7,11 @@ idempotent: a second attempt with the same key is a no-op, so a job that runs tw
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session
 
 from workflow.models import Outbox
+from workflow.store.db import upsert
 
 # Every message we send is machine-made: RFC 3834 tells well-behaved responders not to answer,
 # and our own poller recognises X-Referral-Desk to ignore mail that loops back to us.
@@ -36,10 +38,6 @@ def enqueue(
     headers: dict[str, str] | None = None,
 ) -> Outbox | None:
     """Add one message to the outbox; return None when this dedupe key was already queued."""
-    if dedupe_key is not None:
-        existing = session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).first()
-        if existing is not None:
-            return None
     mail = Outbox(
         kind=kind,
         to=[address.strip() for address in to if address.strip()],
@@ -50,5 +48,27 @@ def enqueue(
         dedupe_key=dedupe_key,
         referral_id=referral_id,
     )
+    if dedupe_key is None:
+        session.add(mail)
+        return mail
+    # One statement looks for the key and queues the message (it was a SELECT, then the INSERT at
+    # the next flush): a referral's acknowledgement is written while every send waits on the
+    # year's reference counter. A message with this key queued earlier, committed or still
+    # pending in this session (hence the flush), leaves the outbox as it was.
+    session.flush()
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    values = {
+        column.key: getattr(mail, column.key) for column in table.columns if column.key != "id"
+    }
+    statement = (
+        upsert(session, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(table.c.id)
+    )
+    mail.id = session.connection().execute(statement).scalar_one_or_none()
+    if mail.id is None:
+        return None
+    make_transient_to_detached(mail)  # the row written above, now the session's to track
     session.add(mail)
     return mail

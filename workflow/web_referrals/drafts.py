@@ -22,7 +22,7 @@ from workflow.models.drafts import ReferralDraft
 from workflow.models.referral import Pathway
 from workflow.policy import Policy
 from workflow.referrals.acknowledgement import queue_acknowledgement
-from workflow.referrals.receiving import NewReferral, receive_referral
+from workflow.referrals.receiving import NewReferral, admit_referral, number_referral
 from workflow.store.db import UnitOfWork
 from workflow.web_referrals import referrer_confirmation
 
@@ -121,16 +121,6 @@ def purge_expired(session: Session, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-class _Deferred(UnitOfWork):
-    """The caller's transaction lent to a use case that commits: its commit only flushes."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def commit(self) -> None:
-        self.session.flush()
-
-
 def submit(
     uow: UnitOfWork,
     token: str | None,
@@ -141,8 +131,10 @@ def submit(
 ) -> Submission:
     """Turn the draft into a received referral and acknowledge the referrer, once, in one commit."""
     session, now = uow.session, utcnow()
-    # First statement of the transaction: on SQLite it takes the write lock before any read.
-    claimed = session.execute(
+    # First statement of the transaction: on SQLite it takes the write lock before any read. It
+    # returns the draft it claimed, so the usual send reads nothing more; only a draft it did not
+    # claim is looked up, to say why.
+    claimed = session.scalars(
         sa.update(ReferralDraft)
         .where(
             col(ReferralDraft.token_hash) == _hash(token or ""),
@@ -151,21 +143,29 @@ def submit(
             col(ReferralDraft.expires_at) > now,
         )
         .values(submitted_at=now)
-    )
-    draft = session.exec(
-        select(ReferralDraft).where(ReferralDraft.token_hash == _hash(token or ""))
+        .returning(ReferralDraft)
     ).first()
+    draft = (
+        claimed
+        or session.exec(
+            select(ReferralDraft).where(ReferralDraft.token_hash == _hash(token or ""))
+        ).first()
+    )
     if draft is None or (draft.expires_at <= now and draft.submitted_at is None):
         raise DraftExpired("Your answers have been deleted because you did not use them in time.")
-    if not getattr(claimed, "rowcount", 0):
+    if claimed is None:
         if draft.referral_id is not None:
             return Submission(draft.reference, draft.referral_id, created=False)
         raise DraftChanged("Your answers have changed. Check them again before you send them.")
     new = build(draft.pages)
     # Anyone can type a police address: it counts once its owner opens the link mailed to it.
     referrer_confirmation.mark_unconfirmed(new, referrer_confirmation.WEB_FORM_REASON)
-    referral = receive_referral(_Deferred(session), WEB_FORM, new, policy)
+    # Received as receive_referral does, in this transaction: the confirmation link is written
+    # before the referral takes its number, so that it is not written while the year's counter
+    # is held (number_referral).
+    referral = admit_referral(session, WEB_FORM, new, policy)
     link = referrer_confirmation.link_for(session, referral, base_url, policy)
+    number_referral(session, WEB_FORM, referral)
     queue_acknowledgement(session, referral, policy, confirm_link=link)
     draft.referral_id, draft.reference = referral.id, referral.reference
     # The answers stay only until the confirmation page shows them once, as the referrer's own
