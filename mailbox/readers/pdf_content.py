@@ -51,6 +51,9 @@ _INDIRECT = re.compile(rb"[+-]?(\d+)\s+(\d+)\s+R[^a-zA-Z]")  # pypdf's IndirectP
 _PEEK = 20  # pypdf reads a number from a peek this long, or else byte by byte
 _MAX_OPERATOR = 100  # pypdf stops near 128 characters
 _MAX_NAME = 1000  # pypdf stops near 4096
+# pypdf reads nested arrays by recursion, so a deep nest ends in its RecursionError; this loop
+# would build it. Past this depth pypdf reads the stream, and fails as it always did.
+_MAX_DEPTH = 50
 
 
 class _Whole(Exception):
@@ -121,6 +124,8 @@ def _took(
     elif kind == "str":
         target.append(create_string_object(text, encoding))
     elif kind == "open":
+        if len(arrays) >= _MAX_DEPTH:
+            raise _Whole
         arrays.append(ArrayObject())
     elif kind == "close" and arrays:
         done = arrays.pop()

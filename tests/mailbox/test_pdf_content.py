@@ -120,3 +120,10 @@ def test_random_bytes_give_the_same_result() -> None:
     for _ in range(2000):
         data = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert _read(data, ours=True) == _read(data, ours=False), data
+
+
+def test_deep_nesting_is_left_to_pypdf() -> None:
+    """pypdf recurses into nested arrays; a hostile nest gets its answer, not a deep object."""
+    for depth in (49, 50, 51, 5000):
+        data = b"[" * depth + b"(x)" + b"]" * depth + b" TJ"
+        assert _read(data, ours=True) == _read(data, ours=False)
