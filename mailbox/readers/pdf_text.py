@@ -1,12 +1,12 @@
 """A PDF page's laid-out text, from a content stream parsed once for every pass over the page.
 
-pypdf parses a page's content stream in pure Python, and for a flat (printed) form that is half
-the reading time. Its layout-mode text and its plain text with visitors (the shading pass in
-`pdf_shading`) would each parse the stream again, so the stream is parsed here once, put back
-on the page as a parsed `ContentStream` (which plain extraction reuses as it stands), and laid
-out by pypdf's own layout-mode steps from those operations. `tests/mailbox/test_pdf_text.py`
-holds the text equal to `page.extract_text(extraction_mode="layout")`, so a pypdf upgrade that
-moves these steps fails there, not in a reading.
+pypdf parses a page's content stream in pure Python: for a printed (flat) form, about a quarter
+of the time the PDF takes to read. Here the stream is read once by our tokeniser
+(`pdf_content`), put back on the page as a parsed `ContentStream` (which pypdf's plain extraction
+with visitors, the shading pass in `pdf_shading`, reuses as it stands), and laid out by pypdf's
+own layout-mode steps from those operations. `tests/mailbox/test_pdf_content.py` holds the text
+equal to `page.extract_text(extraction_mode="layout")`, so a pypdf upgrade that moves these
+steps fails there, not in a reading.
 """
 
 from __future__ import annotations
