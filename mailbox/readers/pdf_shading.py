@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
+from mailbox.readers.pdf_drawn import DrawnBoxes
 from mailbox.rows import Header, parse_header
 from mailbox.values import lists_options
 
@@ -37,8 +38,10 @@ class _Page:
     filled: list[tuple[float, float, float, float]] = field(default_factory=list)
     words: list[tuple[str, float, float]] = field(default_factory=list)
     bold: list[bool] = field(default_factory=list)  # beside `words`: the run is in a bold font
+    drawn: DrawnBoxes = field(default_factory=DrawnBoxes)  # check boxes drawn as lines
 
     def operand(self, op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        self.drawn.operand(op, args, cm)
         if op in (b"rg", b"g", b"k", b"sc", b"scn"):
             self.fill_white = _white(op, args)
         elif op == b"re" and len(args) == 4:
@@ -107,6 +110,7 @@ def _seen(page: Any) -> _Page | None:
         page.extract_text(visitor_operand_before=seen.operand, visitor_text=seen.text)
     except Exception:  # pypdf raises many kinds of error on a damaged page
         return None
+    seen.filled += seen.drawn.ticked()  # a ticked drawn box marks its cell, as shading does
     return seen
 
 

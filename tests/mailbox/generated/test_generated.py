@@ -86,6 +86,10 @@ ONCE_WRONG = [
     # "Yes / No / **Don't** know" printed in one cell, the pick in a bold font in the PDF.
     _case("pdf_lo", "acpo", "printed", "# q a c", "split", seed=26),
     _case("pdf_lo", "you", "printed", "q a", "split", seed=124),
+    # Word's legacy check boxes, which LibreOffice draws as a square and a cross: no text mark.
+    _case("pdf_lo", "you", "formcheckbox_checked", "# q Y N D c", seed=258),
+    # Unnumbered, in a narrow column: "Perp | x", then "drug/alcohol/" and "MH issues?" below.
+    _case("pdf_lo", "paraphrased", "x", "q D N Y c", "sections", seed=328),
 ]
 
 
