@@ -20,6 +20,9 @@ MIN_BOX, MAX_BOX = 5.0, 20.0  # points: a check box, not a table cell or a rule
 SQUARE = 2.0  # points by which a box's sides may differ
 STRAY = 1.5  # points by which a stroke's ends may stray outside its box
 MIN_STROKES = 2  # a cross is two strokes, a tick drawn as one path two segments
+# Strokes short enough to lie in a box are filed by a grid this coarse (points), so a page of
+# many thousand lines costs a look at the few cells around each box, not every stroke per box.
+_GRID = MAX_BOX + 2 * STRAY
 _STROKE = (b"S", b"s", b"B", b"B*", b"b", b"b*")
 _NO_STROKE = (b"n", b"f", b"F", b"f*")
 
@@ -29,7 +32,7 @@ class DrawnBoxes:
     """Watch a page's path operators (a pypdf `visitor_operand_before`) for drawn boxes."""
 
     boxes: list[Rect] = field(default_factory=list)
-    strokes: list[Segment] = field(default_factory=list)
+    strokes: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)  # by _grid cell
     _rects: list[Rect] = field(default_factory=list)
     _segments: list[Segment] = field(default_factory=list)
     _at: Point | None = None
@@ -49,7 +52,9 @@ class DrawnBoxes:
             self._at = to
         elif op in _STROKE:
             self.boxes += [r for r in self._rects if _box_sized(r)]
-            self.strokes += self._segments
+            for stroke in self._segments:
+                if _span(stroke) <= _GRID:
+                    self.strokes.setdefault(_grid(stroke[0]), []).append(stroke)
             self._clear()
         elif op in _NO_STROKE:
             self._clear()
@@ -59,12 +64,25 @@ class DrawnBoxes:
         each a quarter of the box or longer (a tick's short leg), one at least half of it."""
         ticked = []
         for box in self.boxes:
-            spans = [_span(s) for s in self.strokes if _inside(s, box)]
+            spans = [_span(s) for s in self._near(box) if _inside(s, box)]
             side = min(box[2], box[3])
             marks = [span for span in spans if span >= side / 4]
             if len(marks) >= MIN_STROKES and max(marks) >= side / 2:
                 ticked.append(box)
         return ticked
+
+    def _near(self, box: Rect) -> list[Segment]:
+        x, y, w, h = box
+        (left, bottom), (right, top) = (
+            _grid((x - STRAY, y - STRAY)),
+            _grid((x + w + STRAY, y + h + STRAY)),
+        )
+        return [
+            stroke
+            for gx in range(left, right + 1)
+            for gy in range(bottom, top + 1)
+            for stroke in self.strokes.get((gx, gy), [])
+        ]
 
     def _clear(self) -> None:
         self._rects, self._segments, self._at = [], [], None
@@ -77,6 +95,10 @@ def _point(cm: Any, x: float, y: float) -> Point:
 def _rect(cm: Any, x: float, y: float, w: float, h: float) -> Rect:
     (x0, y0), (x1, y1) = _point(cm, x, y), _point(cm, x + w, y + h)
     return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+
+
+def _grid(point: Point) -> tuple[int, int]:
+    return int(point[0] // _GRID), int(point[1] // _GRID)
 
 
 def _box_sized(rect: Rect) -> bool:

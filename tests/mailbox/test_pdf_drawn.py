@@ -63,3 +63,14 @@ def test_damaged_operands_draw_nothing() -> None:
     damaged: list[tuple[bytes, list[object]]] = [(b"re", ["x", 1, 2, 3]), (b"m", [None])]
     drawn = _draw(*damaged, (b"l", [1.0, 2.0]), (b"S", []))  # type: ignore[arg-type]
     assert drawn.ticked() == [] and drawn.boxes == []
+
+
+def test_boxes_find_their_strokes_among_many_across_grid_cells() -> None:
+    # Strokes are filed by a coarse grid; a box astride four cells still finds its cross, and
+    # thousands of short lines elsewhere on the page (a hatched drawing) tick nothing.
+    hatching = [
+        op for i in range(2000) for op in ((b"m", [300.0 + i % 50, 300.0]), (b"l", [300.0, 310.0]))
+    ]
+    corner = 23.0 * 4 - 5  # a box from x 87 to 98, across the grid's line at 92
+    drawn = _draw(*hatching, (b"S", []), *_box(corner, corner, 11), *_cross(corner, corner, 11))
+    assert drawn.ticked() == [pytest.approx((corner, corner, 11, 11))]
