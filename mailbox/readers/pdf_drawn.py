@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-Rect = tuple[float, float, float, float]  # x, y, width, height, in page points
-Point = tuple[float, float]
+from mailbox.readers.pdf_geometry import Point, Rect, page_point, page_rect
+
 Segment = tuple[Point, Point]
 
 MIN_BOX, MAX_BOX = 5.0, 20.0  # points: a check box, not a table cell or a rule
@@ -43,11 +43,11 @@ class DrawnBoxes:
         except (TypeError, ValueError):
             return  # a damaged operator: drawing nothing we can place
         if op == b"re" and len(numbers) == 4:
-            self._rects.append(_rect(cm, *numbers))
+            self._rects.append(page_rect(cm, *numbers))
         elif op == b"m" and len(numbers) == 2:
-            self._at = _point(cm, *numbers)
+            self._at = page_point(cm, *numbers)
         elif op == b"l" and len(numbers) == 2 and self._at is not None:
-            to = _point(cm, *numbers)
+            to = page_point(cm, *numbers)
             self._segments.append((self._at, to))
             self._at = to
         elif op in _STROKE:
@@ -86,15 +86,6 @@ class DrawnBoxes:
 
     def _clear(self) -> None:
         self._rects, self._segments, self._at = [], [], None
-
-
-def _point(cm: Any, x: float, y: float) -> Point:
-    return x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]
-
-
-def _rect(cm: Any, x: float, y: float, w: float, h: float) -> Rect:
-    (x0, y0), (x1, y1) = _point(cm, x, y), _point(cm, x + w, y + h)
-    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
 
 
 def _grid(point: Point) -> tuple[int, int]:

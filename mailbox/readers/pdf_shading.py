@@ -13,6 +13,7 @@ from typing import Any
 
 from mailbox.grid import Cell, Mark, Row, glyph_mark
 from mailbox.readers.pdf_drawn import DrawnBoxes
+from mailbox.readers.pdf_geometry import page_point, page_rect
 from mailbox.rows import Header, parse_header
 from mailbox.values import lists_options
 
@@ -45,7 +46,7 @@ class _Page:
         if op in (b"rg", b"g", b"k", b"sc", b"scn"):
             self.fill_white = _white(op, args)
         elif op == b"re" and len(args) == 4:
-            self.pending.append(_transform(cm, *(float(a) for a in args)))
+            self.pending.append(page_rect(cm, *(float(a) for a in args)))
         elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
             if not self.fill_white:
                 self.filled += [r for r in self.pending if _cell_sized(r)]
@@ -55,8 +56,7 @@ class _Page:
 
     def text(self, text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            x, y = page_point(cm, tm[4], tm[5])
             self.words.append((text.strip(), float(x), float(y)))
             self.bold.append(_bold(font))
             if _bold(font) and OPTION_WORDS.get(text.strip().lower().split(" ")[0]):
@@ -77,13 +77,6 @@ def _white(op: bytes, args: Any) -> bool:
     if op == b"k":
         return all(v <= 0.02 for v in values)
     return bool(values) and all(v >= 0.98 for v in values)
-
-
-def _transform(
-    cm: Any, x: float, y: float, w: float, h: float
-) -> tuple[float, float, float, float]:
-    x0, y0 = x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]
-    return min(x0, x0 + w * cm[0]), min(y0, y0 + h * cm[3]), abs(w * cm[0]), abs(h * cm[3])
 
 
 def _cell_sized(rect: tuple[float, float, float, float]) -> bool:
