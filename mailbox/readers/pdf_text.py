@@ -17,6 +17,7 @@ from pypdf._text_extraction import _layout_mode
 from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 
 from mailbox.readers.pdf_content import content_operations
+from mailbox.readers.pdf_layout import text_groups
 
 # pypdf's layout-mode defaults (PageObject.extract_text): weight of a string's length in the
 # average character width; blank lines from vertical gaps; rotated text left out.
@@ -45,9 +46,7 @@ def layout_text(page: Any) -> str:
     stream = parsed_contents(page)
     if stream is None:
         return ""
-    groups = _layout_mode.text_show_operations(
-        iter(stream.operations), page._layout_mode_fonts(), True, None
-    )
+    groups = text_groups(stream.operations, page._layout_mode_fonts())
     if not groups:
         return ""
     return str(

@@ -11,17 +11,11 @@ import io
 import random
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DecodedStreamObject
 
-from mailbox import legacy
 from mailbox.readers.pdf_content import content_operations
 from mailbox.readers.pdf_text import layout_text
-from tests.mailbox.builders import answers, flat_pdf_lines, pdf_bytes
-from tests.mailbox.generated.pdf import fields_pdf, flat_pdf
-from tests.mailbox.generated.render import docx_form
-from tests.mailbox.generated.spec import cases
 
 
 def _typed(value: Any) -> Any:
@@ -41,23 +35,6 @@ def _read(data: bytes, ours: bool) -> Any:
         return _typed(content_operations(content) if ours else content.operations)
     except Exception as exc:  # pypdf's own errors on a broken stream: the same ones, both ways
         return "error", type(exc).__name__
-
-
-def _pdfs() -> list[bytes]:
-    made = cases(4242, 6, "pdf")
-    return [
-        pdf_bytes(flat_pdf_lines(answers("yndy"))),
-        pdf_bytes([(40, 800, "Shaded (cell) \\ form")], shaded=[(300, 700, 20, 12)]),
-        *(flat_pdf(case) for case in made[:3]),
-        *(fields_pdf(case) for case in made[3:]),
-    ]
-
-
-@pytest.fixture(scope="module")
-def producer_pdfs() -> list[bytes]:
-    """Generated forms from reportlab, and one Word form printed to PDF by LibreOffice."""
-    case = cases(77, 1, "docx")[0]
-    return [*_pdfs(), legacy.convert(docx_form(case), "docx", "pdf")]
 
 
 def test_operations_match_pypdf_on_generated_forms(producer_pdfs: list[bytes]) -> None:
