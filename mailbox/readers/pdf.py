@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from functools import partial
 from typing import Any
 
 from pypdf import PdfReader
@@ -16,7 +17,7 @@ from mailbox.readers import pdf_boxes
 from mailbox.readers.layout import text_rows
 from mailbox.readers.pdf_fields import form_fields
 from mailbox.readers.pdf_shading import Carried, with_shading
-from mailbox.readers.pdf_text import layout_text
+from mailbox.readers.pdf_text import Fonts, layout_text
 from mailbox.safety import UnreadablePart
 from mailbox.values import answer_word
 
@@ -46,7 +47,8 @@ def read_pdf(name: str, data: bytes) -> Document:
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadablePart("password-protected PDF")
         fields = form_fields(reader)
-        pages = [_page_text(p) for p in reader.pages[:MAX_PAGES]]
+        fonts: Fonts = {}
+        pages = [_page_text(p, fonts) for p in reader.pages[:MAX_PAGES]]
         unnamed = _unnamed_boxes(fields)
         placed = (
             [pdf_boxes.placed(p, pdf_boxes.widgets(p, unnamed)) for p in reader.pages[:MAX_PAGES]]
@@ -71,9 +73,9 @@ def read_pdf(name: str, data: bytes) -> Document:
     return doc
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: Any, fonts: Fonts) -> str:
     """Return a page's laid-out text; a page pypdf cannot lay out gives its plain text, or none."""
-    for mode, extract in (("layout", layout_text), ("plain", _plain_text)):
+    for mode, extract in (("layout", partial(layout_text, fonts=fonts)), ("plain", _plain_text)):
         try:
             return extract(page)
         except Exception as exc:  # pypdf raises many kinds of error on a damaged page

@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from mailbox.readers.pdf_layout import _Walk, text_groups
-from mailbox.readers.pdf_text import layout_text, parsed_contents
+from mailbox.readers.pdf_text import Fonts, layout_text, page_fonts, parsed_contents
 
 
 def _theirs(operations: list[Any], fonts: dict[str, Any]) -> Any:
@@ -72,7 +72,24 @@ def test_layout_text_matches_pypdf_on_libreoffice_forms(libreoffice_forms: list[
         theirs = [
             p.extract_text(extraction_mode="layout") for p in PdfReader(io.BytesIO(pdf)).pages
         ]
-        assert [layout_text(p) for p in PdfReader(io.BytesIO(pdf)).pages] == theirs
+        fonts: Fonts = {}  # read once for the document, as read_pdf does
+        assert [layout_text(p, fonts) for p in PdfReader(io.BytesIO(pdf)).pages] == theirs
+
+
+def test_each_font_is_read_once_per_document(
+    producer_pdfs: list[bytes], libreoffice_forms: list[bytes]
+) -> None:
+    shared_somewhere = False
+    for pdf in producer_pdfs + libreoffice_forms:
+        known: Fonts = {}
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        found = [page_fonts(page, known) for page in pages]
+        assert found == [page._layout_mode_fonts() for page in pages]
+        if len(pages) > 1:
+            shared = set(found[0]) & set(found[1])
+            assert all(found[0][name] is found[1][name] for name in shared)
+            shared_somewhere |= bool(shared)
+    assert shared_somewhere
 
 
 def _fonts(pdfs: list[bytes]) -> dict[str, Any]:
