@@ -130,6 +130,18 @@ class _Shown:
         return self.word_tx(self.width, len(word), word.count(space), offset)
 
 
+def _upright(t: tuple[float, ...]) -> tuple[tuple[float, ...], bool]:
+    """`TextStateParams.__post_init__`'s turn of rotated text upright; True if it was rotated."""
+    rotated = False
+    if orient(list(t)) in (90, 270):
+        t = tuple(mult([1.0, -t[1], -t[2], 1.0, 0.0, 0.0], list(t)))
+        rotated = True
+    if orient(list(t)) == 180 and t[0] < -1e-6:
+        t = tuple(mult([-1.0, 0.0, 0.0, -1.0, 0.0, 0.0], list(t)))
+        rotated = True
+    return t, rotated
+
+
 class _Walk:
     """pypdf's `TextStateManager` and its recursion, with matrices as tuples in a list."""
 
@@ -145,6 +157,7 @@ class _Walk:
         self.font_size: float = 0
         self.decoded: dict[tuple[int, Any], tuple[str, str]] = {}
         self.widths: dict[tuple[int, str], float] = {}
+        self.spaces: dict[tuple[int, float, float, float, float], float] = {}
         self.unknown: Font | None = None
 
     # -- the state, as TextStateManager keeps it
@@ -236,27 +249,31 @@ class _Walk:
         s.raw, s.text = self.decode(font, value)
         t = self.effective()
         s.rotated = False
-        if orient(list(t)) in (90, 270):
-            t = tuple(mult([1.0, -t[1], -t[2], 1.0, 0.0, 0.0], list(t)))
-            s.rotated = True
-        if orient(list(t)) == 180 and t[0] < -1e-6:
-            t = tuple(mult([-1.0, 0.0, 0.0, -1.0, 0.0, 0.0], list(t)))
-            s.rotated = True
+        if not t[3] > 1e-6:  # not upright (orient() is 90, 180 or 270), or not a number
+            t, s.rotated = _upright(t)
         s.transform = t
         word = s.raw if isinstance(value, bytes) else value
-        space = font.space_char
         s.width = self.width(font, word)
-        w = s.word_tx(s.width, len(word), word.count(space))
+        w = s.word_tx(s.width, len(word), word.count(font.space_char))
         s.displaced_tx = w * t[0] + 0.0 * t[2] + t[4]
         s.tx = t[4]
         s.ty = 0.0 * t[1] + self.Ts * t[3] + t[5]
-        space_tx = round(s.word_tx(self.width(font, space), len(space), space.count(space)), 3)
-        if space_tx < 1e-6:
-            space_tx = round(s.word_tx(0.0, 0, 0, -font.space_width), 3)
-        s.space_tx = space_tx
+        s.space_tx = self.space_tx(s)
         s.font_height = self.font_size * math.sqrt(t[1] ** 2 + t[3] ** 2)
         s.flip_vertical = t[3] < -1e-6
         return s
+
+    def space_tx(self, s: _Shown) -> float:
+        """`TextStateParams.space_tx`: one per font and text state, so worked out once."""
+        key = (id(s.font), s.font_size, s.Tc, s.Tw, s.Tz)
+        if (found := self.spaces.get(key)) is not None:
+            return found
+        font, space = s.font, s.font.space_char
+        space_tx = round(s.word_tx(self.width(font, space), len(space), space.count(space)), 3)
+        if space_tx < 1e-6:
+            space_tx = round(s.word_tx(0.0, 0, 0, -font.space_width), 3)
+        self.spaces[key] = space_tx
+        return space_tx
 
     def decode(self, font: Font, value: Any) -> tuple[str, str]:
         """Return (raw characters, text) as `TextStateParams.__post_init__` decodes them."""

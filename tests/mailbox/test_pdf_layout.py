@@ -194,6 +194,23 @@ def test_groups_match_pypdf_on_random_operations(
     assert walked > 3000  # most were answered by our own walk, not handed to pypdf
 
 
+def test_overflowing_numbers_give_pypdf_s_answer(
+    producer_pdfs: list[bytes], libreoffice_forms: list[bytes]
+) -> None:
+    """Finite operands whose products overflow to inf, and inf times 0 to nan."""
+    fonts = _fonts(producer_pdfs[:1] + libreoffice_forms[:1])
+    names = list(fonts)
+    rng = random.Random(61206)
+    huge = (FloatObject("1" + "0" * 300), FloatObject("-" + "7" * 305), NumberObject(10**200))
+    for _ in range(1500):
+        operations = _stream(rng, names)
+        for _ in range(rng.randint(1, 4)):
+            operands, _op = operations[rng.randrange(len(operations))]
+            if operands:
+                operands[rng.randrange(len(operands))] = rng.choice(huge)
+        assert repr(_ours(operations, fonts)) == repr(_theirs(operations, fonts)), operations
+
+
 def test_a_non_finite_number_is_left_to_pypdf(producer_pdfs: list[bytes]) -> None:
     fonts = _fonts(producer_pdfs[:1])
     name = NameObject(next(iter(fonts)))
