@@ -49,10 +49,12 @@ _HEADER = re.compile(_WS + rb"*(\d{1,20})" + _WS + rb"+(\d{1,20})" + _WS + rb"+o
 # space other than this (which then stops the next token); a number int() or float() reads
 # whole, ended by a byte that is not one of pypdf's number bytes; a string without escapes or
 # brackets (pypdf's string reader reads the others).
+_NAME_PATTERN = rb"/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,1000}" + _DELIMITED
 _TOKEN = re.compile(
     _WS
-    + rb"*(?:(/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,1000})"  # 1 name
-    + _DELIMITED
+    + rb"*(?:("  # 1 name
+    + _NAME_PATTERN
+    + rb")"
     + rb"|([+-]?\d+)"  # 2, 3: a reference
     + _WS
     + rb"+(\d+)"
@@ -71,6 +73,45 @@ _NAME, _REF, _NUMBER, _STRING = 1, 3, 4, 5
 _DICT, _DICT_END, _ARRAY, _ARRAY_END = 6, 7, 8, 9
 _HEX, _WORD, _PYPDF_STRING = 10, 11, 12
 _END = re.compile(_WS + rb"*endobj")
+
+
+def _value_pattern(depth: int) -> bytes:
+    """A value nested at most `depth` deep, as one pattern: matched, its tokens are all ours.
+
+    The same tokens as _TOKEN's, but a reference or number only as short as pypdf's peek holds
+    whole (a longer one fails here; "R" alone is no token, so it cannot pass as numbers), and no
+    string with escapes. Atomic groups: each place has one reading, so nothing is retried.
+    """
+    simple = (
+        rb"(?>"
+        + _NAME_PATTERN
+        + rb"|[+-]?\d{1,7}"  # at most 18 bytes with the byte after: in the peek of 20
+        + _WS
+        + rb"{1,2}\d{1,5}"
+        + _WS
+        + rb"{1,2}R(?=[^a-zA-Z])"
+        + rb"|(?=[+,\-.0-9]{1,19}(?![+,\-.0-9]))[+-]?(?:\d+\.?\d*|\.\d+)(?![+,\-.0-9])"
+        + rb"|\([^()\\]*\)|<[0-9A-Fa-f\t\n\r ]*>|(?:true|false|null)"
+        + _DELIMITED
+        + rb")"
+    )
+    value = simple
+    for _ in range(depth):
+        array = rb"\[(?>" + _WS + rb"*" + value + rb")*+" + _WS + rb"*\]"
+        entries = (
+            rb"<<(?>" + _WS + rb"*" + _NAME_PATTERN + _WS + rb"*" + value + rb")*+" + _WS + rb"*>>"
+        )
+        value = rb"(?>" + simple + b"|" + array + b"|" + entries + b")"
+    return value
+
+
+# A node's dictionary is read entry by entry, each entry's value matched whole by one pattern;
+# only the entries form_fields looks at are built.
+_ENTRY_DEPTH = 3  # a widget's /AP << /N << /Yes 5 0 R >> >> is a value 2 deep
+_ENTRY = re.compile(
+    _WS + rb"*(" + _NAME_PATTERN + rb")" + _WS + rb"*()" + _value_pattern(_ENTRY_DEPTH)
+)
+_DICT_END_OBJ = re.compile(_WS + rb"*>>" + _WS + rb"*endobj")
 _HEX_SPACE = re.compile(_WS)
 _PEEK = 20  # pypdf reads a number or reference from a peek this long, the byte ending it in it
 _MAX_DEPTH = 32  # pypdf recurses into nesting; past this, its own reader meets a deep file
@@ -81,39 +122,59 @@ class _GiveUp(Exception):
 
 
 class PlainObjects:
-    """Resolve references in one reader: plain objects by regex, the rest by pypdf."""
+    """Resolve references in one reader: plain objects by regex, the rest by pypdf.
 
-    def __init__(self, reader: Any) -> None:
+    `value` gives what `get_object` gives, and caches it where pypdf does. `node` is for
+    dictionaries only looked into: a plain one is read with just the entries named in `keys`,
+    kept here (one object per reference for this reader's walk) and not in pypdf's cache, which
+    must hold whole objects.
+    """
+
+    def __init__(self, reader: Any, keys: frozenset[str] = frozenset()) -> None:
         self.reader = reader
+        self.keys = frozenset(key.encode("ascii") for key in keys)
+        self.nodes: dict[tuple[int, int], Any] = {}
         stream = getattr(reader, "stream", None)
         # Only a file held in memory is read here; its bytes are the ones pypdf would seek in.
         self.data = stream.getvalue() if isinstance(stream, io.BytesIO) else None
 
-    def resolve(self, value: Any) -> Any:
+    def value(self, value: Any) -> Any:
         """Return what `value.get_object()` returns, reading a plain object here when it can."""
-        if isinstance(value, IndirectObject) and value.pdf is self.reader:
-            return self.get(value.idnum, value.generation, value)
-        return value.get_object() if value is not None else None
-
-    def get(self, idnum: int, generation: int, ref: IndirectObject) -> Any:
-        reader = self.reader
-        if (generation, idnum) not in reader.resolved_objects:
-            found = self._read(idnum, generation)
+        if not (isinstance(value, IndirectObject) and value.pdf is self.reader):
+            return value.get_object() if value is not None else None
+        reader, key = self.reader, (value.generation, value.idnum)
+        if key not in reader.resolved_objects:
+            found = self._read(value.idnum, value.generation, whole=True)
             if found is not None:
                 # What get_object does with what it read, so pypdf later finds this very object.
-                reader.cache_indirect_object(generation, idnum, found)
+                reader.cache_indirect_object(value.generation, value.idnum, found)
                 return found
-        return reader.get_object(ref)
+        return reader.get_object(value)
 
-    def _read(self, idnum: int, generation: int) -> Any:
+    def node(self, value: Any) -> Any:
+        """Return `value`'s object to look into: a plain dictionary with only `keys` in it."""
+        if not (isinstance(value, IndirectObject) and value.pdf is self.reader):
+            return self.value(value)
+        key = (value.generation, value.idnum)
+        if key not in self.nodes:
+            found = None
+            if key not in self.reader.resolved_objects:
+                found = self._read(value.idnum, value.generation, whole=False)
+            self.nodes[key] = self.value(value) if found is None else found
+        return self.nodes[key]
+
+    def _read(self, idnum: int, generation: int, whole: bool) -> Any:
         start = self._offset(idnum, generation)
         if start is None or self.data is None:
             return None
         header = _HEADER.match(self.data, start)
         if header is None or (int(header[1]), int(header[2])) != (idnum, generation):
             return None  # pypdf repairs or refuses this one itself
+        parser = _Parser(self.data, self.reader)
         try:
-            return _Parser(self.data, self.reader).object_at(header.end())
+            if whole:
+                return parser.object_at(header.end())
+            return parser.node_at(header.end(), self.keys)
         except _GiveUp:
             return None
 
@@ -146,6 +207,38 @@ class _Parser:
 
     def object_at(self, pos: int) -> Any:
         """Return the value starting at `pos` and ended by `endobj`; _GiveUp on anything else."""
+        value, end = self.value_at(pos)
+        if _END.match(self.data, end) is None:
+            raise _GiveUp  # a stream, or something pypdf would leave after the value
+        return value
+
+    def node_at(self, pos: int, keys: frozenset[bytes]) -> DictionaryObject:
+        """Return the dictionary at `pos`, ended by `endobj`, with only its entries in `keys`."""
+        data, start = self.data, pos
+        if not data.startswith(b"<<", pos):
+            raise _GiveUp
+        pos += 2
+        wanted: dict[bytes, int] = {}  # key -> where its value starts
+        names: set[bytes] = set()
+        while (entry := _ENTRY.match(data, pos)) is not None:
+            pos = entry.end()
+            if entry[1] in names:
+                raise _GiveUp  # pypdf warns and keeps the first (strict, it refuses)
+            names.add(entry[1])
+            if entry[1] in keys:
+                wanted[entry[1]] = entry.start(2)
+        end = _DICT_END_OBJ.match(data, pos)
+        # An entry or element takes a byte at least: a shorter object is within pypdf's counts.
+        if end is None or end.end() - start >= min(self.max_array, self.max_dict):
+            raise _GiveUp
+        made = DictionaryObject()
+        made.update(
+            {NameObject(k.decode("ascii")): self.value_at(at)[0] for k, at in wanted.items()}
+        )
+        return made
+
+    def value_at(self, pos: int) -> tuple[Any, int]:
+        """Return the value starting at `pos`, and where it ends; _GiveUp on anything unusual."""
         data, match = self.data, _TOKEN.match
         top: Any = None  # the innermost open container: an ArrayObject or a dictionary's entries
         key: Any = None  # in a dictionary, the key read and awaiting its value
@@ -173,9 +266,7 @@ class _Parser:
             else:
                 value, pos = self._rare(token, kind, pos)
             if top is None:
-                if _END.match(data, pos) is None:
-                    raise _GiveUp  # a stream, or something pypdf would leave after the value
-                return value
+                return value, pos
             key = self._place(value, kind, top, key)
 
     def _place(self, value: Any, kind: int | None, top: Any, key: Any) -> Any:
