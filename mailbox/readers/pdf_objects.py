@@ -48,22 +48,23 @@ _HEADER = re.compile(_WS + rb"*(\d{1,20})" + _WS + rb"+(\d{1,20})" + _WS + rb"+o
 # bytes outside printable ASCII; a reference as pypdf's IndirectPattern has it, but for white
 # space other than this (which then stops the next token); a number int() or float() reads
 # whole, ended by a byte that is not one of pypdf's number bytes; a string without escapes or
-# brackets (pypdf's string reader reads the others).
-_NAME_PATTERN = rb"/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,1000}" + _DELIMITED
+# brackets (pypdf's string reader reads the others). Possessive runs: a token has one reading,
+# and a long run of digits or name bytes that is no token fails once, not once per length.
+_NAME_PATTERN = rb"/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,1000}+" + _DELIMITED
 _TOKEN = re.compile(
     _WS
     + rb"*(?:("  # 1 name
     + _NAME_PATTERN
     + rb")"
-    + rb"|([+-]?\d+)"  # 2, 3: a reference
+    + rb"|([+-]?\d++)"  # 2, 3: a reference
     + _WS
-    + rb"+(\d+)"
+    + rb"++(\d++)"
     + _WS
-    + rb"+R(?=[^a-zA-Z])"
-    + rb"|([+-]?(?:\d+\.?\d*|\.\d+))(?![+,\-.0-9])"  # 4 number
-    + rb"|\(([^()\\]*)\)"  # 5 string
+    + rb"++R(?=[^a-zA-Z])"
+    + rb"|([+-]?(?>\d+(?:\.\d*)?|\.\d+))(?![+,\-.0-9])"  # 4 number
+    + rb"|\(([^()\\]*+)\)"  # 5 string
     + rb"|(<<)|(>>)|(\[)|(\])"  # 6 to 9
-    + rb"|<([0-9A-Fa-f\t\n\r ]*)>"  # 10 hex string
+    + rb"|<([0-9A-Fa-f\t\n\r ]*+)>"  # 10 hex string
     + rb"|(true|false|null)"  # 11
     + _DELIMITED
     + rb"|(\()"  # 12 a string for pypdf's reader
@@ -90,8 +91,8 @@ def _value_pattern(depth: int) -> bytes:
         + rb"{1,2}\d{1,5}"
         + _WS
         + rb"{1,2}R(?=[^a-zA-Z])"
-        + rb"|(?=[+,\-.0-9]{1,19}(?![+,\-.0-9]))[+-]?(?:\d+\.?\d*|\.\d+)(?![+,\-.0-9])"
-        + rb"|\([^()\\]*\)|<[0-9A-Fa-f\t\n\r ]*>|(?:true|false|null)"
+        + rb"|(?=[+,\-.0-9]{1,19}(?![+,\-.0-9]))[+-]?(?>\d+(?:\.\d*)?|\.\d+)(?![+,\-.0-9])"
+        + rb"|\([^()\\]*+\)|<[0-9A-Fa-f\t\n\r ]*+>|(?:true|false|null)"
         + _DELIMITED
         + rb")"
     )
@@ -135,12 +136,16 @@ class PlainObjects:
         self.keys = frozenset(key.encode("ascii") for key in keys)
         self.nodes: dict[tuple[int, int], Any] = {}
         stream = getattr(reader, "stream", None)
-        # Only a file held in memory is read here; its bytes are the ones pypdf would seek in.
-        self.data = stream.getvalue() if isinstance(stream, io.BytesIO) else None
+        # Only a file held in memory is read here, its bytes the ones pypdf would seek in; and
+        # only by a reader built as this was written for, not encrypted (its strings need
+        # decrypting): with any other, pypdf reads everything.
+        self.data: bytes | None = None
+        if isinstance(stream, io.BytesIO) and _unencrypted_pypdf_reader(reader):
+            self.data = stream.getvalue()
 
     def value(self, value: Any) -> Any:
         """Return what `value.get_object()` returns, reading a plain object here when it can."""
-        if not (isinstance(value, IndirectObject) and value.pdf is self.reader):
+        if not (isinstance(value, IndirectObject) and value.pdf is self.reader and self.data):
             return value.get_object() if value is not None else None
         reader, key = self.reader, (value.generation, value.idnum)
         if key not in reader.resolved_objects:
@@ -153,7 +158,7 @@ class PlainObjects:
 
     def node(self, value: Any) -> Any:
         """Return `value`'s object to look into: a plain dictionary with only `keys` in it."""
-        if not (isinstance(value, IndirectObject) and value.pdf is self.reader):
+        if not (isinstance(value, IndirectObject) and value.pdf is self.reader and self.data):
             return self.value(value)
         key = (value.generation, value.idnum)
         if key not in self.nodes:
@@ -177,12 +182,12 @@ class PlainObjects:
             return parser.node_at(header.end(), self.keys)
         except _GiveUp:
             return None
+        except Exception:  # a surprise in pypdf's constructors: pypdf reads it, and decides
+            return None
 
     def _offset(self, idnum: int, generation: int) -> int | None:
         """The object's offset, when pypdf's get_object would read it plainly from there."""
         reader = self.reader
-        if getattr(reader, "_encryption", True) is not None or reader._override_encryption:
-            return None
         if (generation == 0 and idnum in reader.xref_objStm) or (
             (idnum, generation) in reader._known_objects  # a read of it failed: pypdf says loop
         ):
@@ -193,6 +198,16 @@ class PlainObjects:
         if not isinstance(start, int) or not 0 <= start < len(self.data or b""):
             return None
         return start
+
+
+def _unencrypted_pypdf_reader(reader: Any) -> bool:
+    """Whether the reader has the tables get_object reads by (pypdf 7's), and no encryption."""
+    tables = ("resolved_objects", "xref", "xref_objStm", "xref_free_entry", "_known_objects")
+    return (
+        all(isinstance(getattr(reader, name, None), dict | set) for name in tables)
+        and getattr(reader, "_encryption", True) is None
+        and getattr(reader, "_override_encryption", True) is False
+    )
 
 
 class _Parser:
