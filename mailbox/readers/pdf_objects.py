@@ -53,7 +53,7 @@ _HEADER = re.compile(_WS + rb"*(\d{1,20})" + _WS + rb"+(\d{1,20})" + _WS + rb"+o
 _NAME_PATTERN = rb"/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,1000}+" + _DELIMITED
 _TOKEN = re.compile(
     _WS
-    + rb"*(?:("  # 1 name
+    + rb"*+(?:("  # 1 name
     + _NAME_PATTERN
     + rb")"
     + rb"|([+-]?\d++)"  # 2, 3: a reference
@@ -86,7 +86,7 @@ def _value_pattern(depth: int) -> bytes:
     simple = (
         rb"(?>"
         + _NAME_PATTERN
-        + rb"|[+-]?\d{1,7}"  # at most 18 bytes with the byte after: in the peek of 20
+        + rb"|[+-]?\d{1,7}"  # at most 18 bytes: with the byte after it, in the peek of 20
         + _WS
         + rb"{1,2}\d{1,5}"
         + _WS
@@ -98,9 +98,11 @@ def _value_pattern(depth: int) -> bytes:
     )
     value = simple
     for _ in range(depth):
-        array = rb"\[(?>" + _WS + rb"*" + value + rb")*+" + _WS + rb"*\]"
+        array = rb"\[(?>" + _WS + rb"*+" + value + rb")*+" + _WS + rb"*+\]"
         entries = (
-            rb"<<(?>" + _WS + rb"*" + _NAME_PATTERN + _WS + rb"*" + value + rb")*+" + _WS + rb"*>>"
+            rb"<<(?>"
+            + (_WS + rb"*+" + _NAME_PATTERN + _WS + rb"*+" + value)
+            + (rb")*+" + _WS + rb"*+>>")
         )
         value = rb"(?>" + simple + b"|" + array + b"|" + entries + b")"
     return value
@@ -110,7 +112,7 @@ def _value_pattern(depth: int) -> bytes:
 # only the entries form_fields looks at are built.
 _ENTRY_DEPTH = 3  # a widget's /AP << /N << /Yes 5 0 R >> >> is a value 2 deep
 _ENTRY = re.compile(
-    _WS + rb"*(" + _NAME_PATTERN + rb")" + _WS + rb"*()" + _value_pattern(_ENTRY_DEPTH)
+    _WS + rb"*+(" + _NAME_PATTERN + rb")" + _WS + rb"*+()" + _value_pattern(_ENTRY_DEPTH)
 )
 _DICT_END_OBJ = re.compile(_WS + rb"*>>" + _WS + rb"*endobj")
 _HEX_SPACE = re.compile(_WS)
