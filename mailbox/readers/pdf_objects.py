@@ -10,10 +10,10 @@ offset in the cross-reference table. Two ways:
   from a reference as pypdf tells them, in its twenty-byte peek) and puts it in pypdf's cache with
   `cache_indirect_object`, as `get_object` would, so later reads by pypdf get this very object.
 - `node`, for a dictionary only looked into (the form, a field), matches each entry's value whole
-  with one pattern (`_ENTRY`) and builds only the entries asked for. Matched, the whole object is
-  of tokens pypdf reads as we would; the partial dictionary is kept for the caller's walk (one
-  object per reference), never in pypdf's cache, which must hold whole objects. Most of a
-  field's sixty tokens (its appearance, border, colours, rectangle) are never built.
+  by one pattern (`_entry_patterns`), and builds only the entries asked for. Matched, the whole
+  object is of tokens pypdf reads as we would; the partial dictionary is kept for the caller's
+  walk (one object per reference), never in pypdf's cache, which must hold whole objects. Most
+  of a field's sixty tokens (its appearance, border, colours, rectangle) are never built.
 
 Anything else goes to `reader.get_object`, for the whole object: an encrypted file (strings need
 decrypting), an object in an object stream, a free or missing entry, a header that does not say
@@ -30,6 +30,7 @@ type for type, on generated, rewritten, object-stream, encrypted, awkward and mu
 from __future__ import annotations
 
 import binascii
+import functools
 import io
 import re
 from typing import Any
@@ -115,13 +116,27 @@ def _value_pattern(depth: int) -> bytes:
     return value
 
 
-# A node's dictionary is read entry by entry, each entry's value matched whole by one pattern;
-# only the entries form_fields looks at are built.
+# A node's dictionary is passed over entry by entry, each entry's value matched whole by one
+# pattern, and only the entries asked for are built.
 _ENTRY_DEPTH = 3  # a widget's /AP << /N << /Yes 5 0 R >> >> is a value 2 deep
-_ENTRY = re.compile(
-    _WS + rb"*+(" + _NAME_PATTERN + rb")" + _WS + rb"*+()" + _value_pattern(_ENTRY_DEPTH)
-)
-_DICT_END_OBJ = re.compile(_WS + rb"*>>" + _WS + rb"*endobj")
+
+
+@functools.cache
+def _entry_patterns(keys: frozenset[bytes]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Patterns for a dictionary's entries: the next one in `keys` (its key, and where its value
+    starts), and the dictionary's end; both pass over the entries before it in the same match."""
+    value = _value_pattern(_ENTRY_DEPTH)
+    wanted = b"|".join(re.escape(key) for key in sorted(keys)) or rb"(?!)"
+    wanted = rb"(?:" + wanted + rb")" + _DELIMITED
+    others = (
+        rb"(?>" + _WS + rb"*+(?!" + wanted + rb")" + _NAME_PATTERN + _WS + rb"*+" + value + rb")*+"
+    )
+    return (
+        re.compile(others + _WS + rb"*+(" + wanted + rb")" + _WS + rb"*+()" + value),
+        re.compile(others + _WS + rb"*+>>" + _WS + rb"*+endobj"),
+    )
+
+
 _HEX_SPACE = re.compile(_WS)
 _PEEK = 20  # pypdf reads a number or reference from a peek this long, the byte ending it in it
 _MAX_DEPTH = 32  # pypdf recurses into nesting; past this, its own reader meets a deep file
@@ -169,6 +184,8 @@ class PlainObjects:
         """Return `value`'s object to look into: a plain dictionary with only `keys` in it."""
         if not (isinstance(value, IndirectObject) and value.pdf is self.reader and self.data):
             return self.value(value)
+        if self.reader.strict:
+            return self.value(value)  # it refuses a repeated key, even one never looked up
         key = (value.generation, value.idnum)
         if key not in self.nodes:
             found = None
@@ -237,23 +254,25 @@ class _Parser:
         return value
 
     def node_at(self, pos: int, keys: frozenset[bytes]) -> DictionaryObject:
-        """Return the dictionary at `pos`, ended by `endobj`, with only its entries in `keys`."""
+        """Return the dictionary at `pos`, ended by `endobj`, with only its entries in `keys`.
+
+        A key repeated outside `keys` is let be: pypdf keeps the first and warns (only a strict
+        reader refuses, and none is read here).
+        """
         data, start = self.data, pos
         if not data.startswith(b"<<", pos):
             raise _GiveUp
+        next_wanted, end = _entry_patterns(keys)
         pos += 2
         wanted: dict[bytes, int] = {}  # key -> where its value starts
-        names: set[bytes] = set()
-        while (entry := _ENTRY.match(data, pos)) is not None:
+        while (entry := next_wanted.match(data, pos)) is not None:
+            if entry[1] in wanted:
+                raise _GiveUp  # pypdf keeps the first, and warns
+            wanted[entry[1]] = entry.start(2)
             pos = entry.end()
-            if entry[1] in names:
-                raise _GiveUp  # pypdf warns and keeps the first (strict, it refuses)
-            names.add(entry[1])
-            if entry[1] in keys:
-                wanted[entry[1]] = entry.start(2)
-        end = _DICT_END_OBJ.match(data, pos)
+        closed = end.match(data, pos)
         # An entry or element takes a byte at least: a shorter object is within pypdf's counts.
-        if end is None or end.end() - start >= min(self.max_array, self.max_dict):
+        if closed is None or closed.end() - start >= min(self.max_array, self.max_dict):
             raise _GiveUp
         made = DictionaryObject()
         made.update(

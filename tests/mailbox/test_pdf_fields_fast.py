@@ -50,17 +50,17 @@ def _typed(value: Any, depth: int = 0) -> Any:
     return type(value).__name__, value
 
 
-def _reader(data: bytes) -> PdfReader:
-    """Open as mailbox/readers/pdf.py::read_pdf does."""
-    reader = PdfReader(io.BytesIO(data), strict=False)
+def _reader(data: bytes, strict: bool = False) -> PdfReader:
+    """Open as mailbox/readers/pdf.py::read_pdf does (not strict)."""
+    reader = PdfReader(io.BytesIO(data), strict=strict)
     if reader.is_encrypted:
         reader.decrypt("")
     return reader
 
 
-def _fields(data: bytes, fast: bool) -> tuple[Any, PdfReader | None]:
+def _fields(data: bytes, fast: bool, strict: bool = False) -> tuple[Any, PdfReader | None]:
     try:
-        reader = _reader(data)
+        reader = _reader(data, strict)
     except Exception as exc:  # the file does not open: nothing of ours ran
         return ("open error", type(exc).__name__), None
     try:
@@ -83,10 +83,10 @@ def _later_reads(reader: PdfReader | None) -> list[Any]:
     return out
 
 
-def _assert_same(data: bytes, later: bool = True) -> Any:
+def _assert_same(data: bytes, later: bool = True, strict: bool = False) -> Any:
     """Fast and pypdf's walks agree on `data`, and so does everything pypdf reads afterwards."""
-    ours, our_reader = _fields(data, fast=True)
-    theirs, their_reader = _fields(data, fast=False)
+    ours, our_reader = _fields(data, fast=True, strict=strict)
+    theirs, their_reader = _fields(data, fast=False, strict=strict)
     assert ours == theirs
     if later:
         assert _later_reads(our_reader) == _later_reads(their_reader)
@@ -452,6 +452,36 @@ def test_awkward_dictionaries_match_pypdf() -> None:
     assert read > 600  # most forms read at all (by our reader or pypdf's)
 
 
+def test_fields_that_are_streams_are_pypdfs_to_read() -> None:
+    """A field dictionary followed by a stream is a stream object to pypdf, or an error."""
+    for stream in (
+        "/Length 5 >>\nstream\nabcde\nendstream",
+        "/Length 4 0 R >>\nstream\nabcde\nendstream",
+        "/Length 500 >>\nstream\nab",
+        "/Length 2 >>\nstream\nabcde\nendstream",
+        ">>\nstream\nabcde",
+        ">> trailing words",
+    ):
+        data = _assemble(
+            [
+                "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R] >> >>",
+                "<< /Type /Pages /Kids [] /Count 0 >>",
+                "<< /T (s) /FT /Tx /V (v) " + stream,
+                "5",
+            ]
+        )
+        _assert_same(data)
+        _assert_same(data, strict=True)
+
+
+def test_a_strict_reader_matches_pypdf() -> None:
+    """A strict pypdf refuses a repeated key even where the walk never looks."""
+    rng = random.Random(31)
+    for _ in range(200):
+        _assert_same(_awkward_pdf(rng), strict=True)
+    _assert_same(_one_field("<< /T (f) /FT /Tx /V (v) /X 1 /X 2 >>"), strict=True)
+
+
 def test_deep_long_and_repeated_entries_match_pypdf() -> None:
     deep = [
         "[" * depth + "1" + "]" * depth
@@ -459,7 +489,7 @@ def test_deep_long_and_repeated_entries_match_pypdf() -> None:
     ]
     dicts = ["<< /A " * depth + "1" + " >>" * depth for depth in (3, 4, 31, 33, 200)]
     for value in [*deep, *dicts, "(" + "x" * 100_000 + ")", "/" + "n" * 5000, "9" * 100_000]:
-        for where in ("/V {v}", "/MK {v}", "/Kids [7 0 R] /X {v}"):
+        for where in ("/V {v}", "/MK {v}", "/Kids [7 0 R] /X {v}", "/X 1 /V {v} /X {v} /V 2"):
             body = "<< /T (f) /FT /Tx " + where.format(v=value) + " >>"
             _assert_same(_one_field(body), later=False)
 
