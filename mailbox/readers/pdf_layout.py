@@ -88,7 +88,6 @@ class _Shown:
         "font",
         "font_height",
         "font_size",
-        "raw",
         "rotated",
         "space_tx",
         "text",
@@ -97,12 +96,13 @@ class _Shown:
         "ty",
         "value",
         "width",
+        "word",
     )
 
     font: Font
     font_size: float
     value: Any
-    raw: str
+    word: str  # the characters measured: the raw ones of a byte string, else the text
     text: str
     width: float
     Tc: float
@@ -125,9 +125,8 @@ class _Shown:
 
     def displacement(self, offset: float) -> float:
         """The x a TJ number moves by after this string: `displacement_matrix(td_offset=...)`."""
-        word = self.raw if isinstance(self.value, bytes) else self.value
-        space = self.font.space_char
-        return self.word_tx(self.width, len(word), word.count(space), offset)
+        word = self.word
+        return self.word_tx(self.width, len(word), word.count(self.font.space_char), offset)
 
 
 def _upright(t: tuple[float, ...]) -> tuple[tuple[float, ...], bool]:
@@ -246,13 +245,13 @@ class _Walk:
         s = _Shown()
         s.font, s.font_size, s.value = font, self.font_size, value
         s.Tc, s.Tw, s.Tz = self.Tc, self.Tw, self.Tz
-        s.raw, s.text = self.decode(font, value)
+        raw, s.text = self.decode(font, value)
         t = self.effective()
         s.rotated = False
         if not t[3] > 1e-6:  # not upright (orient() is 90, 180 or 270), or not a number
             t, s.rotated = _upright(t)
         s.transform = t
-        word = s.raw if isinstance(value, bytes) else value
+        word = s.word = raw if isinstance(value, bytes) else value
         s.width = self.width(font, word)
         w = s.word_tx(s.width, len(word), word.count(font.space_char))
         s.displaced_tx = w * t[0] + 0.0 * t[2] + t[4]

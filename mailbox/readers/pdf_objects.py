@@ -169,7 +169,7 @@ class PlainObjects:
 
     def value(self, value: Any) -> Any:
         """Return what `value.get_object()` returns, reading a plain object here when it can."""
-        if not (isinstance(value, IndirectObject) and value.pdf is self.reader and self.data):
+        if not self._plain(value):
             return value.get_object() if value is not None else None
         reader, key = self.reader, (value.generation, value.idnum)
         if key not in reader.resolved_objects:
@@ -180,9 +180,13 @@ class PlainObjects:
                 return found
         return reader.get_object(value)
 
+    def _plain(self, value: Any) -> bool:
+        """Whether `value` is a reference this reader may read from the bytes it holds."""
+        return isinstance(value, IndirectObject) and value.pdf is self.reader and bool(self.data)
+
     def node(self, value: Any) -> Any:
         """Return `value`'s object to look into: a plain dictionary with only `keys` in it."""
-        if not (isinstance(value, IndirectObject) and value.pdf is self.reader and self.data):
+        if not self._plain(value):
             return self.value(value)
         if self.reader.strict:
             return self.value(value)  # it refuses a repeated key, even one never looked up
